@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+import SpecdetDecode
+import SpecdetSpectrum
+@testable import SpecdetProfile
+
+@Suite struct RingTableTests {
+    @Test(arguments: [(1024, 1024, 722), (128, 128, 88), (64, 64, 43)])
+    func keptRingCountsMatchThePublishedPipeline(width: Int, height: Int, rings: Int) {
+        #expect(RingTable(shape: ImageShape(width: width, height: height)).keptRings == rings)
+    }
+
+    /// Every sample of the full spectrum is counted once, and the counts equal a direct count
+    /// over the shifted grid (the reference's `bincount` of integer radii).
+    @Test(arguments: [(8, 8), (7, 5), (6, 9), (1, 12), (13, 1), (33, 20)])
+    func ringCountsEqualDirectCountOverTheShiftedGrid(width: Int, height: Int) {
+        let table = RingTable(shape: ImageShape(width: width, height: height))
+        var direct = [Int](repeating: 0, count: table.outerRing + 1)
+        for y in 0..<height {
+            for x in 0..<width {
+                let r = Int(hypot(Double(x) - Double(width - 1) / 2, Double(y) - Double(height - 1) / 2))
+                direct[r] += 1
+            }
+        }
+        #expect(table.sampleCounts == direct)
+        #expect(table.sampleCounts.reduce(0, +) == width * height)
+    }
+}
+
+@Suite struct ProfileExtractorTests {
+    /// A cosine of `k` cycles per width (amplitude 100; 0 gives the noise alone) over faint
+    /// white noise. The noise matters: on a pure cosine most coefficients are exactly zero
+    /// (log −368), and ring means would count zeros.
+    private func cosineImage(width: Int, height: Int, cycles k: Int, amplitude: Double = 100) -> GrayImage {
+        var pixels = [UInt8](repeating: 0, count: width * height)
+        var state: UInt64 = 42
+        for y in 0..<height {
+            for x in 0..<width {
+                state &+= 0x9E37_79B9_7F4A_7C15  // SplitMix64
+                var z = (state ^ (state >> 30)) &* 0xBF58_476D_1CE4_E5B9
+                z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+                let noise = Double((z ^ (z >> 31)) >> 61) - 3.5
+                pixels[y * width + x] = UInt8((127.5 + noise + amplitude * cos(2 * Double.pi * Double(k * x) / Double(width))).rounded())
+            }
+        }
+        return GrayImage(width: width, height: height, pixels: pixels)
+    }
+
+    /// How much the cosine lifts each ring above the same noise without it.
+    private func ringLift(width: Int, height: Int, cycles k: Int) throws -> [Double] {
+        let extractor = ProfileExtractor(configuration: ProfileConfiguration())
+        let with = try extractor.rings(of: cosineImage(width: width, height: height, cycles: k))
+        let without = try extractor.rings(of: cosineImage(width: width, height: height, cycles: k, amplitude: 0))
+        return zip(with, without).map { $0 - $1 }
+    }
+
+    /// With an odd size the ring centre is DC itself, so both halves of a cosine of k
+    /// cycles per width land in ring k (index k − 1 of the profile, which starts at ring 1).
+    @Test(arguments: [2, 5, 11, 25])
+    func cosineOfKCyclesPeaksAtRingK(k: Int) throws {
+        let lift = try ringLift(width: 65, height: 65, cycles: k)
+        let peak = lift.indices.max { lift[$0] < lift[$1] }!
+        #expect(peak + 1 == k)
+    }
+
+    /// With an even size the centre is half a pixel off DC: the cosine's coefficient lies in
+    /// ring k and its mirror in ring k − 1; those two rise most.
+    @Test(arguments: [3, 9, 20])
+    func cosineOnEvenSizeLiftsRingsKAndKMinusOne(k: Int) throws {
+        let lift = try ringLift(width: 64, height: 64, cycles: k)
+        let top2 = Set(lift.indices.sorted { lift[$0] > lift[$1] }.prefix(2).map { $0 + 1 })
+        #expect(top2 == [k, k - 1])
+    }
+
+    @Test func constantImageGivesAFlatNormalisedProfile() throws {
+        let extractor = ProfileExtractor(configuration: ProfileConfiguration(bins: 50))
+        let image = GrayImage(width: 40, height: 30, pixels: [UInt8](repeating: 200, count: 1200))
+        let profile = try extractor.profile(of: image)
+        #expect(profile.count == 50)
+        #expect(profile.allSatisfy { abs($0 - 1) < 0.2 })
+        #expect(profile[0] == 1)
+    }
+
+    @Test func tinyImagesAreTooSmall() {
+        let extractor = ProfileExtractor(configuration: ProfileConfiguration())
+        let image = GrayImage(width: 5, height: 5, pixels: [UInt8](repeating: 1, count: 25))
+        #expect(throws: ProfileError.self) { try extractor.profile(of: image) }
+        do {
+            _ = try extractor.profile(of: image)
+        } catch {
+            #expect(error.code == .tooSmall)
+        }
+    }
+}
