@@ -1,0 +1,12 @@
+import _SpecdetDecodeC
+
+/// Encodes gray images as PNG in memory.
+///
+/// Convention: libpng, 8-bit gray, not interlaced, libpng's default filters and zlib level;
+/// decoding the result gives back the same pixels.
+public enum PNGEncoder {
+    /// The PNG file bytes of `image`.
+    public static func encode(_ image: GrayImage) throws(DecodeError) -> [UInt8] {
+        try encoded(image) { sd_encode_png($0, $1, $2, $3, $4, $5, $6) }
+    }
+}

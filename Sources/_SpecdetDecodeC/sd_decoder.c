@@ -1,0 +1,386 @@
+/* Public entry points: file access, format sniffing, dispatch to the PNG and JPEG back ends. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sd_internal.h"
+
+/* ---- the failure channel ---------------------------------------------------------------- */
+
+static void sd_vrecord(sd_job *job, sd_status status, const char *format, va_list args) {
+    job->status = status;
+    vsnprintf(job->message, sizeof job->message, format, args);
+    /* one line: libraries' messages never contain newlines, but keep the promise anyway */
+    for (char *c = job->message; *c; c++) {
+        if (*c == '\n' || *c == '\r') *c = ' ';
+    }
+}
+
+void sd_record(sd_job *job, sd_status status, const char *format, ...) {
+    va_list args;
+    va_start(args, format);
+    sd_vrecord(job, status, format, args);
+    va_end(args);
+}
+
+_Noreturn void sd_fail(sd_job *job, sd_status status, const char *format, ...) {
+    va_list args;
+    va_start(args, format);
+    sd_vrecord(job, status, format, args);
+    va_end(args);
+    longjmp(job->jmp, 1);
+}
+
+void sd_start_clock(sd_job *job, uint32_t max_decode_ms) {
+    job->has_deadline = max_decode_ms > 0;
+    if (!job->has_deadline) return;
+    clock_gettime(CLOCK_MONOTONIC, &job->deadline);
+    job->deadline.tv_sec += max_decode_ms / 1000;
+    job->deadline.tv_nsec += (long)(max_decode_ms % 1000) * 1000000L;
+    if (job->deadline.tv_nsec >= 1000000000L) {
+        job->deadline.tv_sec += 1;
+        job->deadline.tv_nsec -= 1000000000L;
+    }
+}
+
+void sd_check_clock(sd_job *job) {
+    if (!job->has_deadline) return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec > job->deadline.tv_sec ||
+        (now.tv_sec == job->deadline.tv_sec && now.tv_nsec > job->deadline.tv_nsec)) {
+        sd_fail(job, SD_TIME_LIMIT_EXCEEDED, "decoding took longer than the time limit");
+    }
+}
+
+sd_status sd_report(const sd_job *job, char *msg, size_t msgcap) {
+    if (msg != NULL && msgcap > 0) {
+        if (job->status == SD_OK) {
+            msg[0] = '\0';
+        } else {
+            snprintf(msg, msgcap, "%s", job->message);
+        }
+    }
+    return job->status;
+}
+
+void sd_check_dimensions(sd_decoder *dec, uint32_t width, uint32_t height) {
+    const sd_limits *limits = &dec->limits;
+    if (width == 0 || height == 0) {
+        sd_fail(&dec->job, SD_INVALID_HEADER, "image is %ux%u pixels", width, height);
+    }
+    if (limits->max_side > 0 && (width > limits->max_side || height > limits->max_side)) {
+        sd_fail(&dec->job, SD_PIXEL_LIMIT_EXCEEDED, "%ux%u image: a side is over the %u-pixel limit",
+                width, height, limits->max_side);
+    }
+    uint64_t pixels = (uint64_t)width * height;
+    if (limits->max_pixels > 0 && pixels > limits->max_pixels) {
+        sd_fail(&dec->job, SD_PIXEL_LIMIT_EXCEEDED,
+                "%ux%u image has %llu pixels, over the %llu-pixel limit", width, height,
+                (unsigned long long)pixels, (unsigned long long)limits->max_pixels);
+    }
+}
+
+/* ---- sniffing --------------------------------------------------------------------------- */
+
+static const uint8_t png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+static const uint8_t jpeg_signature[3] = {0xFF, 0xD8, 0xFF};
+
+/* Formats recognised only to say so. '?' in a pattern matches any byte. */
+static const struct {
+    const char *pattern;
+    size_t length;
+    const char *name;
+} unsupported_signatures[] = {
+    {"GIF87a", 6, "GIF"},
+    {"GIF89a", 6, "GIF"},
+    {"RIFF????WEBP", 12, "WebP"},
+    {"II*\0", 4, "TIFF"},
+    {"MM\0*", 4, "TIFF"},
+    {"\0\0\0\x0CjP  \r\n\x87\n", 12, "JPEG 2000"},
+    {"\xFF\x4F\xFF\x51", 4, "JPEG 2000"},
+    {"\xFF\x0A", 2, "JPEG XL"},
+    {"\0\0\0\x0CJXL \r\n\x87\n", 12, "JPEG XL"},
+    {"\xFF\xD8\xFF\xF7", 4, "JPEG-LS"},
+    {"????ftypavif", 12, "AVIF"},
+    {"????ftypavis", 12, "AVIF"},
+    {"????ftypheic", 12, "HEIF"},
+    {"????ftypheix", 12, "HEIF"},
+    {"????ftypmif1", 12, "HEIF"},
+    {"8BPS", 4, "Photoshop"},
+    {"qoif", 4, "QOI"},
+    {"\x8AMNG\r\n\x1A\n", 8, "MNG"},
+    {"\x8BJNG\r\n\x1A\n", 8, "JNG"},
+    {"\x76\x2F\x31\x01", 4, "OpenEXR"},
+};
+
+static int matches(const uint8_t *data, size_t len, const char *pattern, size_t length) {
+    if (len < length) return 0;
+    for (size_t i = 0; i < length; i++) {
+        if (pattern[i] != '?' && (uint8_t)pattern[i] != data[i]) return 0;
+    }
+    return 1;
+}
+
+/* "BM" alone is too weak: also require a known DIB header size at offset 14. */
+static int is_bmp(const uint8_t *data, size_t len) {
+    if (len < 18 || data[0] != 'B' || data[1] != 'M') return 0;
+    uint32_t dib = data[14] | data[15] << 8 | (uint32_t)data[16] << 16 | (uint32_t)data[17] << 24;
+    return dib == 12 || dib == 40 || dib == 52 || dib == 56 || dib == 64 || dib == 108 || dib == 124;
+}
+
+/* Netpbm: "P1".."P7" and a whitespace byte. */
+static int is_netpbm(const uint8_t *data, size_t len) {
+    return len >= 3 && data[0] == 'P' && data[1] >= '1' && data[1] <= '7' &&
+           (data[2] == ' ' || data[2] == '\n' || data[2] == '\r' || data[2] == '\t');
+}
+
+/* Decides the format from the content and opens the back end, or fails. */
+static void sniff_and_open(sd_decoder *dec) {
+    const uint8_t *data = dec->data;
+    size_t len = dec->len;
+    if (len == 0) sd_fail(&dec->job, SD_EMPTY_FILE, "file is empty");
+
+    for (size_t i = 0; i < sizeof unsupported_signatures / sizeof unsupported_signatures[0]; i++) {
+        if (matches(data, len, unsupported_signatures[i].pattern, unsupported_signatures[i].length)) {
+            sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "%s images are not supported (only PNG and JPEG)",
+                    unsupported_signatures[i].name);
+        }
+    }
+    if (is_bmp(data, len)) {
+        sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "BMP images are not supported (only PNG and JPEG)");
+    }
+    if (is_netpbm(data, len)) {
+        sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "Netpbm images are not supported (only PNG and JPEG)");
+    }
+
+    if (len >= sizeof png_signature && memcmp(data, png_signature, sizeof png_signature) == 0) {
+        dec->info.format = SD_FORMAT_PNG;
+        sd_png_open(dec);
+        return;
+    }
+    if (len >= sizeof jpeg_signature && memcmp(data, jpeg_signature, sizeof jpeg_signature) == 0) {
+        dec->info.format = SD_FORMAT_JPEG;
+        sd_jpeg_open(dec);
+        return;
+    }
+    /* An IHDR chunk where a PNG has it, behind a signature that differs: a PNG whose first
+       bytes were damaged, typically by an ASCII-mode transfer (CR/LF translation). */
+    if (len >= 16 && memcmp(data + 12, "IHDR", 4) == 0) {
+        sd_fail(&dec->job, SD_INVALID_HEADER,
+                "damaged PNG signature %02x %02x %02x %02x %02x %02x %02x %02x "
+                "(text-mode or 7-bit transfer?)",
+                data[0], data[1], data[2], data[3], data[4], data[5], data[6], data[7]);
+    }
+    if ((len < sizeof png_signature && memcmp(data, png_signature, len) == 0) ||
+        (len < sizeof jpeg_signature && memcmp(data, jpeg_signature, len) == 0)) {
+        sd_fail(&dec->job, SD_TRUNCATED, "file ends inside the %zu-byte %s signature", len,
+                data[0] == 0x89 ? "PNG" : "JPEG");
+    }
+    char start[3 * 4] = "";
+    for (size_t i = 0, at = 0; i < len && i < 4; i++) {
+        at += (size_t)snprintf(start + at, sizeof start - at, i ? " %02x" : "%02x", data[i]);
+    }
+    sd_fail(&dec->job, SD_UNKNOWN_FORMAT, "not a PNG or JPEG file (starts with %s)", start);
+}
+
+/* ---- file access ------------------------------------------------------------------------ */
+
+static const char *file_type_name(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "a special file";
+}
+
+static void format_bytes(char *out, size_t cap, uint64_t bytes) {
+    if (bytes >= (1ull << 30)) {
+        snprintf(out, cap, "%.1f GiB", (double)bytes / (1ull << 30));
+    } else if (bytes >= (1ull << 20)) {
+        snprintf(out, cap, "%.1f MiB", (double)bytes / (1ull << 20));
+    } else {
+        snprintf(out, cap, "%llu bytes", (unsigned long long)bytes);
+    }
+}
+
+/* Maps a failed stat/open/read of `path` to a status. */
+static sd_status record_errno(sd_job *job, const char *path, int error) {
+    struct stat link;
+    switch (error) {
+    case ELOOP:
+        sd_record(job, SD_SYMLINK_LOOP, "too many levels of symbolic links");
+        break;
+    case ENOENT:
+        if (lstat(path, &link) == 0 && S_ISLNK(link.st_mode)) {
+            sd_record(job, SD_DANGLING_SYMLINK, "symbolic link points to nothing");
+        } else {
+            sd_record(job, SD_IO_ERROR, "no such file");
+        }
+        break;
+    case EACCES:
+    case EPERM:
+        sd_record(job, SD_PERMISSION_DENIED, "permission denied");
+        break;
+    default:
+        sd_record(job, SD_IO_ERROR, "cannot read: %s", strerror(error));
+        break;
+    }
+    return job->status;
+}
+
+/* Reads a regular file whole into dec->owned. Never opens FIFOs, devices or directories. */
+static sd_status read_file(sd_decoder *dec, const char *path) {
+    sd_job *job = &dec->job;
+    struct stat st;
+    if (stat(path, &st) != 0) return record_errno(job, path, errno);
+    if (!S_ISREG(st.st_mode)) {
+        sd_record(job, SD_NOT_REGULAR_FILE, "is %s, not a regular file", file_type_name(st.st_mode));
+        return job->status;
+    }
+    /* O_NONBLOCK: should the path become a FIFO after the stat, open must not wait for a writer. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return record_errno(job, path, errno);
+    if (fstat(fd, &st) != 0) {
+        int error = errno;
+        close(fd);
+        return record_errno(job, path, error);
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        sd_record(job, SD_NOT_REGULAR_FILE, "is %s, not a regular file", file_type_name(st.st_mode));
+        return job->status;
+    }
+    uint64_t size = (uint64_t)st.st_size;
+    if (size == 0) {
+        close(fd);
+        sd_record(job, SD_EMPTY_FILE, "file is empty");
+        return job->status;
+    }
+    if (dec->limits.max_file_bytes > 0 && size > dec->limits.max_file_bytes) {
+        close(fd);
+        char have[32], limit[32];
+        format_bytes(have, sizeof have, size);
+        format_bytes(limit, sizeof limit, dec->limits.max_file_bytes);
+        sd_record(job, SD_FILE_TOO_LARGE, "file is %s, over the %s limit", have, limit);
+        return job->status;
+    }
+    if (size > SIZE_MAX || (dec->owned = malloc((size_t)size)) == NULL) {
+        close(fd);
+        sd_record(job, SD_DECODER_ERROR, "out of memory reading the file");
+        return job->status;
+    }
+    size_t got = 0;
+    while (got < size) {
+        ssize_t n = read(fd, dec->owned + got, (size_t)size - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            int error = errno;
+            close(fd);
+            return record_errno(job, path, error);
+        }
+        if (n == 0) break; /* the file shrank since fstat: decode what is there */
+        got += (size_t)n;
+    }
+    close(fd);
+    dec->data = dec->owned;
+    dec->len = got;
+    return SD_OK;
+}
+
+/* ---- public API ------------------------------------------------------------------------- */
+
+static sd_decoder *new_decoder(const sd_limits *limits) {
+    sd_decoder *dec = calloc(1, sizeof *dec);
+    if (dec == NULL) return NULL;
+    dec->limits = *limits;
+    sd_start_clock(&dec->job, limits->max_decode_ms);
+    return dec;
+}
+
+static sd_status finish_open(sd_decoder *dec, sd_decoder **out, sd_info *info, char *msg,
+                             size_t msgcap) {
+    if (setjmp(dec->job.jmp) == 0) {
+        sniff_and_open(dec);
+    }
+    sd_status status = sd_report(&dec->job, msg, msgcap);
+    if (status != SD_OK) {
+        sd_close(dec);
+        return status;
+    }
+    *info = dec->info;
+    *out = dec;
+    return SD_OK;
+}
+
+static sd_status out_of_memory(char *msg, size_t msgcap) {
+    if (msg != NULL && msgcap > 0) snprintf(msg, msgcap, "out of memory");
+    return SD_DECODER_ERROR;
+}
+
+sd_status sd_open_file(const char *path, const sd_limits *limits, sd_decoder **out,
+                       sd_info *info, char *msg, size_t msgcap) {
+    *out = NULL;
+    sd_decoder *dec = new_decoder(limits);
+    if (dec == NULL) return out_of_memory(msg, msgcap);
+    if (read_file(dec, path) != SD_OK) {
+        sd_status status = sd_report(&dec->job, msg, msgcap);
+        sd_close(dec);
+        return status;
+    }
+    return finish_open(dec, out, info, msg, msgcap);
+}
+
+sd_status sd_open_memory(const uint8_t *data, size_t len, const sd_limits *limits,
+                         sd_decoder **out, sd_info *info, char *msg, size_t msgcap) {
+    *out = NULL;
+    sd_decoder *dec = new_decoder(limits);
+    if (dec == NULL) return out_of_memory(msg, msgcap);
+    dec->data = data;
+    dec->len = len;
+    return finish_open(dec, out, info, msg, msgcap);
+}
+
+sd_status sd_read_gray(sd_decoder *dec, uint8_t *dst, size_t dst_len, sd_info *info,
+                       char *msg, size_t msgcap) {
+    if (dec->read_started) {
+        sd_record(&dec->job, SD_DECODER_ERROR, "sd_read_gray called twice on one decoder");
+        return sd_report(&dec->job, msg, msgcap);
+    }
+    dec->read_started = 1;
+    if (dst_len != (size_t)dec->info.width * dec->info.height) {
+        sd_record(&dec->job, SD_DECODER_ERROR, "output buffer holds %zu bytes, image needs %zu",
+                  dst_len, (size_t)dec->info.width * dec->info.height);
+        return sd_report(&dec->job, msg, msgcap);
+    }
+    if (setjmp(dec->job.jmp) == 0) {
+        if (dec->info.format == SD_FORMAT_PNG) {
+            sd_png_read(dec, dst);
+        } else {
+            sd_jpeg_read(dec, dst);
+        }
+    }
+    dec->info.warnings = dec->job.warnings;
+    *info = dec->info;
+    return sd_report(&dec->job, msg, msgcap);
+}
+
+void sd_close(sd_decoder *dec) {
+    if (dec == NULL) return;
+    if (dec->info.format == SD_FORMAT_PNG) {
+        sd_png_close(dec);
+    } else if (dec->info.format == SD_FORMAT_JPEG) {
+        sd_jpeg_close(dec);
+    }
+    free(dec->owned);
+    free(dec);
+}
+
+void sd_free(void *buffer) {
+    free(buffer);
+}
