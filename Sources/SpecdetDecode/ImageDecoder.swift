@@ -19,7 +19,18 @@ public enum ImageDecoder {
 
     /// Decodes the file at `path`, with its format, source channels and warning count.
     public static func decodeDetailed(path: String, limits: DecodeLimits = .init()) throws(DecodeError) -> DecodedImage {
-        try decode(limits: limits) { sd_open_file(path, $0, $1, $2, $3, $4) }.get()
+        try decodeDetailed(pathBytes: Array(path.utf8), limits: limits)
+    }
+
+    /// Decodes the file whose path is the given bytes (no terminating NUL), so that names
+    /// which are not valid UTF-8 can be opened exactly.
+    public static func decodeDetailed(pathBytes: [UInt8], limits: DecodeLimits = .init()) throws(DecodeError) -> DecodedImage {
+        guard !pathBytes.contains(0) else { throw DecodeError(.ioError, "the path contains a NUL byte") }
+        return try (pathBytes + [0]).withUnsafeBufferPointer { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { cPath in
+                decode(limits: limits) { sd_open_file(cPath.baseAddress, $0, $1, $2, $3, $4) }
+            }
+        }.get()
     }
 
     /// Decodes an in-memory PNG or JPEG, with its format, source channels and warning count.

@@ -1,9 +1,34 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Specdet: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "specdet",
-        abstract: "Tell real photographs from generated images by their Fourier spectra."
+        abstract: "Tell real photographs from generated images by their Fourier spectra.",
+        discussion: "Exit status: 0 every input processed, 1 some inputs failed, 2 usage, model or output error, 130 interrupted.",
+        version: "0.1.0",
+        subcommands: [ProfileCommand.self]
     )
+
+    /// Runs the command and decides the exit status in one place: usage, model and output
+    /// errors are 2 (ArgumentParser's own usage code 64 is mapped to 2 as well).
+    static func main() {
+        Interruption.installHandlers()
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CLIError {
+            StandardError.write("specdet: error: \(error)\n")
+            Foundation.exit(2)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success || code.rawValue == 1 && error is ExitCode {
+                exit(withError: error)
+            }
+            let message = fullMessage(for: error)
+            if !message.isEmpty { StandardError.write(message + "\n") }
+            Foundation.exit(code == .success ? 0 : 2)
+        }
+    }
 }

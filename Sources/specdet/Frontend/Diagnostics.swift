@@ -1,0 +1,48 @@
+import Foundation
+
+/// Collects the outcome of every input: prints one line per failure on stderr, counts, and
+/// decides the exit status once at the end.
+final class Diagnostics {
+    private(set) var succeeded = 0
+    private(set) var failed = 0
+    private let quiet: Bool
+
+    init(quiet: Bool) {
+        self.quiet = quiet
+    }
+
+    func recordSuccess() {
+        succeeded += 1
+    }
+
+    /// Records a failed input and names it on stderr with its code and message.
+    func recordFailure(_ path: InputPath, code: String, message: String) {
+        failed += 1
+        StandardError.write("specdet: \(path.display): \(code): \(message)\n")
+    }
+
+    /// `N files: X ok, Y failed` on stderr, unless quiet.
+    func printSummary() {
+        guard !quiet else { return }
+        let total = succeeded + failed
+        StandardError.write("\(total) file\(total == 1 ? "" : "s"): \(succeeded) ok, \(failed) failed\n")
+    }
+
+    /// 0 when every input was processed, 1 when at least one failed.
+    var exitStatus: Int32 { failed > 0 ? 1 : 0 }
+}
+
+/// Unbuffered writes to stderr (messages must not wait behind the data on stdout).
+enum StandardError {
+    static func write(_ text: String) {
+        var bytes = Array(text.utf8)
+        bytes.withUnsafeMutableBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(2, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+/// A path exactly as the user gave it (or a folder argument joined with names found under
+/// it), kept as raw bytes so names that are not UTF-8 survive unchanged.
+struct InputPath: Hashable, Sendable {
+    let bytes: [UInt8]
+
+    init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    init(_ string: String) {
+        self.bytes = Array(string.utf8)
+    }
+
+    /// The path for output: itself when valid UTF-8; otherwise each invalid byte as `\xHH`
+    /// and each backslash as `\\`, so the text is never a lossy replacement and can be
+    /// turned back into the bytes.
+    var display: String {
+        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        var result = ""
+        var index = 0
+        while index < bytes.count {
+            let length = validSequenceLength(at: index)
+            if length > 0 {
+                let scalarText = String(decoding: bytes[index..<index + length], as: UTF8.self)
+                result += scalarText == "\\" ? "\\\\" : scalarText
+                index += length
+            } else {
+                result += "\\x" + String(bytes[index], radix: 16, uppercase: true).leftPadded(to: 2)
+                index += 1
+            }
+        }
+        return result
+    }
+
+    /// Length of the valid UTF-8 sequence starting at `index`, or 0.
+    private func validSequenceLength(at index: Int) -> Int {
+        for length in 1...4 where index + length <= bytes.count {
+            if String(validating: bytes[index..<index + length], as: UTF8.self) != nil { return length }
+        }
+        return 0
+    }
+
+    /// The final path component's bytes.
+    var lastComponent: ArraySlice<UInt8> {
+        let slash = bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0
+        return bytes[slash...]
+    }
+
+    /// This path joined with a child name, with exactly one `/` between them.
+    func appending(_ name: ArraySlice<UInt8>) -> InputPath {
+        var joined = bytes
+        if joined.last != UInt8(ascii: "/") { joined.append(UInt8(ascii: "/")) }
+        joined.append(contentsOf: name)
+        return InputPath(bytes: joined)
+    }
+}
+
+extension String {
+    func leftPadded(to width: Int, with pad: Character = "0") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}

@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import SpecdetDecode
+
+/// Options every command that reads images shares: parallelism, verbosity, input lists and
+/// the limits that keep hostile files from exhausting the machine.
+struct RunOptions: ParsableArguments {
+    @Option(name: .customLong("files-from"), help: ArgumentHelp(
+        "Read more input paths from FILE, one per line ('-' for stdin).", valueName: "FILE"))
+    var filesFrom: String?
+
+    @Option(help: "Worker threads (default: the number of cores).")
+    var jobs: Int?
+
+    @Flag(help: "Print no progress and no summary on stderr.")
+    var quiet = false
+
+    @Option(name: .customLong("max-pixels"), help: "Largest width x height decoded (checked from the header).")
+    var maxPixels = DecodeLimits().maxPixels
+
+    @Option(name: .customLong("max-side"), help: "Largest width or height decoded.")
+    var maxSide = DecodeLimits().maxSide
+
+    @Option(name: .customLong("max-file-size"), help: "Largest input file in bytes.")
+    var maxFileSize = DecodeLimits().maxFileBytes
+
+    @Option(name: .customLong("max-scans"), help: "Most JPEG scans (progressive JPEGs).")
+    var maxScans = DecodeLimits().maxProgressiveScans
+
+    @Option(name: .customLong("max-decode-ms"), help: "Decode time budget per image in milliseconds (0: none).")
+    var maxDecodeMilliseconds = DecodeLimits().maxDecodeMilliseconds
+
+    func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        for (name, value) in [("--max-pixels", maxPixels), ("--max-side", maxSide), ("--max-file-size", maxFileSize),
+                              ("--max-scans", maxScans), ("--max-decode-ms", maxDecodeMilliseconds)] where value < 0 {
+            throw ValidationError("\(name) must not be negative")
+        }
+    }
+
+    var workerCount: Int { jobs ?? ProcessInfo.processInfo.activeProcessorCount }
+
+    var limits: DecodeLimits {
+        DecodeLimits(maxPixels: maxPixels, maxSide: maxSide, maxFileBytes: maxFileSize,
+                     maxProgressiveScans: maxScans, maxDecodeMilliseconds: maxDecodeMilliseconds)
+    }
+}
+
+/// The output file option shared by every command that writes rows.
+struct OutputOptions: ParsableArguments {
+    @Option(name: [.short, .long], help: ArgumentHelp(
+        "Write to FILE atomically instead of stdout.", valueName: "FILE"))
+    var output: String?
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+
+struct ProfileCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "profile",
+        abstract: "Write the spectral profile of every image as CSV.",
+        discussion: """
+            One row per input: path,status,width,height,bin_0,...,bin_{N-1}. A failed input keeps \
+            its row, with an error code as status and empty bins.
+
+            Example:
+              specdet profile photos/ --output profiles.csv
+            """
+    )
+
+    @Argument(help: "Image files or folders (walked recursively).")
+    var paths: [String] = []
+
+    @OptionGroup var features: FeatureOptions
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var runOptions: RunOptions
+
+    @Flag(name: .customLong("no-header"), help: "Omit the header row (for concatenating shards).")
+    var noHeader = false
+
+    func run() throws {
+        let inputs = try InputCollector.collect(paths, filesFrom: runOptions.filesFrom)
+        guard !inputs.isEmpty else { throw CLIError.usage("no input: give image files or folders") }
+        let configuration = features.configuration
+        let sink = try OutputSink(path: output.output)
+        let imageRun = ImageRun(configuration: configuration, options: runOptions)
+        do {
+            if !noHeader {
+                try sink.write(CSV.row(["path", "status", "width", "height"] + (0..<configuration.bins).map { "bin_\($0)" }))
+            }
+            let emptyBins = [String](repeating: "", count: configuration.bins)
+            try imageRun.run(inputs) { path, outcome in
+                switch outcome {
+                case .success(let profile):
+                    try sink.write(CSV.row([path.display, "ok", String(profile.width), String(profile.height)]
+                        + profile.features.map { $0.description }))
+                case .failure(let failure):
+                    try sink.write(CSV.row([path.display, failure.code, failure.width.map(String.init) ?? "",
+                                            failure.height.map(String.init) ?? ""] + emptyBins))
+                }
+            }
+            try sink.commit()
+        } catch {
+            sink.discard()
+            throw error
+        }
+        imageRun.diagnostics.printSummary()
+        throw ExitCode(imageRun.diagnostics.exitStatus)
+    }
+}
