@@ -8,12 +8,10 @@ import Foundation
 final class FFTPlan: @unchecked Sendable {
     let handle: fftwf_plan
     let shape: ImageShape
-    let measured: Bool
 
-    init(handle: fftwf_plan, shape: ImageShape, measured: Bool) {
+    init(handle: fftwf_plan, shape: ImageShape) {
         self.handle = handle
         self.shape = shape
-        self.measured = measured
     }
 
     deinit {
@@ -22,45 +20,28 @@ final class FFTPlan: @unchecked Sendable {
 }
 
 /// Creates and caches plans. FFTW's planner is not thread-safe, so every planner call runs
-/// under one process-wide lock, and plans are made once per image size, off the per-image path
-/// after the first.
+/// under one process-wide lock, and a plan is made once per image size and shared.
 ///
-/// A size seen once gets an `FFTW_ESTIMATE` plan (instant). A size seen
-/// `measureAfterSightings` times, or one the loaded wisdom already knows, gets an
-/// `FFTW_MEASURE` plan (about 0.3 s for 1024x1024, faster execution) which then replaces it.
+/// Plans use `FFTW_ESTIMATE`: planning is instant and, unlike `FFTW_MEASURE`, picks the same
+/// algorithm on every run and machine, so a file's features are identical bit for bit
+/// whatever the run's history, parallelism or wisdom.
 enum FFTPlanner {
     static let lock = NSLock()
-    /// How many times a size must be requested before a measured plan pays off.
-    static let measureAfterSightings = 3
     /// Plans kept at most; the least recently used is dropped beyond that.
     static let capacity = 64
 
-    nonisolated(unsafe) private static var plans: [ImageShape: FFTPlan] = [:]
-    nonisolated(unsafe) private static var sightings: [ImageShape: Int] = [:]
-    nonisolated(unsafe) private static var lastUse: [ImageShape: UInt64] = [:]
+    nonisolated(unsafe) private static var plans: [ImageShape: (plan: FFTPlan, lastUse: UInt64)] = [:]
     nonisolated(unsafe) private static var clock: UInt64 = 0
 
     static func plan(for shape: ImageShape) -> FFTPlan {
-        // Plans dropped from the cache: their deinit takes the lock, so they are released
-        // only after unlocking.
-        var dropped: [FFTPlan] = []
+        // A dropped plan's deinit takes the lock, so it is released only after unlocking.
+        var dropped: FFTPlan?
         lock.lock()
         clock &+= 1
-        lastUse[shape] = clock
-        let seen = (sightings[shape] ?? 0) + 1
-        sightings[shape] = min(seen, measureAfterSightings)
-        if let cached = plans[shape], cached.measured || seen < measureAfterSightings {
-            lock.unlock()
-            return cached
-        }
-        let plan = makePlan(shape, measure: seen >= measureAfterSightings)
-        if let replaced = plans.updateValue(plan, forKey: shape) { dropped.append(replaced) }
-        if plans.count > capacity,
-           let oldest = lastUse.filter({ plans[$0.key] != nil && $0.key != shape })
-               .min(by: { $0.value < $1.value })?.key {
-            dropped.append(plans.removeValue(forKey: oldest)!)
-            lastUse.removeValue(forKey: oldest)
-            sightings.removeValue(forKey: oldest)
+        let plan = plans[shape]?.plan ?? makePlan(shape)
+        plans[shape] = (plan, clock)
+        if plans.count > capacity, let oldest = plans.min(by: { $0.value.lastUse < $1.value.lastUse }) {
+            dropped = plans.removeValue(forKey: oldest.key)?.plan
         }
         lock.unlock()
         withExtendedLifetime(dropped) {}
@@ -68,21 +49,15 @@ enum FFTPlanner {
     }
 
     /// Must be called with `lock` held.
-    private static func makePlan(_ shape: ImageShape, measure: Bool) -> FFTPlan {
+    private static func makePlan(_ shape: ImageShape) -> FFTPlan {
         let input = fftwf_alloc_real(shape.count)!
         let output = fftwf_alloc_complex(shape.height * shape.halfWidth)!
         defer {
             fftwf_free(input)
             fftwf_free(output)
         }
-        // Try the loaded wisdom first: a measured plan at no planning cost.
-        var flags = FFTW_MEASURE | FFTW_WISDOM_ONLY
-        var handle = fftwf_plan_dft_r2c_2d(Int32(shape.height), Int32(shape.width), input, output, flags)
-        if handle == nil {
-            flags = measure ? FFTW_MEASURE : FFTW_ESTIMATE
-            handle = fftwf_plan_dft_r2c_2d(Int32(shape.height), Int32(shape.width), input, output, flags)
-        }
-        guard let handle else { fatalError("FFTW could not plan a \(shape) transform") }
-        return FFTPlan(handle: handle, shape: shape, measured: flags != FFTW_ESTIMATE)
+        guard let handle = fftwf_plan_dft_r2c_2d(Int32(shape.height), Int32(shape.width), input, output, FFTW_ESTIMATE)
+        else { fatalError("FFTW could not plan a \(shape) transform") }
+        return FFTPlan(handle: handle, shape: shape)
     }
 }

@@ -77,13 +77,9 @@ private func randomImage(_ shape: ImageShape, seed: UInt64) -> [UInt8] {
         #expect(abs(Double(result[k]) - 20 * log(50.0 * Double(shape.count))) < 0.05)
     }
 
-    @Test func planIsSharedAndUpgradedToMeasured() {
+    @Test func onePlanPerSizeIsShared() {
         let shape = ImageShape(width: 20, height: 12)
-        let first = FFTPlanner.plan(for: shape)
-        #expect(!first.measured || FFTPlanner.measureAfterSightings == 1)
-        var last = first
-        for _ in 1..<FFTPlanner.measureAfterSightings { last = FFTPlanner.plan(for: shape) }
-        #expect(last.measured)
-        #expect(FFTPlanner.plan(for: shape) === last)
+        #expect(FFTPlanner.plan(for: shape) === FFTPlanner.plan(for: shape))
+        #expect(FFTPlanner.plan(for: ImageShape(width: 12, height: 20)) !== FFTPlanner.plan(for: shape))
     }
 }

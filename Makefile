@@ -1,0 +1,45 @@
+# specdet — build, test and measure. `make demo` runs the main job, `make test` the tests;
+# both install the Debian packages they need first (as root, or with sudo).
+
+SWIFT        ?= swift
+PREFIX       ?= /usr/local
+SHARED       ?= ../shared
+APT_PACKAGES := libfftw3-dev libpng-dev libjpeg-dev liblinear-dev libsvm-dev pkg-config
+SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+RELEASE_BIN  := .build/release/specdet
+
+.PHONY: deps build release test install demo default-model parity accuracy robustness bench fuzz asan clean
+
+## Install the -dev packages that are missing (nothing when all are present).
+deps:
+	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release --static-swift-stdlib
+
+test: deps
+	$(SWIFT) test
+
+## A self-contained binary (Swift runtime linked in, default model embedded).
+install: release
+	install -d $(DESTDIR)$(PREFIX)/bin
+	install -m 0755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/specdet
+
+## The main job: score the fixtures with the built-in default model, as a table.
+demo: release
+	$(RELEASE_BIN) score --format table Fixtures/images
+
+## Parity of `specdet profile` with the reference script on every dev and bench image (needs ../shared).
+parity: release
+	@tools/require_shared.sh $(SHARED)
+	tools/parity_all.sh $(SHARED) $(RELEASE_BIN)
+
+clean:
+	rm -rf .build

@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+@Suite struct ProfileCommandTests {
+    /// The reference values were produced by the reference script (command in Fixtures/README.md).
+    @Test func profilesMatchTheReferencePipelineWithin1e3() throws {
+        let run = try Specdet.run(["profile", "--quiet", "Fixtures/images"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = csvRows(run.output)
+        let header = rows[0]
+        #expect(header.prefix(4) == ["path", "status", "width", "height"])
+        #expect(header.count == 4 + 300)
+        let reference = csvRows(try String(contentsOf: Specdet.fixtures.appendingPathComponent("reference/durall_generic_300.csv"), encoding: .utf8))
+        let referenceHeader = reference[0]
+        let firstFeature = referenceHeader.firstIndex(of: "f0")!
+        var expected: [String: [Double]] = [:]
+        for row in reference.dropFirst() {
+            expected[row[0]] = row[firstFeature...].map { Double($0)! }
+        }
+        #expect(rows.count - 1 == expected.count)
+        var worst = 0.0
+        for row in rows.dropFirst() {
+            #expect(row[1] == "ok")
+            let values = row[4...].map { Double($0)! }
+            let want = try #require(expected[row[0]], "no reference row for \(row[0])")
+            #expect(values.count == want.count)
+            worst = max(worst, zip(values, want).map { abs($0 - $1) }.max()!)
+            #expect(values[0] == 1)
+        }
+        #expect(worst <= 1e-3, "largest difference \(worst)")
+    }
+
+    @Test func rowsComeInSortedByteOrderWhateverTheParallelism() throws {
+        let one = try Specdet.run(["profile", "--quiet", "--jobs", "1", "Fixtures/images/dcgan64"])
+        let four = try Specdet.run(["profile", "--quiet", "--jobs", "4", "Fixtures/images/dcgan64"])
+        #expect(one.status == 0 && four.status == 0)
+        #expect(one.stdout == four.stdout)
+        let paths = csvRows(one.output).dropFirst().map { $0[0] }
+        #expect(paths == paths.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) })
+        #expect(paths.first == "Fixtures/images/dcgan64/fake/00000.png")
+    }
+
+    @Test func aCorruptFileKeepsItsRowAndTheRunExitsOne() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let source = Specdet.fixtures.appendingPathComponent("images/dcgan64/real")
+        let names = try FileManager.default.contentsOfDirectory(atPath: source.path).sorted().prefix(3)
+        for name in names {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        let good = try Data(contentsOf: source.appendingPathComponent(names.first!))
+        try good.prefix(good.count / 2).write(to: folder.appendingPathComponent("broken.png"))
+        let run = try Specdet.run(["profile", folder.path])
+        #expect(run.status == 1)
+        let rows = csvRows(run.output).dropFirst()
+        #expect(rows.count == 4)
+        let broken = try #require(rows.first { $0[0].hasSuffix("broken.png") })
+        #expect(broken[1] == "truncated")
+        #expect(broken[4...].allSatisfy { $0.isEmpty })
+        #expect(rows.filter { $0[1] == "ok" }.count == 3)
+        #expect(rows.filter { $0[1] == "ok" }.allSatisfy { $0[4...].allSatisfy { Double($0) != nil } })
+        #expect(run.stderr.contains("broken.png: truncated:"))
+        #expect(run.stderr.contains("4 files: 3 ok, 1 failed"))
+    }
+
+    @Test func outputIsWrittenAtomicallyAndUnwritableOutputIsExitTwo() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("profiles.csv")
+        let run = try Specdet.run(["profile", "--quiet", "Fixtures/images/odd", "--output", target.path])
+        #expect(run.status == 0)
+        #expect(run.stdout.isEmpty)
+        #expect(csvRows(try String(contentsOf: target, encoding: .utf8)).count == 3)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["profiles.csv"])
+
+        let missing = try Specdet.run(["profile", "Fixtures/images/odd", "--output", folder.path + "/no/such/dir/x.csv"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.contains("cannot write"))
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        #expect(try Specdet.run(["profile", "--bins", "1", "Fixtures/images/odd"]).status == 2)
+        #expect(try Specdet.run(["profile", "--no-such-option"]).status == 2)
+        #expect(try Specdet.run(["profile"]).status == 2)
+    }
+
+    @Test func filesFromStdinAndNoHeaderConcatenate() throws {
+        let list = "Fixtures/images/odd/ae128_real_00010_97x61.png\nFixtures/images/odd/ae128_real_00016_61x97.png\n"
+        let run = try Specdet.run(["profile", "--quiet", "--no-header", "--files-from", "-"], stdin: list)
+        #expect(run.status == 0)
+        let rows = csvRows(run.output)
+        #expect(rows.map { $0[0] } == ["Fixtures/images/odd/ae128_real_00010_97x61.png", "Fixtures/images/odd/ae128_real_00016_61x97.png"])
+        #expect(rows.map { $0[2] + "x" + $0[3] } == ["97x61", "61x97"])
+    }
+}
