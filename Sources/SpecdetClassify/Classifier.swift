@@ -1,0 +1,150 @@
+import Foundation
+
+/// The three classifiers specdet trains; the raw value is the CLI's `--classifier` name and
+/// the `kind` written in model files.
+public enum ClassifierKind: String, Codable, Sendable, CaseIterable {
+    /// L2-regularised logistic regression (liblinear `L2R_LR`), published C = 1.
+    case logistic
+    /// C-SVM with an RBF kernel (libsvm `C_SVC`), published C = 6.37, γ = 0.86.
+    case svm
+    /// C-SVM with a linear kernel (libsvm `C_SVC`, as scikit-learn's `SVC(kernel='linear')`), C = 1.
+    case svmLinear = "svm-linear"
+}
+
+/// Platt's sigmoid turning a decision value into a probability, with libsvm's parameters.
+///
+/// Convention: `P(fake) = 1 / (1 + exp(a·f + b))`, where `f` is the fake-oriented decision
+/// value (positive leans fake), evaluated as libsvm's `sigmoid_predict` does and clamped to
+/// `[1e-7, 1 − 1e-7]` as `svm_predict_probability` does. `a` is negative for a useful model.
+public struct PlattScaling: Codable, Sendable, Equatable {
+    /// Slope A (libsvm's `probA`, in the fake orientation).
+    public var a: Double
+    /// Offset B (libsvm's `probB`, sign-adjusted to the fake orientation).
+    public var b: Double
+
+    /// A sigmoid with the given parameters.
+    public init(a: Double, b: Double) {
+        self.a = a
+        self.b = b
+    }
+
+    /// libsvm's clamp on pairwise probabilities.
+    static let minimumProbability = 1e-7
+
+    /// `P(fake)` for the fake-oriented decision value `f`.
+    public func probability(decision f: Double) -> Double {
+        let fApB = f * a + b
+        let p = fApB >= 0 ? exp(-fApB) / (1 + exp(-fApB)) : 1 / (1 + exp(fApB))
+        return min(max(p, Self.minimumProbability), 1 - Self.minimumProbability)
+    }
+}
+
+/// The parameters of a trained classifier, evaluated in plain Swift.
+///
+/// Convention for every case: the decision value `f` is oriented so that positive means fake
+/// (label 1), whatever label order the solver used internally; inputs are the (optionally
+/// standardised) feature vectors, read as `Double`.
+public enum Classifier: Sendable, Equatable {
+    /// Logistic regression: `f = w·x + b`, `P(fake) = 1 / (1 + exp(−f))`.
+    case logistic(weights: [Double], bias: Double)
+    /// Linear SVM: `f = w·x + b` (libsvm's support vectors collapsed into `w`, `b = −ρ`);
+    /// `P(fake)` by `platt`, or `1 / (1 + exp(−f))` when a model carries no Platt parameters.
+    case linearSVM(weights: [Double], bias: Double, platt: PlattScaling?)
+    /// RBF SVM: `f = Σᵢ αᵢ·exp(−γ‖xᵢ − x‖²) − ρ`, `P(fake)` by `platt`. The support vectors are
+    /// stored as `Float` because they are training vectors, which are `Float`.
+    case rbfSVM(gamma: Double, supportVectors: [[Float]], coefficients: [Double], rho: Double, platt: PlattScaling)
+
+    /// Which kind of classifier this is.
+    public var kind: ClassifierKind {
+        switch self {
+        case .logistic: .logistic
+        case .linearSVM: .svmLinear
+        case .rbfSVM: .svm
+        }
+    }
+
+    /// The fake-oriented decision value of `x` (length already checked by the caller).
+    func decisionValue(_ x: [Float]) -> Double {
+        switch self {
+        case .logistic(let weights, let bias), .linearSVM(let weights, let bias, _):
+            var sum = 0.0
+            for (w, value) in zip(weights, x) { sum += w * Double(value) }
+            return sum + bias
+        case .rbfSVM(let gamma, let supportVectors, let coefficients, let rho, _):
+            // The kernel values and the summation order are those of training and of libsvm's
+            // svm_predict_values, so this equals libsvm's decision value to the last bit.
+            return x.withUnsafeBufferPointer { x in
+                var sum = 0.0
+                for (vector, alpha) in zip(supportVectors, coefficients) {
+                    let distance = vector.withUnsafeBufferPointer { vector in
+                        KernelMath.squaredDistance(vector.baseAddress!, x.baseAddress!, count: x.count)
+                    }
+                    sum += alpha * exp(-gamma * distance)
+                }
+                return sum - rho
+            }
+        }
+    }
+
+    /// `P(fake)` for the decision value `f` of this classifier.
+    func probability(decision f: Double) -> Double {
+        switch self {
+        case .logistic, .linearSVM(_, _, nil):
+            1 / (1 + exp(-f))
+        case .linearSVM(_, _, let platt?), .rbfSVM(_, _, _, _, let platt):
+            platt.probability(decision: f)
+        }
+    }
+}
+
+extension Classifier: Codable {
+    private enum CodingKeys: String, CodingKey {
+        case kind, weights, bias, platt, gamma
+        case supportVectors = "support_vectors"
+        case coefficients, rho
+    }
+
+    /// Reads `{"kind": "logistic" | "svm-linear" | "svm", ...}`.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        switch try container.decode(ClassifierKind.self, forKey: .kind) {
+        case .logistic:
+            self = .logistic(
+                weights: try container.decode([Double].self, forKey: .weights),
+                bias: try container.decode(Double.self, forKey: .bias))
+        case .svmLinear:
+            self = .linearSVM(
+                weights: try container.decode([Double].self, forKey: .weights),
+                bias: try container.decode(Double.self, forKey: .bias),
+                platt: try container.decodeIfPresent(PlattScaling.self, forKey: .platt))
+        case .svm:
+            self = .rbfSVM(
+                gamma: try container.decode(Double.self, forKey: .gamma),
+                supportVectors: try container.decode([[Float]].self, forKey: .supportVectors),
+                coefficients: try container.decode([Double].self, forKey: .coefficients),
+                rho: try container.decode(Double.self, forKey: .rho),
+                platt: try container.decode(PlattScaling.self, forKey: .platt))
+        }
+    }
+
+    /// Writes the parameters under `kind`, as read by `init(from:)`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(kind, forKey: .kind)
+        switch self {
+        case .logistic(let weights, let bias):
+            try container.encode(weights, forKey: .weights)
+            try container.encode(bias, forKey: .bias)
+        case .linearSVM(let weights, let bias, let platt):
+            try container.encode(weights, forKey: .weights)
+            try container.encode(bias, forKey: .bias)
+            try container.encodeIfPresent(platt, forKey: .platt)
+        case .rbfSVM(let gamma, let supportVectors, let coefficients, let rho, let platt):
+            try container.encode(gamma, forKey: .gamma)
+            try container.encode(supportVectors, forKey: .supportVectors)
+            try container.encode(coefficients, forKey: .coefficients)
+            try container.encode(rho, forKey: .rho)
+            try container.encode(platt, forKey: .platt)
+        }
+    }
+}

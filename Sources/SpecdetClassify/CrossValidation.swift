@@ -1,0 +1,196 @@
+/// Deterministic fold assignment and cross-validation of a `Trainer`.
+///
+/// Both fold rules are fully specified here so that other tools (e.g. a Python script reading
+/// a folds file) can reproduce them exactly.
+public enum CrossValidation {
+    /// The fold (0..<k) of every sample.
+    ///
+    /// **With groups** (grouped k-fold; `seed` unused): all samples of a group go to one fold.
+    /// Groups are ordered by size, largest first, then by name compared as UTF-8 bytes
+    /// (ascending; equal to Python's `str` order); each group in turn goes to the fold with
+    /// the fewest samples so far, ties going to the lowest fold index. Names are compared as
+    /// bytes, so canonically equivalent but differently encoded names are different groups.
+    ///
+    /// **Without groups** (stratified k-fold): the indices of the real samples (ascending) are
+    /// shuffled, then those of the fakes, with one `SplitMix64(seed)` generator in that order.
+    /// The shuffle is Fisher–Yates from the end: for i = n−1 down to 1, j = next() % (i + 1),
+    /// swap items i and j. The t-th shuffled real goes to fold t % k, the t-th shuffled fake to
+    /// fold (n_real + t) % k, so fold sizes differ by at most one overall and per class.
+    ///
+    /// - Throws: `.invalidInput` if `k < 2`, the counts differ, a label is not 0/1, there are
+    ///   fewer than k groups, or (stratified) a class has fewer than k samples.
+    public static func folds(labels: [Int], groups: [String]? = nil, k: Int, seed: UInt64 = 0) throws(ModelError) -> [Int] {
+        guard k >= 2 else { throw ModelError(.invalidInput, "cross-validation needs at least 2 folds, got \(k)") }
+        if let bad = labels.firstIndex(where: { $0 != 0 && $0 != 1 }) {
+            throw ModelError(.invalidInput, "label \(labels[bad]) at index \(bad): labels must be 0 (real) or 1 (fake)")
+        }
+        try checkGroups(groups, count: labels.count)
+        if let groups { return try groupedFolds(groups: groups, k: k) }
+        return try stratifiedFolds(labels: labels, k: k, seed: seed)
+    }
+
+    private static func groupedFolds(groups: [String], k: Int) throws(ModelError) -> [Int] {
+        var members: [[UInt8]: [Int]] = [:]
+        for (index, name) in groups.enumerated() { members[Array(name.utf8), default: []].append(index) }
+        guard members.count >= k else {
+            throw ModelError(.invalidInput, "\(k) folds need at least \(k) groups, got \(members.count)")
+        }
+        let ordered = members.sorted { a, b in
+            a.value.count != b.value.count ? a.value.count > b.value.count : a.key.lexicographicallyPrecedes(b.key)
+        }
+        var sizes = [Int](repeating: 0, count: k)
+        var folds = [Int](repeating: 0, count: groups.count)
+        for (_, indices) in ordered {
+            let fold = sizes.indices.min { sizes[$0] != sizes[$1] ? sizes[$0] < sizes[$1] : $0 < $1 }!
+            sizes[fold] += indices.count
+            for index in indices { folds[index] = fold }
+        }
+        return folds
+    }
+
+    private static func stratifiedFolds(labels: [Int], k: Int, seed: UInt64) throws(ModelError) -> [Int] {
+        var generator = SplitMix64(seed: seed)
+        var folds = [Int](repeating: 0, count: labels.count)
+        var offset = 0
+        for label in [0, 1] {
+            var indices = labels.indices.filter { labels[$0] == label }
+            guard indices.count >= k else {
+                let name = label == 0 ? "real" : "fake"
+                throw ModelError(.invalidInput, "\(k) stratified folds need at least \(k) \(name) samples, got \(indices.count)")
+            }
+            var i = indices.count - 1
+            while i > 0 {
+                indices.swapAt(i, Int(generator.next() % UInt64(i + 1)))
+                i -= 1
+            }
+            for (t, index) in indices.enumerated() { folds[index] = (offset + t) % k }
+            offset += indices.count
+        }
+        return folds
+    }
+
+    /// Trains `trainer` on all folds but one and scores the held-out fold, for every fold.
+    ///
+    /// Each fold's model is trained exactly as `trainer.train` would (its own scaler, its own
+    /// inner grid search if enabled, with `groups` restricted to the fold's training part);
+    /// held-out samples are scored by `P(fake)` and called fake when `P(fake) ≥` the model's
+    /// threshold. Folds run one after another: training is serialised by the solvers anyway.
+    ///
+    /// - Parameter folds: the fold of every sample, e.g. from `folds(labels:groups:k:seed:)`;
+    ///   fold numbers need not be contiguous, empty folds are skipped.
+    /// - Throws: as `Trainer.train`; `.invalidInput` if a fold's training part lacks a class.
+    public static func run(
+        _ trainer: Trainer, features: [[Float]], labels: [Int], groups: [String]? = nil, folds: [Int]
+    ) throws(ModelError) -> CrossValidationResult {
+        let matrix = try FeatureMatrix(validating: features, columns: trainer.feature.bins)
+        guard folds.count == matrix.rowCount else {
+            throw ModelError(.invalidInput, "\(folds.count) fold numbers for \(matrix.rowCount) samples")
+        }
+        try checkGroups(groups, count: matrix.rowCount)
+        var results: [FoldMetrics] = []
+        for fold in Set(folds).sorted() {
+            let train = folds.indices.filter { folds[$0] != fold }
+            let test = folds.indices.filter { folds[$0] == fold }
+            let model = try trainer.fit(matrix, labels: labels, groups: groups, rows: train)
+            var probabilities: [Double] = []
+            for index in test { probabilities.append(try model.probabilityFake(Array(matrix.row(index)))) }
+            let scored = try ScoredSamples(labels: test.map { labels[$0] }, scores: probabilities)
+            let counts = scored.confusion(threshold: model.threshold)
+            results.append(
+                FoldMetrics(
+                    fold: fold, nReal: scored.negativeCount, nFake: scored.positiveCount, accuracy: counts.accuracy,
+                    balancedAccuracy: counts.balancedAccuracy, rocAUC: scored.rocAUC))
+        }
+        return CrossValidationResult(folds: results, grouped: groups != nil)
+    }
+}
+
+/// Held-out metrics of one cross-validation fold.
+public struct FoldMetrics: Codable, Sendable, Equatable {
+    /// The fold number.
+    public var fold: Int
+    /// Real samples held out.
+    public var nReal: Int
+    /// Fake samples held out.
+    public var nFake: Int
+    /// Accuracy at the model's threshold.
+    public var accuracy: Double
+    /// Balanced accuracy at the model's threshold (mean recall of the classes present).
+    public var balancedAccuracy: Double
+    /// ROC AUC of `P(fake)`; `nil` when the fold holds one class only.
+    public var rocAUC: Double?
+
+    private enum CodingKeys: String, CodingKey {
+        case fold
+        case nReal = "n_real"
+        case nFake = "n_fake"
+        case accuracy
+        case balancedAccuracy = "balanced_accuracy"
+        case rocAUC = "roc_auc"
+    }
+
+    /// One fold's metrics.
+    public init(fold: Int, nReal: Int, nFake: Int, accuracy: Double, balancedAccuracy: Double, rocAUC: Double?) {
+        self.fold = fold
+        self.nReal = nReal
+        self.nFake = nFake
+        self.accuracy = accuracy
+        self.balancedAccuracy = balancedAccuracy
+        self.rocAUC = rocAUC
+    }
+}
+
+/// Per-fold and mean held-out metrics of a cross-validation, as stored in a model's training record.
+public struct CrossValidationResult: Codable, Sendable, Equatable {
+    /// Number of (non-empty) folds.
+    public var k: Int
+    /// Whether folds kept groups together.
+    public var grouped: Bool
+    /// Mean accuracy over folds.
+    public var accuracy: Double
+    /// Mean balanced accuracy over folds.
+    public var balancedAccuracy: Double
+    /// Mean ROC AUC over the folds where it is defined; `nil` if none.
+    public var rocAUC: Double?
+    /// Every fold's metrics, by fold number.
+    public var folds: [FoldMetrics]
+
+    private enum CodingKeys: String, CodingKey {
+        case k, grouped, accuracy
+        case balancedAccuracy = "balanced_accuracy"
+        case rocAUC = "roc_auc"
+        case folds
+    }
+
+    /// Summarises per-fold metrics.
+    public init(folds: [FoldMetrics], grouped: Bool) {
+        let aucs = folds.compactMap(\.rocAUC)
+        self.k = folds.count
+        self.grouped = grouped
+        self.accuracy = mean(folds.map(\.accuracy))
+        self.balancedAccuracy = mean(folds.map(\.balancedAccuracy))
+        self.rocAUC = aucs.isEmpty ? nil : mean(aucs)
+        self.folds = folds
+    }
+}
+
+/// SplitMix64 (Steele, Lea, Flood 2014), the generator behind every seeded shuffle in specdet:
+/// `state += 0x9E3779B97F4A7C15; z = state; z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9;
+/// z = (z ^ (z >> 27)) * 0x94D049BB133111EB; return z ^ (z >> 31)`, all modulo 2⁶⁴.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    /// A generator starting from `seed`.
+    public init(seed: UInt64) {
+        state = seed
+    }
+
+    /// The next 64-bit value.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,0 +1,297 @@
+import Foundation
+import SpecdetProfile
+
+/// A trained real-vs-fake detector: the feature definition, the optional scaler, the
+/// classifier parameters, the decision threshold and a record of how it was made. This is the
+/// model file (`specdet-model`, schema 1); prediction needs nothing but this value.
+///
+/// Conventions: labels are real = 0, fake = 1; every probability is `P(fake)`; an input is
+/// called fake when `probabilityFake(x) ≥ threshold`.
+public struct DetectorModel: Codable, Sendable, Equatable {
+    /// The value of `format` in every model file.
+    public static let formatName = "specdet-model"
+    /// The schema this build writes and the newest it reads.
+    public static let currentSchemaVersion = 1
+
+    /// Always `formatName`.
+    public var format: String
+    /// The schema of this file; `currentSchemaVersion` for models made by this build.
+    public var schemaVersion: Int
+    /// How feature vectors must be computed for this model.
+    public var feature: ProfileConfiguration
+    /// Standardisation applied to a feature vector before the classifier, if any.
+    public var scaler: Standardizer?
+    /// The classifier parameters.
+    public var classifier: Classifier
+    /// Decision threshold on `P(fake)`: fake when `p ≥ threshold` (0.5 unless chosen otherwise,
+    /// e.g. by `ScoredSamples.threshold(forTargetFPR:)`).
+    public var threshold: Double
+    /// The hyperparameters the classifier was trained with.
+    public var hyperparameters: Hyperparameters
+    /// How and on what the model was trained.
+    public var training: TrainingRecord
+
+    private enum CodingKeys: String, CodingKey {
+        case format
+        case schemaVersion = "schema_version"
+        case feature, scaler, classifier, threshold, hyperparameters, training
+    }
+
+    /// A model with the given parts, `format` and `schemaVersion` set to this build's.
+    public init(
+        feature: ProfileConfiguration, scaler: Standardizer?, classifier: Classifier, threshold: Double = 0.5,
+        hyperparameters: Hyperparameters, training: TrainingRecord
+    ) {
+        self.format = Self.formatName
+        self.schemaVersion = Self.currentSchemaVersion
+        self.feature = feature
+        self.scaler = scaler
+        self.classifier = classifier
+        self.threshold = threshold
+        self.hyperparameters = hyperparameters
+        self.training = training
+    }
+
+    // MARK: Prediction
+
+    /// The fake-oriented decision value of one feature vector (positive leans fake): the logit
+    /// for logistic regression, the SVM decision function otherwise.
+    ///
+    /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
+    public func decisionValue(_ features: [Float]) throws(ModelError) -> Double {
+        guard features.count == feature.bins else {
+            throw ModelError(
+                .dimensionMismatch, "the feature vector has \(features.count) values, the model expects \(feature.bins)")
+        }
+        if let scaler { return classifier.decisionValue(scaler.transform(features)) }
+        return classifier.decisionValue(features)
+    }
+
+    /// `P(fake)` of one feature vector, in [0, 1] (SVM probabilities are clamped to
+    /// [1e-7, 1 − 1e-7] as libsvm does). NaN only if the input holds NaN.
+    ///
+    /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
+    public func probabilityFake(_ features: [Float]) throws(ModelError) -> Double {
+        classifier.probability(decision: try decisionValue(features))
+    }
+
+    /// Whether a probability counts as fake under this model's threshold (`p ≥ threshold`).
+    public func isFake(probability: Double) -> Bool {
+        probability >= threshold
+    }
+
+    // MARK: Model file
+
+    /// The model as pretty-printed JSON with sorted keys. Numbers are written in the shortest
+    /// form that reads back to the same `Double`/`Float`, so a decoded model predicts
+    /// bit-for-bit like this one.
+    ///
+    /// - Throws: the same `ModelError` that `load` would raise for an invalid model (a
+    ///   non-finite number, a dimension mismatch...), so no file is written that cannot be read.
+    public func encoded() throws(ModelError) -> Data {
+        try validate()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        do {
+            return try encoder.encode(self)
+        } catch {
+            throw ModelError(.invalidModel, "cannot encode the model: \(error)")
+        }
+    }
+
+    /// Reads and checks a model file.
+    ///
+    /// - Throws: `.unreadableFile`, or any error of `load(from: Data)`, with the path in the message.
+    public static func load(from url: URL) throws(ModelError) -> DetectorModel {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            throw ModelError(.unreadableFile, "cannot read model \(url.path): \(error.localizedDescription)")
+        }
+        do {
+            return try load(from: data)
+        } catch {
+            throw ModelError(error.kind, "model \(url.path): \(error.message)")
+        }
+    }
+
+    /// Decodes and checks a model, refusing in this order: bytes that are not JSON
+    /// (`.malformedJSON`), a `format` other than `specdet-model` (`.wrongFormat`), a
+    /// `schema_version` newer than this build or below 1 (`.unsupportedSchemaVersion`), an
+    /// unknown feature set or classifier (`.unknownFeatureSet`, `.unknownClassifier`), missing
+    /// or mistyped keys (`.invalidModel`, naming the key path), then the checks of
+    /// `encoded()`: non-finite numbers and vector lengths that disagree with `feature.bins`.
+    public static func load(from data: Data) throws(ModelError) -> DetectorModel {
+        let header = try decode(ModelHeader.self, from: data)
+        guard let format = header.format else {
+            throw ModelError(.wrongFormat, "not a specdet model: no \"format\" key")
+        }
+        guard format == formatName else {
+            throw ModelError(.wrongFormat, "not a specdet model: format is \"\(format)\", expected \"\(formatName)\"")
+        }
+        guard let version = header.schemaVersion else {
+            throw ModelError(.invalidModel, "no \"schema_version\" key")
+        }
+        guard version <= currentSchemaVersion else {
+            throw ModelError(
+                .unsupportedSchemaVersion,
+                "schema version \(version) is newer than this specdet reads (\(currentSchemaVersion)); upgrade specdet")
+        }
+        guard version >= 1 else {
+            throw ModelError(.unsupportedSchemaVersion, "schema version \(version) does not exist")
+        }
+        if let name = header.feature?.features, FeatureSet(rawValue: name) == nil {
+            let known = FeatureSet.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ModelError(.unknownFeatureSet, "unknown feature set \"\(name)\" (this build knows: \(known))")
+        }
+        for name in [header.classifier?.kind, header.hyperparameters?.classifier].compactMap({ $0 })
+        where ClassifierKind(rawValue: name) == nil {
+            let known = ClassifierKind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ModelError(.unknownClassifier, "unknown classifier \"\(name)\" (this build knows: \(known))")
+        }
+        let model: DetectorModel
+        do {
+            model = try decode(DetectorModel.self, from: data)
+        } catch where error.kind == .malformedJSON {
+            // The header parsed, so the syntax is valid: JSONDecoder says "not valid JSON" when a
+            // number does not fit a Double (1e999).
+            throw ModelError(.nonFiniteValue, "a number is out of range: \(syntaxDetail(data) ?? error.message)")
+        }
+        try model.validate()
+        return model
+    }
+
+    private static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(ModelError) -> T {
+        do {
+            return try JSONDecoder().decode(type, from: data)
+        } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
+            throw ModelError(.malformedJSON, "the model is not valid JSON: \(syntaxDetail(data) ?? context.debugDescription)")
+        } catch let error as DecodingError {
+            throw ModelError(decoding: error)
+        } catch {
+            throw ModelError(.malformedJSON, "cannot parse the model: \(error)")
+        }
+    }
+
+    /// JSONDecoder reports every syntax error as "not valid JSON"; JSONSerialization says what
+    /// and where ("Invalid value around character 48", "Unexpected end of file").
+    private static func syntaxDetail(_ data: Data) -> String? {
+        do {
+            _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+            return nil
+        } catch {
+            return (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
+        }
+    }
+
+    // MARK: Validation
+
+    /// Checks everything `load` promises beyond the JSON structure.
+    func validate() throws(ModelError) {
+        guard format == Self.formatName else {
+            throw ModelError(.wrongFormat, "format is \"\(format)\", expected \"\(Self.formatName)\"")
+        }
+        guard schemaVersion == Self.currentSchemaVersion else {
+            throw ModelError(.unsupportedSchemaVersion, "schema version \(schemaVersion) is not \(Self.currentSchemaVersion)")
+        }
+        let bins = feature.bins
+        guard bins > 0 else { throw ModelError(.invalidModel, "feature.bins is \(bins), must be positive") }
+        try requireFinite([threshold], "threshold")
+        if let scaler {
+            try requireLength(scaler.mean.count, "scaler.mean")
+            try requireLength(scaler.std.count, "scaler.std")
+            try requireFinite(scaler.mean, "scaler.mean")
+            try requireFinite(scaler.std, "scaler.std")
+            if let index = scaler.std.firstIndex(where: { $0 <= 0 }) {
+                throw ModelError(.invalidModel, "scaler.std[\(index)] is \(scaler.std[index]), must be positive")
+            }
+        }
+        switch classifier {
+        case .logistic(let weights, let bias), .linearSVM(let weights, let bias, nil):
+            try requireLength(weights.count, "classifier.weights")
+            try requireFinite(weights + [bias], "classifier.weights and bias")
+        case .linearSVM(let weights, let bias, let platt?):
+            try requireLength(weights.count, "classifier.weights")
+            try requireFinite(weights + [bias, platt.a, platt.b], "classifier.weights, bias and platt")
+        case .rbfSVM(let gamma, let supportVectors, let coefficients, let rho, let platt):
+            guard supportVectors.count == coefficients.count else {
+                throw ModelError(
+                    .dimensionMismatch,
+                    "classifier has \(supportVectors.count) support vectors but \(coefficients.count) coefficients")
+            }
+            guard !supportVectors.isEmpty else { throw ModelError(.invalidModel, "classifier has no support vectors") }
+            for (index, vector) in supportVectors.enumerated() {
+                try requireLength(vector.count, "classifier.support_vectors[\(index)]")
+                guard vector.allSatisfy(\.isFinite) else {
+                    throw ModelError(.nonFiniteValue, "classifier.support_vectors[\(index)] contains NaN or infinity")
+                }
+            }
+            try requireFinite(coefficients + [gamma, rho, platt.a, platt.b], "classifier coefficients, gamma, rho and platt")
+            guard gamma > 0 else { throw ModelError(.invalidModel, "classifier.gamma is \(gamma), must be positive") }
+        }
+        guard hyperparameters.classifier == classifier.kind else {
+            throw ModelError(
+                .invalidModel,
+                "hyperparameters name classifier \"\(hyperparameters.classifier.rawValue)\" but the parameters are for \"\(classifier.kind.rawValue)\"")
+        }
+        try requireFinite([hyperparameters.c] + (hyperparameters.gamma.map { [$0] } ?? []), "hyperparameters")
+    }
+
+    private func requireLength(_ count: Int, _ name: String) throws(ModelError) {
+        guard count == feature.bins else {
+            throw ModelError(.dimensionMismatch, "\(name) has \(count) values, feature.bins is \(feature.bins)")
+        }
+    }
+
+    private func requireFinite(_ values: [Double], _ name: String) throws(ModelError) {
+        guard values.allSatisfy(\.isFinite) else {
+            throw ModelError(.nonFiniteValue, "\(name) contains NaN or infinity")
+        }
+    }
+}
+
+/// The few keys read before the full decode, so a foreign or newer file gets a precise refusal
+/// instead of a decoding error about some key deep inside.
+private struct ModelHeader: Decodable {
+    struct Feature: Decodable { var features: String? }
+    struct Kind: Decodable { var kind: String? }
+    struct Hyperparameters: Decodable { var classifier: String? }
+
+    var format: String?
+    var schemaVersion: Int?
+    var feature: Feature?
+    var classifier: Kind?
+    var hyperparameters: Hyperparameters?
+
+    private enum CodingKeys: String, CodingKey {
+        case format
+        case schemaVersion = "schema_version"
+        case feature, classifier, hyperparameters
+    }
+}
+
+extension ModelError {
+    /// Maps a `DecodingError` to a kind and a message that says where in the file.
+    init(decoding error: DecodingError) {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            guard !codingPath.isEmpty else { return "the top level" }
+            return codingPath.map { key in key.intValue.map { "[\($0)]" } ?? ".\(key.stringValue)" }
+                .joined().trimmingPrefix(".").description
+        }
+        switch error {
+        case .dataCorrupted(let context):
+            self.init(.invalidModel, "invalid value at \(path(context.codingPath)): \(context.debugDescription)")
+        case .keyNotFound(let key, let context):
+            self.init(.invalidModel, "missing key \"\(key.stringValue)\" at \(path(context.codingPath))")
+        case .typeMismatch(_, let context) where context.codingPath.isEmpty:
+            self.init(.wrongFormat, "not a specdet model: the top level is not a JSON object")
+        case .typeMismatch(let type, let context):
+            self.init(.invalidModel, "wrong type at \(path(context.codingPath)): expected \(type)")
+        case .valueNotFound(let type, let context):
+            self.init(.invalidModel, "null at \(path(context.codingPath)): expected \(type)")
+        @unknown default:
+            self.init(.invalidModel, "cannot decode the model: \(error)")
+        }
+    }
+}

@@ -1,0 +1,95 @@
+// The provenance parts of a model file: hyperparameters and training record.
+
+/// The outcome of a grid search, kept in the model's hyperparameters.
+public struct GridSearchResult: Codable, Sendable, Equatable {
+    /// The grid that was searched.
+    public var grid: GridSearch
+    /// Whether the inner folds kept groups together.
+    public var grouped: Bool
+    /// The chosen setting's mean inner-fold balanced accuracy (the criterion).
+    public var balancedAccuracy: Double
+    /// The chosen setting's mean inner-fold ROC AUC of the decision values, if defined.
+    public var rocAUC: Double?
+
+    private enum CodingKeys: String, CodingKey {
+        case grid, grouped
+        case balancedAccuracy = "balanced_accuracy"
+        case rocAUC = "roc_auc"
+    }
+
+    /// A record of a finished search.
+    public init(grid: GridSearch, grouped: Bool, balancedAccuracy: Double, rocAUC: Double?) {
+        self.grid = grid
+        self.grouped = grouped
+        self.balancedAccuracy = balancedAccuracy
+        self.rocAUC = rocAUC
+    }
+}
+
+/// The hyperparameters a model was trained with.
+public struct Hyperparameters: Codable, Sendable, Equatable {
+    /// The classifier (also implied by the parameters; a model whose two disagree is refused).
+    public var classifier: ClassifierKind
+    /// The cost C.
+    public var c: Double
+    /// The RBF γ (`svm` only).
+    public var gamma: Double?
+    /// How C and γ were chosen, when a grid search chose them.
+    public var gridSearch: GridSearchResult?
+
+    private enum CodingKeys: String, CodingKey {
+        case classifier, c, gamma
+        case gridSearch = "grid_search"
+    }
+
+    /// The hyperparameters of one model.
+    public init(classifier: ClassifierKind, c: Double, gamma: Double?, gridSearch: GridSearchResult? = nil) {
+        self.classifier = classifier
+        self.c = c
+        self.gamma = gamma
+        self.gridSearch = gridSearch
+    }
+}
+
+/// How and on what a model was trained.
+public struct TrainingRecord: Codable, Sendable, Equatable {
+    /// Number of real (label 0) training samples.
+    public var nReal: Int
+    /// Number of fake (label 1) training samples.
+    public var nFake: Int
+    /// Cross-validation of the same options on the same data, if it was run.
+    public var crossValidation: CrossValidationResult?
+    /// The program that trained the model, e.g. `"specdet 0.3.0"`.
+    public var toolVersion: String
+    /// When, as ISO 8601 UTC (`2025-01-31T12:00:00Z`).
+    public var date: String
+    /// How training images were augmented, if at all.
+    public var augmentation: String?
+    /// The seed of every random choice in training.
+    public var seed: UInt64
+    /// The solver library, its version and settings.
+    public var solver: String
+
+    private enum CodingKeys: String, CodingKey {
+        case nReal = "n_real"
+        case nFake = "n_fake"
+        case crossValidation = "cross_validation"
+        case toolVersion = "tool_version"
+        case date, augmentation, seed, solver
+    }
+
+    /// A training record.
+    public init(
+        nReal: Int, nFake: Int, crossValidation: CrossValidationResult?, toolVersion: String, date: String,
+        augmentation: String?, seed: UInt64, solver: String
+    ) {
+        self.nReal = nReal
+        self.nFake = nFake
+        self.crossValidation = crossValidation
+        self.toolVersion = toolVersion
+        self.date = date
+        self.augmentation = augmentation
+        self.seed = seed
+        self.solver = solver
+    }
+}

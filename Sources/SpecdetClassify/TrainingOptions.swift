@@ -1,0 +1,86 @@
+import Foundation
+
+/// How to train a detector. The defaults reproduce the published setting: logistic
+/// regression, C = 1, no feature scaling, threshold 0.5.
+public struct TrainingOptions: Sendable, Equatable {
+    /// Which classifier to train.
+    public var classifier: ClassifierKind
+    /// The cost C; `nil` means the published value: 1 for `logistic` and `svmLinear`, 6.37 for `svm`.
+    /// Ignored when `gridSearch` is set.
+    public var c: Double?
+    /// The RBF kernel's γ in `exp(−γ‖x − y‖²)`; `svm` only; `nil` means the published 0.86.
+    /// Ignored when `gridSearch` is set.
+    public var gamma: Double?
+    /// Standardise features (`Standardizer`) before the classifier; the published setting does not.
+    public var standardize: Bool
+    /// Choose C (and γ) by an inner cross-validation; implies `standardize`. `nil`: off.
+    public var gridSearch: GridSearch?
+    /// Seeds every random choice: libsvm's Platt-scaling folds (`srand`) and the inner folds.
+    public var seed: UInt64
+    /// The threshold stored in the model (fake when `P(fake) ≥ threshold`).
+    public var threshold: Double
+    /// Written in the model's training record, e.g. `"specdet 0.3.0"`.
+    public var toolVersion: String
+    /// Written in the model's training record: how training images were augmented, if at all.
+    public var augmentation: String?
+    /// The training date written in the model; `nil` means now. Fix it for byte-identical files.
+    public var date: Date?
+
+    /// Options with the published defaults unless given.
+    public init(
+        classifier: ClassifierKind = .logistic, c: Double? = nil, gamma: Double? = nil, standardize: Bool = false,
+        gridSearch: GridSearch? = nil, seed: UInt64 = 0, threshold: Double = 0.5, toolVersion: String = "specdet",
+        augmentation: String? = nil, date: Date? = nil
+    ) {
+        self.classifier = classifier
+        self.c = c
+        self.gamma = gamma
+        self.standardize = standardize
+        self.gridSearch = gridSearch
+        self.seed = seed
+        self.threshold = threshold
+        self.toolVersion = toolVersion
+        self.augmentation = augmentation
+        self.date = date
+    }
+
+    /// The published C of each classifier.
+    public static func publishedC(for classifier: ClassifierKind) -> Double {
+        classifier == .svm ? 6.37 : 1
+    }
+
+    /// The published RBF γ.
+    public static let publishedGamma = 0.86
+}
+
+/// The grid of an inner-CV hyperparameter search, run on standardised features.
+///
+/// Rule: every C in `cValues` (and, for `svm`, every γ = factor / d for `factor` in
+/// `gammaFactors`, d = number of features; γ = 1/d is scikit-learn's `'scale'` for unit-variance
+/// features) is trained on `folds` inner folds of the training set (grouped when groups are
+/// given, else stratified, both seeded by `TrainingOptions.seed`, see `CrossValidation.folds`),
+/// without Platt scaling, and scored by the mean balanced accuracy of the decision value's sign
+/// (fake when f ≥ 0) on the held-out folds. The best mean balanced accuracy wins; ties go to
+/// the higher mean ROC AUC, then to the first in grid order (C outer, γ inner, as listed), so
+/// with the default ascending grids the stronger regularisation wins.
+public struct GridSearch: Codable, Sendable, Equatable {
+    /// Number of inner folds (at least 2).
+    public var folds: Int
+    /// Costs to try, in tie-breaking order.
+    public var cValues: [Double]
+    /// RBF γ values to try, as multiples of 1/d, in tie-breaking order.
+    public var gammaFactors: [Double]
+
+    private enum CodingKeys: String, CodingKey {
+        case folds
+        case cValues = "c_values"
+        case gammaFactors = "gamma_factors"
+    }
+
+    /// A grid; the defaults are C ∈ {0.1, 1, 10, 100}, γ ∈ {1/(4d), 1/d, 4/d}, 3 folds.
+    public init(folds: Int = 3, cValues: [Double] = [0.1, 1, 10, 100], gammaFactors: [Double] = [0.25, 1, 4]) {
+        self.folds = folds
+        self.cValues = cValues
+        self.gammaFactors = gammaFactors
+    }
+}

@@ -1,0 +1,228 @@
+import Foundation
+import SpecdetProfile
+import Testing
+@testable import SpecdetClassify
+
+@Suite struct DetectorModelTests {
+    static let data = SyntheticProfiles(count: 160, seed: 21)
+    static let probes = SyntheticProfiles(count: 40, seed: 22).features
+
+    static func train(_ options: TrainingOptions) throws -> DetectorModel {
+        var options = options
+        options.date = fixedDate
+        options.toolVersion = "specdet test"
+        return try Trainer(feature: ProfileConfiguration(), options: options)
+            .train(features: data.features, labels: data.labels)
+    }
+
+    static let allClassifiers = [
+        TrainingOptions(classifier: .logistic), TrainingOptions(classifier: .svmLinear),
+        TrainingOptions(classifier: .svm), TrainingOptions(classifier: .svm, standardize: true),
+    ]
+
+    @Test(arguments: allClassifiers)
+    func roundTripPredictsBitForBit(options: TrainingOptions) throws {
+        let model = try Self.train(options)
+        let data = try model.encoded()
+        let decoded = try DetectorModel.load(from: data)
+        #expect(decoded == model)
+        for probe in Self.probes {
+            #expect(try decoded.probabilityFake(probe).bitPattern == model.probabilityFake(probe).bitPattern)
+        }
+        #expect(try decoded.encoded() == data)
+    }
+
+    @Test(arguments: allClassifiers)
+    func trainingIsDeterministic(options: TrainingOptions) throws {
+        #expect(try Self.train(options).encoded() == Self.train(options).encoded())
+    }
+
+    @Test func seedChangesPlattScalingOnly() throws {
+        let first = try Self.train(TrainingOptions(classifier: .svm, seed: 0))
+        let second = try Self.train(TrainingOptions(classifier: .svm, seed: 1))
+        guard case .rbfSVM(_, let vectors0, let alphas0, let rho0, let platt0) = first.classifier,
+            case .rbfSVM(_, let vectors1, let alphas1, let rho1, let platt1) = second.classifier
+        else {
+            Issue.record("not RBF SVMs")
+            return
+        }
+        // Platt's internal CV folds depend on the seed; the SVM itself does not.
+        #expect(vectors0 == vectors1 && alphas0 == alphas1 && rho0 == rho1)
+        #expect(platt0 != platt1)
+    }
+
+    /// The exactness `encoded()` relies on: JSONEncoder writes the shortest digits that read
+    /// back to the same value, for Float as for Double, across the whole range.
+    @Test func numbersRoundTripExactly() throws {
+        var generator = SplitMix64(seed: 77)
+        var floats: [Float] = [
+            0.1, .leastNonzeroMagnitude, .leastNormalMagnitude, .greatestFiniteMagnitude, -0.0, Float(16_777_216).nextUp,
+        ]
+        var doubles: [Double] = [0.1, 1.0 / 3, .leastNonzeroMagnitude, .greatestFiniteMagnitude, -0.0, 1e16]
+        while floats.count < 20_000 {
+            let float = Float(bitPattern: UInt32(truncatingIfNeeded: generator.next()))
+            if float.isFinite { floats.append(float) }
+            let double = Double(bitPattern: generator.next())
+            if double.isFinite { doubles.append(double) }
+        }
+        let decodedFloats = try JSONDecoder().decode([Float].self, from: JSONEncoder().encode(floats))
+        #expect(decodedFloats.map(\.bitPattern) == floats.map(\.bitPattern))
+        let decodedDoubles = try JSONDecoder().decode([Double].self, from: JSONEncoder().encode(doubles))
+        #expect(decodedDoubles.map(\.bitPattern) == doubles.map(\.bitPattern))
+    }
+
+    @Test func fileShape() throws {
+        let model = try Self.train(TrainingOptions(classifier: .logistic))
+        let json = try #require(JSONSerialization.jsonObject(with: model.encoded()) as? [String: Any])
+        #expect(json["format"] as? String == "specdet-model")
+        #expect(json["schema_version"] as? Int == 1)
+        #expect(json["threshold"] as? Double == 0.5)
+        #expect(json["scaler"] == nil)
+        let classifier = try #require(json["classifier"] as? [String: Any])
+        #expect(classifier["kind"] as? String == "logistic")
+        #expect((classifier["weights"] as? [Double])?.count == 300)
+        let feature = try #require(json["feature"] as? [String: Any])
+        #expect(feature["features"] as? String == "durall" && feature["bins"] as? Int == 300)
+        let training = try #require(json["training"] as? [String: Any])
+        #expect(training["n_real"] as? Int == 80 && training["n_fake"] as? Int == 80)
+        #expect(training["date"] as? String == "2023-11-14T22:13:20Z")
+        #expect(training["tool_version"] as? String == "specdet test")
+        let hyperparameters = try #require(json["hyperparameters"] as? [String: Any])
+        #expect(hyperparameters["classifier"] as? String == "logistic" && hyperparameters["c"] as? Double == 1)
+        let text = try #require(String(data: model.encoded(), encoding: .utf8))
+        #expect(text.hasPrefix("{\n  \"classifier\" : {"))
+    }
+
+    // MARK: Refusals
+
+    /// The logistic model's JSON as a dictionary, edited by `change`, re-encoded.
+    static func edited(_ change: (inout [String: Any]) -> Void) throws -> Data {
+        let model = try train(TrainingOptions(classifier: .logistic, standardize: true))
+        var json = try #require(JSONSerialization.jsonObject(with: model.encoded()) as? [String: Any])
+        change(&json)
+        return try JSONSerialization.data(withJSONObject: json)
+    }
+
+    static func refusal(_ data: Data) -> ModelError? {
+        do {
+            _ = try DetectorModel.load(from: data)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func refusesWrongFormat() throws {
+        let error = try #require(Self.refusal(Self.edited { $0["format"] = "sklearn-pickle" }))
+        #expect(error.kind == .wrongFormat)
+        #expect(error.message.contains("sklearn-pickle"))
+        #expect(Self.refusal(Data("[1, 2]".utf8))?.kind == .wrongFormat)
+        #expect(Self.refusal(Data("{}".utf8))?.kind == .wrongFormat)
+    }
+
+    @Test func refusesNewerSchema() throws {
+        let error = try #require(Self.refusal(Self.edited { $0["schema_version"] = 99 }))
+        #expect(error.kind == .unsupportedSchemaVersion)
+        #expect(error.message.contains("99"))
+        #expect(Self.refusal(try Self.edited { $0["schema_version"] = 0 })?.kind == .unsupportedSchemaVersion)
+    }
+
+    @Test func refusesBinsMismatch() throws {
+        let error = try #require(Self.refusal(Self.edited { json in
+            var feature = json["feature"] as! [String: Any]
+            feature["bins"] = 299
+            json["feature"] = feature
+        }))
+        #expect(error.kind == .dimensionMismatch)
+        #expect(error.message.contains("299"))
+    }
+
+    @Test func refusesScalerAndSupportVectorLengthMismatch() throws {
+        let scaler = try #require(Self.refusal(Self.edited { json in
+            var scaler = json["scaler"] as! [String: Any]
+            scaler["std"] = Array((scaler["std"] as! [Double]).dropLast())
+            json["scaler"] = scaler
+        }))
+        #expect(scaler.kind == .dimensionMismatch && scaler.message.contains("scaler.std"))
+
+        let model = try Self.train(TrainingOptions(classifier: .svm))
+        var json = try #require(JSONSerialization.jsonObject(with: model.encoded()) as? [String: Any])
+        var classifier = json["classifier"] as! [String: Any]
+        var vectors = classifier["support_vectors"] as! [[Double]]
+        vectors[3].append(0.5)
+        classifier["support_vectors"] = vectors
+        json["classifier"] = classifier
+        let error = try #require(Self.refusal(JSONSerialization.data(withJSONObject: json)))
+        #expect(error.kind == .dimensionMismatch && error.message.contains("support_vectors[3]"))
+    }
+
+    @Test func refusesTruncatedAndGarbledJSON() throws {
+        let whole = try Self.train(TrainingOptions(classifier: .logistic)).encoded()
+        let truncated = try #require(Self.refusal(whole.prefix(whole.count / 2)))
+        #expect(truncated.kind == .malformedJSON && truncated.message.contains("end of file"))
+        let garbled = try #require(Self.refusal(Data("{\"format\": \"specdet-model\", \"schema_version\": 1,, }".utf8)))
+        #expect(garbled.kind == .malformedJSON && garbled.message.contains("character 48"))
+        #expect(Self.refusal(Data())?.kind == .malformedJSON)
+    }
+
+    @Test func refusesUnknownFeatureSetAndClassifier() throws {
+        let feature = try #require(Self.refusal(Self.edited { json in
+            json["feature"] = ["features": "log-power", "bins": 300]
+        }))
+        #expect(feature.kind == .unknownFeatureSet && feature.message.contains("log-power"))
+
+        let classifier = try #require(Self.refusal(Self.edited { json in
+            var classifier = json["classifier"] as! [String: Any]
+            classifier["kind"] = "mlp"
+            json["classifier"] = classifier
+        }))
+        #expect(classifier.kind == .unknownClassifier && classifier.message.contains("mlp"))
+    }
+
+    @Test func refusesMissingKeysNamingThePath() throws {
+        let threshold = try #require(Self.refusal(Self.edited { $0["threshold"] = nil }))
+        #expect(threshold.kind == .invalidModel && threshold.message.contains("threshold"))
+        let bias = try #require(Self.refusal(Self.edited { json in
+            var classifier = json["classifier"] as! [String: Any]
+            classifier["bias"] = "zero"
+            json["classifier"] = classifier
+        }))
+        #expect(bias.kind == .invalidModel && bias.message.contains("classifier.bias"))
+    }
+
+    @Test func refusesNonFiniteNumbers() throws {
+        let text = String(decoding: try Self.train(TrainingOptions(classifier: .logistic)).encoded(), as: UTF8.self)
+        let huge = text.replacingOccurrences(of: "\"threshold\" : 0.5", with: "\"threshold\" : 1e999")
+        #expect(huge != text)
+        let error = try #require(Self.refusal(Data(huge.utf8)))
+        #expect(error.kind == .nonFiniteValue && error.message.contains("1e999"))
+        // Where the header itself is out of range, the file is refused before any number is used.
+        let version = text.replacingOccurrences(of: "\"schema_version\" : 1", with: "\"schema_version\" : 1e999")
+        #expect(Self.refusal(Data(version.utf8))?.kind == .malformedJSON)
+
+        var model = try Self.train(TrainingOptions(classifier: .logistic))
+        model.threshold = .nan
+        #expect(throws: ModelError(.nonFiniteValue, "threshold contains NaN or infinity")) { try model.encoded() }
+    }
+
+    @Test func loadFromFileNamesThePath() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("specdet-missing-\(UUID()).json")
+        let error = try #require(throws: ModelError.self) { try DetectorModel.load(from: url) }
+        #expect(error.kind == .unreadableFile && error.message.contains(url.path))
+
+        try Data("{\"format\": \"other\"}".utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let wrong = try #require(throws: ModelError.self) { try DetectorModel.load(from: url) }
+        #expect(wrong.kind == .wrongFormat && wrong.message.contains(url.path))
+    }
+
+    @Test func predictionChecksTheVectorLength() throws {
+        let model = try Self.train(TrainingOptions(classifier: .logistic))
+        #expect(throws: ModelError.self) { try model.probabilityFake([1, 2, 3]) }
+        #expect(model.isFake(probability: 0.5) && !model.isFake(probability: 0.4999))
+    }
+}
+
+extension TrainingOptions: CustomTestStringConvertible {
+    public var testDescription: String { "\(classifier.rawValue)\(standardize ? " standardised" : "")" }
+}

@@ -1,0 +1,120 @@
+import Foundation
+import SpecdetProfile
+import Testing
+@testable import SpecdetClassify
+
+/// Prediction in Swift, from the stored parameters only, must equal liblinear's and libsvm's
+/// own prediction functions on held-out vectors, whichever label the solver saw first.
+@Suite struct SolverParityTests {
+    static let training = [false, true].map { SyntheticProfiles(count: 240, seed: 11, fakeFirst: $0) }
+    static let probes = SyntheticProfiles(count: 60, seed: 12).features
+
+    /// The fake-oriented decision value and P(fake) according to the C library.
+    static func libraryView(labels: [Int], decision: Double, probabilities: [Double]) -> (Double, Double?) {
+        let sign = labels[0] == 1 ? 1.0 : -1.0
+        let fakeIndex = try! #require(labels.firstIndex(of: 1))
+        return (sign * decision, probabilities.isEmpty ? nil : probabilities[fakeIndex])
+    }
+
+    static func expectClose(_ a: Double, _ b: Double, relative: Double, _ what: String) {
+        #expect(abs(a - b) <= relative * max(1, abs(b)), "\(what): Swift \(a) vs library \(b)")
+    }
+
+    @Test(arguments: [false, true])
+    func logisticMatchesLiblinear(fakeFirst: Bool) throws {
+        let data = Self.training[fakeFirst ? 1 : 0]
+        let rows = Array(data.features.indices)
+        let (solution, references) = try LinearSolver.trainLogistic(
+            data.matrix, labels: data.labels, rows: rows, c: 1, probes: Self.probes)
+        #expect(references[0].labels == (fakeFirst ? [1, 0] : [0, 1]))
+
+        let model = try Trainer(feature: ProfileConfiguration()).train(features: data.features, labels: data.labels)
+        #expect(model.classifier == .logistic(weights: solution.weights, bias: solution.bias))
+        for (probe, reference) in zip(Self.probes, references) {
+            let (decision, probability) = Self.libraryView(
+                labels: reference.labels, decision: reference.decision, probabilities: reference.probabilities)
+            Self.expectClose(try model.decisionValue(probe), decision, relative: 1e-9, "decision")
+            Self.expectClose(try model.probabilityFake(probe), try #require(probability), relative: 1e-12, "P(fake)")
+        }
+    }
+
+    static let modes = [false, true].flatMap { fakeFirst in
+        [SupportVectorSolver.KernelEvaluation.precomputed, .libsvm].map { (fakeFirst, $0) }
+    }
+
+    /// The model the public trainer makes, with the glue's classifier when the evaluation differs.
+    static func model(_ kind: ClassifierKind, _ data: SyntheticProfiles, _ classifier: Classifier,
+                      _ evaluation: SupportVectorSolver.KernelEvaluation) throws -> DetectorModel {
+        var model = try Trainer(feature: ProfileConfiguration(), options: TrainingOptions(classifier: kind))
+            .train(features: data.features, labels: data.labels)
+        #expect(SupportVectorSolver.automaticEvaluation(count: data.features.count) == .precomputed)
+        if evaluation == .precomputed {
+            #expect(model.classifier == classifier)
+        } else {
+            model.classifier = classifier
+        }
+        return model
+    }
+
+    @Test(arguments: modes)
+    func linearSVMMatchesLibsvm(fakeFirst: Bool, evaluation: SupportVectorSolver.KernelEvaluation) throws {
+        let data = Self.training[fakeFirst ? 1 : 0]
+        let (classifier, references) = try SupportVectorSolver.train(
+            data.matrix, labels: data.labels, rows: Array(data.features.indices), kernel: .linear, c: 1,
+            probability: true, seed: 0, evaluation: evaluation, probes: Self.probes)
+        #expect(references[0].labels == (fakeFirst ? [1, 0] : [0, 1]))
+        let model = try Self.model(.svmLinear, data, classifier, evaluation)
+        guard case .linearSVM(_, _, let platt) = model.classifier else { Issue.record("not a linear SVM"); return }
+        #expect(platt != nil)
+        for (probe, reference) in zip(Self.probes, references) {
+            let (decision, probability) = Self.libraryView(
+                labels: reference.labels, decision: reference.decision, probabilities: reference.probabilities)
+            // Collapsing the support vectors into w changes the rounding, not the value.
+            Self.expectClose(try model.decisionValue(probe), decision, relative: 1e-9, "decision")
+            Self.expectClose(try model.probabilityFake(probe), try #require(probability), relative: 1e-9, "P(fake)")
+        }
+    }
+
+    @Test(arguments: modes)
+    func rbfSVMMatchesLibsvm(fakeFirst: Bool, evaluation: SupportVectorSolver.KernelEvaluation) throws {
+        let data = Self.training[fakeFirst ? 1 : 0]
+        let (classifier, references) = try SupportVectorSolver.train(
+            data.matrix, labels: data.labels, rows: Array(data.features.indices), kernel: .rbf(gamma: 0.86), c: 6.37,
+            probability: true, seed: 0, evaluation: evaluation, probes: Self.probes)
+        #expect(references[0].labels == (fakeFirst ? [1, 0] : [0, 1]))
+        let model = try Self.model(.svm, data, classifier, evaluation)
+        guard case .rbfSVM(let gamma, let vectors, _, _, let platt) = model.classifier else {
+            Issue.record("not an RBF SVM")
+            return
+        }
+        #expect(gamma == 0.86)
+        #expect(vectors.count > 10 && vectors.count < data.features.count)
+        #expect(platt.a < 0)
+        var agreeing = 0
+        for (probe, reference) in zip(Self.probes, references) {
+            let (decision, probability) = Self.libraryView(
+                labels: reference.labels, decision: reference.decision, probabilities: reference.probabilities)
+            let swiftDecision = try model.decisionValue(probe)
+            Self.expectClose(swiftDecision, decision, relative: 1e-11, "decision")
+            Self.expectClose(try model.probabilityFake(probe), try #require(probability), relative: 1e-9, "P(fake)")
+            if swiftDecision == decision { agreeing += 1 }
+        }
+        // With the precomputed kernel libsvm sums the very kernel values prediction uses, in the
+        // same order: bit-identical decision values. Its own kernel rounds differently.
+        if evaluation == .precomputed { #expect(agreeing == Self.probes.count) }
+    }
+
+    @Test func scalerIsAppliedBeforeTheClassifier() throws {
+        let data = Self.training[0]
+        let model = try Trainer(feature: ProfileConfiguration(), options: TrainingOptions(standardize: true))
+            .train(features: data.features, labels: data.labels)
+        let scaler = try #require(model.scaler)
+        #expect(scaler.mean[0] == 1 && scaler.std[0] == 1)  // feature 0 is constant
+        #expect(scaler.std.allSatisfy { $0 > 0 })
+        let reference = Standardizer(fitting: data.matrix, rows: Array(data.features.indices))
+        #expect(reference == scaler)
+        for probe in Self.probes.prefix(5) {
+            #expect(try model.decisionValue(probe) == model.classifier.decisionValue(scaler.transform(probe)))
+        }
+    }
+}

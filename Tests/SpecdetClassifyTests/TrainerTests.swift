@@ -1,0 +1,91 @@
+import Foundation
+import SpecdetProfile
+import Testing
+@testable import SpecdetClassify
+
+@Suite struct TrainerTests {
+    static let data = SyntheticProfiles(count: 120, seed: 41)
+
+    static func refusal(_ options: TrainingOptions, features: [[Float]] = data.features, labels: [Int] = data.labels)
+        -> ModelError?
+    {
+        do {
+            _ = try Trainer(feature: ProfileConfiguration(), options: options).train(features: features, labels: labels)
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    @Test func publishedDefaults() throws {
+        for (kind, c, gamma) in [(ClassifierKind.logistic, 1.0, nil), (.svmLinear, 1, nil), (.svm, 6.37, 0.86)] {
+            let model = try Trainer(feature: ProfileConfiguration(), options: TrainingOptions(classifier: kind))
+                .train(features: Self.data.features, labels: Self.data.labels)
+            #expect(model.hyperparameters == Hyperparameters(classifier: kind, c: c, gamma: gamma, gridSearch: nil))
+            #expect(model.scaler == nil && model.threshold == 0.5)
+            #expect(model.training.nReal == 60 && model.training.nFake == 60 && model.training.seed == 0)
+            #expect(model.training.solver.hasPrefix(kind == .logistic ? "liblinear 230 L2R_LR" : "libsvm 324 C_SVC"))
+        }
+    }
+
+    @Test func refusesBadOptions() {
+        #expect(Self.refusal(TrainingOptions(classifier: .logistic, gamma: 0.5))?.kind == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(c: 0))?.kind == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(c: .infinity))?.kind == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(classifier: .svm, gamma: -1))?.kind == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(threshold: .nan))?.kind == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(gridSearch: GridSearch(folds: 1)))?.kind == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(gridSearch: GridSearch(cValues: [])))?.kind == .invalidOptions)
+    }
+
+    @Test func refusesBadTrainingData() {
+        let features = Self.data.features
+        #expect(Self.refusal(TrainingOptions(), labels: Array(repeating: 0, count: 120))?.kind == .invalidInput)
+        #expect(Self.refusal(TrainingOptions(), labels: [2] + Self.data.labels.dropFirst())?.kind == .invalidInput)
+        #expect(Self.refusal(TrainingOptions(), labels: Array(Self.data.labels.dropFirst()))?.kind == .invalidInput)
+        #expect(Self.refusal(TrainingOptions(), features: [Array(features[0].dropLast())] + features.dropFirst())?.kind
+            == .dimensionMismatch)
+        var withNaN = features
+        withNaN[7][3] = .nan
+        let error = Self.refusal(TrainingOptions(), features: withNaN)
+        #expect(error?.kind == .nonFiniteValue && error?.message.contains("7") == true)
+    }
+
+    @Test(arguments: [ClassifierKind.logistic, .svm])
+    func gridSearchPicksFromTheGridOnStandardisedFeatures(kind: ClassifierKind) throws {
+        let grid = GridSearch(folds: 3, cValues: [0.1, 10], gammaFactors: [0.25, 4])
+        let options = TrainingOptions(classifier: kind, c: 123, gridSearch: grid, date: fixedDate)
+        let groups = Self.data.labels.indices.map { "photo\($0 / 3)" }
+        let trainer = Trainer(feature: ProfileConfiguration(), options: options)
+        let model = try trainer.train(features: Self.data.features, labels: Self.data.labels, groups: groups)
+        #expect(model.scaler != nil)
+        let hyperparameters = model.hyperparameters
+        #expect(grid.cValues.contains(hyperparameters.c))
+        if kind == .svm {
+            let gamma = try #require(hyperparameters.gamma)
+            #expect(grid.gammaFactors.map { $0 / 300 }.contains(gamma))
+        } else {
+            #expect(hyperparameters.gamma == nil)
+        }
+        let result = try #require(hyperparameters.gridSearch)
+        #expect(result.grid == grid && result.grouped)
+        #expect(result.balancedAccuracy > 0.6 && result.balancedAccuracy <= 1)
+        // The search is seeded and deterministic too.
+        let again = try trainer.train(features: Self.data.features, labels: Self.data.labels, groups: groups)
+        #expect(try again.encoded() == model.encoded())
+    }
+
+    @Test func recordsProvenanceAndCrossValidation() throws {
+        let cv = CrossValidationResult(
+            folds: [FoldMetrics(fold: 0, nReal: 3, nFake: 2, accuracy: 0.8, balancedAccuracy: 0.75, rocAUC: nil)],
+            grouped: true)
+        let options = TrainingOptions(
+            threshold: 0.7, toolVersion: "specdet 9.9", augmentation: "jpeg q 70-95", date: fixedDate)
+        let model = try Trainer(feature: ProfileConfiguration(), options: options)
+            .train(features: Self.data.features, labels: Self.data.labels, crossValidation: cv)
+        #expect(model.threshold == 0.7 && !model.isFake(probability: 0.69))
+        #expect(model.training.crossValidation == cv)
+        #expect(model.training.toolVersion == "specdet 9.9" && model.training.augmentation == "jpeg q 70-95")
+        #expect(try DetectorModel.load(from: model.encoded()) == model)
+    }
+}
