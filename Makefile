@@ -43,3 +43,8 @@ parity: release
 
 clean:
 	rm -rf .build
+
+## Retrain the built-in default model from ../shared/data/dev (then rebuild to embed it).
+default-model: release
+	tools/make_default_model.sh $(SHARED) $(RELEASE_BIN)
+	$(SWIFT) build -c release --static-swift-stdlib

@@ -29,7 +29,8 @@ let package = Package(
             dependencies: [
                 "SpecdetDecode", "SpecdetProfile", "SpecdetClassify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            resources: [.embedInCode("Resources/default-model.json")]
         ),
 
         .testTarget(name: "SpecdetDecodeTests", dependencies: ["SpecdetDecode"]),

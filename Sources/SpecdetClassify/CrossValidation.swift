@@ -76,21 +76,28 @@ public enum CrossValidation {
     /// held-out samples are scored by `P(fake)` and called fake when `P(fake) ≥` the model's
     /// threshold. Folds run one after another: training is serialised by the solvers anyway.
     ///
-    /// - Parameter folds: the fold of every sample, e.g. from `folds(labels:groups:k:seed:)`;
-    ///   fold numbers need not be contiguous, empty folds are skipped.
+    /// - Parameters:
+    ///   - folds: the fold of every sample, e.g. from `folds(labels:groups:k:seed:)`; fold
+    ///     numbers need not be contiguous, empty folds are skipped.
+    ///   - scored: which samples are scored when their fold is held out (default all); e.g.
+    ///     only the originals when augmented copies are trained on but should not be tested.
     /// - Throws: as `Trainer.train`; `.invalidInput` if a fold's training part lacks a class.
     public static func run(
-        _ trainer: Trainer, features: [[Float]], labels: [Int], groups: [String]? = nil, folds: [Int]
+        _ trainer: Trainer, features: [[Float]], labels: [Int], groups: [String]? = nil, folds: [Int],
+        scored: [Bool]? = nil
     ) throws(ModelError) -> CrossValidationResult {
         let matrix = try FeatureMatrix(validating: features, columns: trainer.feature.bins)
         guard folds.count == matrix.rowCount else {
             throw ModelError(.invalidInput, "\(folds.count) fold numbers for \(matrix.rowCount) samples")
         }
         try checkGroups(groups, count: matrix.rowCount)
+        if let scored, scored.count != matrix.rowCount {
+            throw ModelError(.invalidInput, "\(scored.count) scored flags for \(matrix.rowCount) samples")
+        }
         var results: [FoldMetrics] = []
         for fold in Set(folds).sorted() {
             let train = folds.indices.filter { folds[$0] != fold }
-            let test = folds.indices.filter { folds[$0] == fold }
+            let test = folds.indices.filter { folds[$0] == fold && scored?[$0] ?? true }
             let model = try trainer.fit(matrix, labels: labels, groups: groups, rows: train)
             var probabilities: [Double] = []
             for index in test { probabilities.append(try model.probabilityFake(Array(matrix.row(index)))) }

@@ -46,9 +46,9 @@ struct ImageRun {
         }
     }
 
-    /// Profiles `inputs` and calls `emit` for each in input order; failures are also
-    /// reported on stderr. Returns early only if `emit` throws.
-    func run(_ inputs: [InputPath], emit: (InputPath, Result<ImageProfile, InputFailure>) throws -> Void) throws {
+    /// Profiles `inputs` and calls `emit` with each one's index and outcome, in input order;
+    /// failures are also reported on stderr. Returns early only if `emit` throws.
+    func run(_ inputs: [InputPath], emit: (Int, Result<ImageProfile, InputFailure>) throws -> Void) throws {
         let profiler = ParallelProfiler(configuration: configuration, jobs: options.workerCount)
         let limits = options.limits
         let progress = Progress(total: inputs.count, enabled: !options.quiet)
@@ -62,7 +62,7 @@ struct ImageRun {
                 diagnostics.recordFailure(inputs[index], code: failure.code, message: failure.message)
             }
             progress.update(done: index + 1, failed: diagnostics.failed)
-            try emit(inputs[index], outcome)
+            try emit(index, outcome)
         }
         progress.finish()
     }

@@ -2,13 +2,26 @@ import ArgumentParser
 import Foundation
 import SpecdetDecode
 
-/// Options every command that reads images shares: parallelism, verbosity, input lists and
-/// the limits that keep hostile files from exhausting the machine.
-struct RunOptions: ParsableArguments {
+/// Image paths for commands that take them as arguments, plus a list file for long runs.
+struct PathArguments: ParsableArguments {
+    @Argument(help: "Image files or folders (folders are walked recursively).")
+    var paths: [String] = []
+
     @Option(name: .customLong("files-from"), help: ArgumentHelp(
         "Read more input paths from FILE, one per line ('-' for stdin).", valueName: "FILE"))
     var filesFrom: String?
 
+    /// The inputs, in order; a usage error when there are none.
+    func collect() throws -> [InputPath] {
+        let inputs = try InputCollector.collect(paths, filesFrom: filesFrom)
+        guard !inputs.isEmpty else { throw CLIError.usage("no input: give image files or folders") }
+        return inputs
+    }
+}
+
+/// Options every command that reads images shares: parallelism, verbosity and the limits
+/// that keep hostile files from exhausting the machine.
+struct RunOptions: ParsableArguments {
     @Option(help: "Worker threads (default: the number of cores).")
     var jobs: Int?
 

@@ -13,9 +13,7 @@ struct ProfileCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Image files or folders (walked recursively).")
-    var paths: [String] = []
-
+    @OptionGroup var inputs: PathArguments
     @OptionGroup var features: FeatureOptions
     @OptionGroup var output: OutputOptions
     @OptionGroup var runOptions: RunOptions
@@ -24,8 +22,7 @@ struct ProfileCommand: ParsableCommand {
     var noHeader = false
 
     func run() throws {
-        let inputs = try InputCollector.collect(paths, filesFrom: runOptions.filesFrom)
-        guard !inputs.isEmpty else { throw CLIError.usage("no input: give image files or folders") }
+        let inputs = try self.inputs.collect()
         let configuration = features.configuration
         let sink = try OutputSink(path: output.output)
         let imageRun = ImageRun(configuration: configuration, options: runOptions)
@@ -34,7 +31,8 @@ struct ProfileCommand: ParsableCommand {
                 try sink.write(CSV.row(["path", "status", "width", "height"] + (0..<configuration.bins).map { "bin_\($0)" }))
             }
             let emptyBins = [String](repeating: "", count: configuration.bins)
-            try imageRun.run(inputs) { path, outcome in
+            try imageRun.run(inputs) { index, outcome in
+                let path = inputs[index]
                 switch outcome {
                 case .success(let profile):
                     try sink.write(CSV.row([path.display, "ok", String(profile.width), String(profile.height)]

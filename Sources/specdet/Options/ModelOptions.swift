@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import SpecdetClassify
+
+/// `--model`, falling back to the default model built into the binary.
+struct ModelOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("A model file written by `specdet train` (default: the built-in model).", valueName: "MODEL.json"))
+    var model: String?
+
+    @Option(help: "Decision threshold on P(fake), overriding the model's (fake when p >= threshold).")
+    var threshold: Double?
+
+    func validate() throws {
+        if let threshold, !(0...1).contains(threshold) { throw ValidationError("--threshold must be between 0 and 1") }
+    }
+
+    /// The model, with `--threshold` applied; says on stderr when it is the built-in one.
+    func load(quiet: Bool) throws -> DetectorModel {
+        var detector: DetectorModel
+        do {
+            if let model {
+                detector = try DetectorModel.load(from: URL(fileURLWithPath: model))
+            } else {
+                detector = try DefaultModel.load()
+                if !quiet {
+                    StandardError.write("specdet: using the built-in default model (\(DefaultModel.summary(detector)))\n")
+                }
+            }
+        } catch {
+            throw CLIError.model("cannot use the model \(model.map { "'\($0)'" } ?? "built in"): \(error.message)")
+        }
+        if let threshold { detector.threshold = threshold }
+        return detector
+    }
+}
+
+/// The model embedded in the binary at build time (`make default-model` rebuilds it).
+enum DefaultModel {
+    static func load() throws(ModelError) -> DetectorModel {
+        try DetectorModel.load(from: Data(PackageResources.default_model_json))
+    }
+
+    /// One line: what the model is and what it was trained on.
+    static func summary(_ model: DetectorModel) -> String {
+        let training = model.training
+        return "\(model.hyperparameters.classifier.rawValue), \(model.feature.features.rawValue) features, "
+            + "trained on \(training.nReal) real and \(training.nFake) fake images"
+            + (training.augmentation.map { " with \($0) augmentation" } ?? "")
+    }
+}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import SpecdetClassify
+
+extension ClassifierKind: ExpressibleByArgument {}
+
+/// The classifier and its hyperparameters for `train`.
+struct ClassifierOptions: ParsableArguments {
+    @Option(help: "logistic, svm (RBF kernel) or svm-linear.")
+    var classifier: ClassifierKind = .logistic
+
+    @Option(name: .customLong("C"), help: "Cost C (default: the published value, 1; 6.37 for svm).")
+    var c: Double?
+
+    @Option(help: "RBF kernel gamma for svm (default: the published 0.86).")
+    var gamma: Double?
+
+    @Flag(inversion: .prefixedNo, help: "Standardise each feature to zero mean and unit variance.")
+    var standardize = false
+
+    @Flag(help: "Choose C (and gamma) by an inner cross-validation on standardised features.")
+    var tune = false
+
+    @Option(help: "Seed of every random choice in training.")
+    var seed: UInt64 = 0
+
+    func validate() throws {
+        if let c, !(c > 0) { throw ValidationError("--C must be positive") }
+        if let gamma, !(gamma > 0) { throw ValidationError("--gamma must be positive") }
+        if gamma != nil && classifier != .svm { throw ValidationError("--gamma applies to --classifier svm only") }
+    }
+
+    func trainingOptions(augmentation: String?) -> TrainingOptions {
+        TrainingOptions(
+            classifier: classifier, c: c, gamma: gamma, standardize: standardize,
+            gridSearch: tune ? GridSearch() : nil, seed: seed, toolVersion: "specdet \(Specdet.configuration.version)",
+            augmentation: augmentation)
+    }
+}

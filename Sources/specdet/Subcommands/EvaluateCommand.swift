@@ -1,0 +1,87 @@
+import ArgumentParser
+import Foundation
+import SpecdetClassify
+
+enum EvaluateFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json
+}
+
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Measure a model on labelled real and fake images.",
+        discussion: """
+            Reports accuracy, balanced accuracy, ROC AUC, average precision and the confusion \
+            matrix at the model's threshold, and the threshold that keeps the false-positive \
+            rate (reals called fake) at or below --target-fpr. Inputs that fail are reported \
+            and left out.
+
+            Example:
+              specdet evaluate --model model.json --real photos/ --fake generated/ --format json
+            """
+    )
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Real images: files, folders or profile CSVs.", valueName: "PATH"))
+    var real: [String] = []
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Fake images: files, folders or profile CSVs.", valueName: "PATH"))
+    var fake: [String] = []
+
+    @Option(help: "table or json.")
+    var format: EvaluateFormat = .table
+
+    @Option(name: .customLong("target-fpr"), help: "False-positive rate for which to report a threshold.")
+    var targetFPR = 0.01
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var runOptions: RunOptions
+
+    func validate() throws {
+        guard (0...1).contains(targetFPR) else { throw ValidationError("--target-fpr must be between 0 and 1") }
+    }
+
+    func run() throws {
+        let model = try modelOptions.load(quiet: runOptions.quiet)
+        let inputs = try LabelledInputs(real: real, fake: fake, bins: model.feature.bins)
+        let imageRun = ImageRun(configuration: model.feature, options: runOptions)
+        let data = try inputs.profile(with: imageRun)
+        let metrics: [(String, String)]
+        do {
+            let scores = try data.features.map { try model.probabilityFake($0) }
+            let scored = try ScoredSamples(labels: data.labels, scores: scores)
+            let counts = scored.confusion(threshold: model.threshold)
+            let fprThreshold = scored.threshold(forTargetFPR: targetFPR)
+            let atTarget = fprThreshold.map { scored.confusion(threshold: $0) }
+            metrics = [
+                ("accuracy", JSON.number(counts.accuracy)),
+                ("balanced_accuracy", JSON.number(counts.balancedAccuracy)),
+                ("roc_auc", JSON.number(scored.rocAUC)),
+                ("average_precision", JSON.number(scored.averagePrecision)),
+                ("n_real", String(data.realCount)), ("n_fake", String(data.fakeCount)),
+                ("tp", String(counts.truePositives)), ("fp", String(counts.falsePositives)),
+                ("tn", String(counts.trueNegatives)), ("fn", String(counts.falseNegatives)),
+                ("threshold", JSON.number(model.threshold)),
+                ("target_fpr", JSON.number(targetFPR)),
+                ("threshold_at_target_fpr", JSON.number(fprThreshold)),
+                ("tpr_at_target_fpr", JSON.number(atTarget?.truePositiveRate)),
+                ("failed", String(imageRun.diagnostics.failed)),
+            ]
+        } catch let error as ModelError {
+            throw CLIError.model(error.message)
+        }
+        let text = format == .json ? JSON.object(metrics) + "\n"
+            : metrics.map { "\($0.0.padding(24)) \($0.1)" }.joined(separator: "\n") + "\n"
+        let sink = try OutputSink(path: output.output)
+        do {
+            try sink.write(text)
+            try sink.commit()
+        } catch {
+            sink.discard()
+            throw error
+        }
+        imageRun.diagnostics.printSummary()
+        throw ExitCode(imageRun.diagnostics.exitStatus)
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import SpecdetClassify
+
+struct ScoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "score",
+        abstract: "Score images for fakeness with a trained model (default: the built-in one).",
+        discussion: """
+            One row per input: path,status,probability_fake,label,width,height. probability_fake \
+            is P(fake) in [0, 1]; label is fake when it reaches the model's threshold (or \
+            --threshold), real otherwise, empty for inputs that failed.
+
+            Example:
+              specdet score downloads/ --format table
+              specdet score --model model.json photos/ --output scores.csv
+            """
+    )
+
+    @OptionGroup var inputs: PathArguments
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Option(help: "csv, jsonl or table.")
+    var format: ScoreFormat = .csv
+
+    @Flag(name: .customLong("no-header"), help: "Omit the CSV header row (for concatenating shards).")
+    var noHeader = false
+
+    @OptionGroup var output: OutputOptions
+    @OptionGroup var runOptions: RunOptions
+
+    static let columns = ["path", "status", "probability_fake", "label", "width", "height"]
+
+    func run() throws {
+        let inputs = try self.inputs.collect()
+        let model = try modelOptions.load(quiet: runOptions.quiet)
+        let sink = try OutputSink(path: output.output)
+        let imageRun = ImageRun(configuration: model.feature, options: runOptions)
+        var table: [[String]] = []
+        do {
+            if format == .csv && !noHeader { try sink.write(CSV.row(Self.columns)) }
+            try imageRun.run(inputs) { index, outcome in
+                let fields = try Self.fields(inputs[index], outcome, model: model)
+                switch format {
+                case .csv: try sink.write(CSV.row(fields))
+                case .jsonl: try sink.write(Self.jsonLine(fields) + "\n")
+                case .table: table.append(fields)
+                }
+            }
+            if format == .table { try sink.write(Self.table(table)) }
+            try sink.commit()
+        } catch {
+            sink.discard()
+            throw error
+        }
+        imageRun.diagnostics.printSummary()
+        throw ExitCode(imageRun.diagnostics.exitStatus)
+    }
+
+    /// The row of one input, as text fields in `columns` order (empty where unknown).
+    static func fields(_ path: InputPath, _ outcome: Result<ImageProfile, InputFailure>, model: DetectorModel) throws -> [String] {
+        switch outcome {
+        case .success(let profile):
+            let probability: Double
+            do {
+                probability = try model.probabilityFake(profile.features)
+            } catch {
+                throw CLIError.model(error.message)
+            }
+            return [path.display, "ok", String(probability), model.isFake(probability: probability) ? "fake" : "real",
+                    String(profile.width), String(profile.height)]
+        case .failure(let failure):
+            return [path.display, failure.code, "", "", failure.width.map(String.init) ?? "", failure.height.map(String.init) ?? ""]
+        }
+    }
+
+    private static func jsonLine(_ fields: [String]) -> String {
+        JSON.object([
+            ("path", JSON.string(fields[0])), ("status", JSON.string(fields[1])),
+            ("probability_fake", fields[2].isEmpty ? "null" : fields[2]),
+            ("label", fields[3].isEmpty ? "null" : JSON.string(fields[3])),
+            ("width", fields[4].isEmpty ? "null" : fields[4]), ("height", fields[5].isEmpty ? "null" : fields[5]),
+        ])
+    }
+
+    /// Aligned columns; probabilities rounded to 4 places, control characters in paths escaped.
+    private static func table(_ rows: [[String]]) -> String {
+        let header = ["path", "status", "p(fake)", "label", "size"]
+        let body = rows.map { fields in
+            [JSON.string(fields[0]).dropFirst().dropLast().description, fields[1],
+             Double(fields[2]).map { String(format: "%.4f", $0) } ?? "-", fields[3].isEmpty ? "-" : fields[3],
+             fields[4].isEmpty ? "-" : "\(fields[4])x\(fields[5])"]
+        }
+        let all = [header] + body
+        let widths = header.indices.map { column in all.map { $0[column].count }.max()! }
+        return all.map { row in
+            row.indices.map { row[$0].padding(widths[$0]) }.joined(separator: "  ")
+                .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)
+        }.joined(separator: "\n") + "\n"
+    }
+}

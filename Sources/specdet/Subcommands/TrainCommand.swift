@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import SpecdetClassify
+
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a detector on labelled real and fake images.",
+        discussion: """
+            Profiles both sets on all cores, reports k-fold cross-validation (grouped by --groups \
+            or --group-by-folder, stratified otherwise), then fits on everything and writes the \
+            model atomically. --real and --fake also take CSV files written by `specdet profile`.
+
+            Example:
+              specdet train --real photos/ --fake generated/ --output model.json
+            """
+    )
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Real images: files, folders or profile CSVs.", valueName: "PATH"))
+    var real: [String] = []
+
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Fake images: files, folders or profile CSVs.", valueName: "PATH"))
+    var fake: [String] = []
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the model.", valueName: "MODEL.json"))
+    var output: String
+
+    @OptionGroup var classifier: ClassifierOptions
+
+    @Option(help: "Cross-validation folds (0: none).")
+    var folds = 5
+
+    @Option(help: ArgumentHelp("CSV with columns path,group: inputs of one group share a fold.", valueName: "FILE"))
+    var groups: String?
+
+    @Flag(name: .customLong("group-by-folder"), help: "Group the folds by each input's folder.")
+    var groupByFolder = false
+
+    @Option(name: .customLong("folds-out"), help: ArgumentHelp("Write path,label,fold of every input to FILE.", valueName: "FILE"))
+    var foldsOut: String?
+
+    @OptionGroup var features: FeatureOptions
+    @OptionGroup var runOptions: RunOptions
+
+    func validate() throws {
+        if folds == 1 || folds < 0 { throw ValidationError("--folds must be 0 (no cross-validation) or at least 2") }
+        if groups != nil && groupByFolder { throw ValidationError("give --groups or --group-by-folder, not both") }
+    }
+
+    func run() throws {
+        let configuration = features.configuration
+        let inputs = try LabelledInputs(real: real, fake: fake, bins: configuration.bins)
+        let imageRun = ImageRun(configuration: configuration, options: runOptions)
+        let data = try inputs.profile(with: imageRun)
+        guard data.realCount > 0, data.fakeCount > 0 else {
+            throw CLIError.usage("training needs profiles of both classes; got \(data.realCount) real and \(data.fakeCount) fake")
+        }
+        let groupNames = try groupNames(for: data.paths)
+        let trainer = Trainer(feature: configuration, options: classifier.trainingOptions(augmentation: nil))
+        var report = "training \(classifier.classifier.rawValue) on \(data.realCount) real and \(data.fakeCount) fake profiles\n"
+        var crossValidation: CrossValidationResult?
+        do {
+            if folds >= 2 {
+                let assignment = try CrossValidation.folds(labels: data.labels, groups: groupNames, k: folds, seed: classifier.seed)
+                if let foldsOut { try writeFolds(assignment, data: data, to: foldsOut) }
+                let result = try CrossValidation.run(trainer, features: data.features, labels: data.labels,
+                                                     groups: groupNames, folds: assignment)
+                report += Self.describe(result)
+                crossValidation = result
+            }
+            let model = try trainer.train(features: data.features, labels: data.labels, groups: groupNames,
+                                          crossValidation: crossValidation)
+            let sink = try OutputSink(path: output)
+            do {
+                try sink.write(String(decoding: try model.encoded(), as: UTF8.self))
+                try sink.commit()
+            } catch {
+                sink.discard()
+                throw error
+            }
+        } catch let error as ModelError {
+            throw CLIError.model("training failed: \(error.message)")
+        }
+        report += "model written to \(output)\n"
+        print(report, terminator: "")
+        imageRun.diagnostics.printSummary()
+        throw ExitCode(imageRun.diagnostics.exitStatus)
+    }
+
+    /// Group names from `--groups` or `--group-by-folder`; nil for stratified folds.
+    private func groupNames(for paths: [InputPath]) throws -> [String]? {
+        if groupByFolder {
+            return paths.map { path in
+                let text = path.display
+                return text.lastIndex(of: "/").map { String(text[..<$0]) } ?? "."
+            }
+        }
+        guard let groups else { return nil }
+        guard let data = FileManager.default.contents(atPath: groups) else {
+            throw CLIError.usage("cannot read the groups file '\(groups)'")
+        }
+        let rows = CSV.parse(data)
+        guard let header = rows.first, let pathColumn = header.firstIndex(of: "path"),
+              let groupColumn = header.firstIndex(of: "group") else {
+            throw CLIError.usage("the groups file '\(groups)' needs a header with columns path and group")
+        }
+        var table: [String: String] = [:]
+        for row in rows.dropFirst() where row.count > max(pathColumn, groupColumn) {
+            table[row[pathColumn]] = row[groupColumn]
+        }
+        var missing = 0
+        let names = paths.map { path -> String in
+            if let group = table[path.display] { return group }
+            missing += 1
+            return "path:" + path.display
+        }
+        if missing > 0 {
+            StandardError.write("specdet: warning: \(missing) inputs are not in '\(groups)'; each is its own group\n")
+        }
+        return names
+    }
+
+    private func writeFolds(_ assignment: [Int], data: LabelledProfiles, to path: String) throws {
+        let sink = try OutputSink(path: path)
+        do {
+            try sink.write(CSV.row(["path", "label", "fold"]))
+            for index in assignment.indices {
+                try sink.write(CSV.row([data.paths[index].display, data.labels[index] == 1 ? "fake" : "real",
+                                        String(assignment[index])]))
+            }
+            try sink.commit()
+        } catch {
+            sink.discard()
+            throw error
+        }
+    }
+
+    static func describe(_ result: CrossValidationResult) -> String {
+        var text = "cross-validation: \(result.k) folds, \(result.grouped ? "grouped" : "stratified")\n"
+        text += "fold  n_real  n_fake  accuracy  balanced_accuracy  roc_auc\n"
+        for fold in result.folds {
+            text += "\(String(fold.fold).padding(4))  \(String(fold.nReal).padding(6))  \(String(fold.nFake).padding(6))  "
+                + "\(format(fold.accuracy).padding(8))  \(format(fold.balancedAccuracy).padding(17))  \(fold.rocAUC.map(format) ?? "-")\n"
+        }
+        text += "mean  \("".padding(6))  \("".padding(6))  \(format(result.accuracy).padding(8))  "
+            + "\(format(result.balancedAccuracy).padding(17))  \(result.rocAUC.map(format) ?? "-")\n"
+        return text
+    }
+}
+
+func format(_ value: Double) -> String {
+    String(format: "%.4f", value)
+}
+
+extension String {
+    /// Left-aligned in a column of `width` characters.
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}
