@@ -1,3 +1,4 @@
+import SpecdetProfile
 import CSVM
 import Foundation
 

@@ -1,3 +1,4 @@
+import SpecdetProfile
 import Testing
 @testable import SpecdetClassify
 

@@ -1,3 +1,4 @@
+import SpecdetProfile
 import Foundation
 @testable import SpecdetClassify
 

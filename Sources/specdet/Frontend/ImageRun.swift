@@ -8,7 +8,7 @@ struct ImageProfile: Sendable {
     let features: [Float]
 }
 
-/// Why one input has no profile: a stable code, a message, and the size when it decoded.
+/// Why one input has no result: a stable code, a message, and the size when it decoded.
 struct InputFailure: Error, Sendable {
     let code: String
     let message: String
@@ -29,31 +29,29 @@ struct ImageRun {
         self.diagnostics = Diagnostics(quiet: options.quiet)
     }
 
-    /// Decodes `path` and computes its profile with `extractor`.
-    static func profile(_ path: InputPath, limits: DecodeLimits, extractor: ProfileExtractor) -> Result<ImageProfile, InputFailure> {
-        let image: GrayImage
-        do {
-            image = try ImageDecoder.decodeDetailed(pathBytes: path.bytes, limits: limits).image
-        } catch {
-            return .failure(InputFailure(code: error.code.rawValue, message: error.message))
-        }
-        do {
-            let features = try extractor.profile(of: image)
-            return .success(ImageProfile(width: image.width, height: image.height, features: features))
-        } catch {
-            return .failure(InputFailure(code: error.code.rawValue, message: error.message,
-                                         width: image.width, height: image.height))
-        }
-    }
-
-    /// Profiles `inputs` and calls `emit` with each one's index and outcome, in input order;
-    /// failures are also reported on stderr. Returns early only if `emit` throws.
-    func run(_ inputs: [InputPath], emit: (Int, Result<ImageProfile, InputFailure>) throws -> Void) throws {
+    /// Decodes each input and applies `work` to the image on a worker thread, then calls `emit`
+    /// with each input's index and outcome, in input order; failures are also reported on
+    /// stderr. Returns early only if `emit` throws.
+    func run<Output: Sendable>(
+        _ inputs: [InputPath],
+        work: @escaping @Sendable (GrayImage, InputPath, ProfileExtractor) throws(InputFailure) -> Output,
+        emit: (Int, Result<Output, InputFailure>) throws -> Void
+    ) throws {
         let profiler = ParallelProfiler(configuration: configuration, jobs: options.workerCount)
         let limits = options.limits
         let progress = Progress(total: inputs.count, enabled: !options.quiet)
-        try profiler.map(count: inputs.count) { extractor, index in
-            Self.profile(inputs[index], limits: limits, extractor: extractor)
+        try profiler.map(count: inputs.count) { extractor, index -> Result<Output, InputFailure> in
+            let path = inputs[index]
+            do {
+                let image = try ImageDecoder.decodeDetailed(pathBytes: path.bytes, limits: limits).image
+                return .success(try work(image, path, extractor))
+            } catch let error as DecodeError {
+                return .failure(InputFailure(code: error.code.rawValue, message: error.message))
+            } catch let error as InputFailure {
+                return .failure(error)
+            } catch {
+                return .failure(InputFailure(code: "decoder_error", message: "\(error)"))
+            }
         } emit: { index, outcome in
             switch outcome {
             case .success: diagnostics.recordSuccess()
@@ -65,5 +63,19 @@ struct ImageRun {
             try emit(index, outcome)
         }
         progress.finish()
+    }
+
+    /// `run` with the plain profile of each image.
+    func run(_ inputs: [InputPath], emit: (Int, Result<ImageProfile, InputFailure>) throws -> Void) throws {
+        try run(inputs, work: { image, _, extractor throws(InputFailure) in try Self.profile(image, extractor) }, emit: emit)
+    }
+
+    /// The profile of a decoded image; a profile error keeps the image's size.
+    static func profile(_ image: GrayImage, _ extractor: ProfileExtractor) throws(InputFailure) -> ImageProfile {
+        do {
+            return ImageProfile(width: image.width, height: image.height, features: try extractor.profile(of: image))
+        } catch {
+            throw InputFailure(code: error.code.rawValue, message: error.message, width: image.width, height: image.height)
+        }
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import SpecdetClassify
+import SpecdetDecode
 import SpecdetProfile
 
 /// The labelled inputs of `train`, `evaluate` and `plot`: images to profile, and profiles read
@@ -64,29 +64,47 @@ struct LabelledInputs {
 }
 
 /// Profiles with labels, ready for a classifier: every input that has a profile, in input
-/// order (images first, then CSV rows).
+/// order (images first, then CSV rows), each followed by its augmented copies if any.
 struct LabelledProfiles {
+    /// The input each profile comes from (a copy has its source's path).
     var paths: [InputPath] = []
     var labels: [Int] = []
     var features: [[Float]] = []
+    /// False for augmented copies.
+    var isOriginal: [Bool] = []
 
-    var realCount: Int { labels.count - fakeCount }
-    var fakeCount: Int { labels.reduce(0, +) }
+    var realCount: Int { zip(labels, isOriginal).filter { $0.0 == 0 && $0.1 }.count }
+    var fakeCount: Int { zip(labels, isOriginal).filter { $0.0 == 1 && $0.1 }.count }
+    var copyCount: Int { isOriginal.filter { !$0 }.count }
 
-    mutating func append(_ path: InputPath, label: Int, features vector: [Float]) {
+    mutating func append(_ path: InputPath, label: Int, features vector: [Float], original: Bool = true) {
         paths.append(path)
         labels.append(label)
         features.append(vector)
+        isOriginal.append(original)
     }
 }
 
 extension LabelledInputs {
-    /// Profiles the images with `run` (failures are reported and left out) and adds the CSV rows.
-    func profile(with run: ImageRun) throws -> LabelledProfiles {
+    /// Profiles the images with `run` (failures are reported and left out), each followed by
+    /// the profiles of its augmented copies, then adds the CSV rows (never augmented).
+    func profile(with run: ImageRun, augmenter: Augmenter? = nil) throws -> LabelledProfiles {
         var result = LabelledProfiles()
-        try run.run(images.map(\.path)) { index, outcome in
-            if case .success(let profile) = outcome {
-                result.append(images[index].path, label: images[index].label, features: profile.features)
+        try run.run(images.map(\.path)) { image, path, extractor throws(InputFailure) in
+            let original = try ImageRun.profile(image, extractor)
+            guard let augmenter else { return [original.features] }
+            let copies: [GrayImage]
+            do throws(DecodeError) {
+                copies = try augmenter.copies(of: image, key: path.bytes)
+            } catch {
+                throw InputFailure(code: error.code.rawValue, message: "augmentation failed: \(error.message)")
+            }
+            // A copy too small for a profile is left out; its original still counts.
+            return [original.features] + copies.compactMap { try? extractor.profile(of: $0) }
+        } emit: { index, outcome in
+            guard case .success(let vectors) = outcome else { return }
+            for (number, vector) in vectors.enumerated() {
+                result.append(images[index].path, label: images[index].label, features: vector, original: number == 0)
             }
         }
         for row in profiles {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SpecdetClassify
 
 extension ClassifierKind: ExpressibleByArgument {}
@@ -29,10 +30,14 @@ struct ClassifierOptions: ParsableArguments {
         if gamma != nil && classifier != .svm { throw ValidationError("--gamma applies to --classifier svm only") }
     }
 
+    /// The options for the trainer. The model's date is now, or `SOURCE_DATE_EPOCH` (seconds
+    /// since 1970, the reproducible-builds convention) when set, so that the same data, options
+    /// and seed give the same model file byte for byte.
     func trainingOptions(augmentation: String?) -> TrainingOptions {
-        TrainingOptions(
+        let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init)
+        return TrainingOptions(
             classifier: classifier, c: c, gamma: gamma, standardize: standardize,
             gridSearch: tune ? GridSearch() : nil, seed: seed, toolVersion: "specdet \(Specdet.configuration.version)",
-            augmentation: augmentation)
+            augmentation: augmentation, date: epoch.map { Date(timeIntervalSince1970: $0) })
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SpecdetClassify
+import SpecdetProfile
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,32 +40,62 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .customLong("folds-out"), help: ArgumentHelp("Write path,label,fold of every input to FILE.", valueName: "FILE"))
     var foldsOut: String?
 
+    @Option(help: ArgumentHelp(
+        "Augment training images: jpeg, resize, jpeg,resize or none (copies re-encoded as JPEG q60-95 and/or downscaled x0.5-0.9).",
+        valueName: "KINDS"))
+    var augment = "none"
+
+    @Option(name: .customLong("augment-copies"), help: "Augmented copies per training image.")
+    var augmentCopies = 2
+
     @OptionGroup var features: FeatureOptions
     @OptionGroup var runOptions: RunOptions
 
     func validate() throws {
         if folds == 1 || folds < 0 { throw ValidationError("--folds must be 0 (no cross-validation) or at least 2") }
         if groups != nil && groupByFolder { throw ValidationError("give --groups or --group-by-folder, not both") }
+        if augmentCopies < 0 { throw ValidationError("--augment-copies must not be negative") }
+        _ = try augmenter()
+    }
+
+    /// The augmenter of `--augment`, nil for none.
+    private func augmenter() throws -> Augmenter? {
+        let names = augment.split(separator: ",").map(String.init)
+        if names == ["none"] || augmentCopies == 0 { return nil }
+        let kinds = try names.map { name in
+            guard let kind = Augmenter.Kind(rawValue: name) else {
+                throw ValidationError("--augment takes jpeg, resize, jpeg,resize or none, not '\(name)'")
+            }
+            return kind
+        }
+        return Augmenter(kinds: kinds, copies: augmentCopies, seed: classifier.seed)
     }
 
     func run() throws {
         let configuration = features.configuration
         let inputs = try LabelledInputs(real: real, fake: fake, bins: configuration.bins)
         let imageRun = ImageRun(configuration: configuration, options: runOptions)
-        let data = try inputs.profile(with: imageRun)
+        let augmenter = try augmenter()
+        if augmenter != nil && !inputs.profiles.isEmpty {
+            StandardError.write("specdet: warning: profiles read from CSV files are not augmented\n")
+        }
+        let data = try inputs.profile(with: imageRun, augmenter: augmenter)
         guard data.realCount > 0, data.fakeCount > 0 else {
             throw CLIError.usage("training needs profiles of both classes; got \(data.realCount) real and \(data.fakeCount) fake")
         }
-        let groupNames = try groupNames(for: data.paths)
-        let trainer = Trainer(feature: configuration, options: classifier.trainingOptions(augmentation: nil))
-        var report = "training \(classifier.classifier.rawValue) on \(data.realCount) real and \(data.fakeCount) fake profiles\n"
+        // Copies of one image must share its fold: without groups, each image is its own group.
+        let groupNames = try groupNames(for: data.paths) ?? (augmenter == nil ? nil : data.paths.map(\.display))
+        let trainer = Trainer(feature: configuration, options: classifier.trainingOptions(augmentation: augmenter?.summary))
+        var report = "training \(classifier.classifier.rawValue) on \(data.realCount) real and \(data.fakeCount) fake images"
+            + (augmenter == nil ? "" : " and \(data.copyCount) augmented copies") + "\n"
         var crossValidation: CrossValidationResult?
         do {
             if folds >= 2 {
                 let assignment = try CrossValidation.folds(labels: data.labels, groups: groupNames, k: folds, seed: classifier.seed)
                 if let foldsOut { try writeFolds(assignment, data: data, to: foldsOut) }
+                // Held-out folds are scored on the original images only.
                 let result = try CrossValidation.run(trainer, features: data.features, labels: data.labels,
-                                                     groups: groupNames, folds: assignment)
+                                                     groups: groupNames, folds: assignment, scored: data.isOriginal)
                 report += Self.describe(result)
                 crossValidation = result
             }
@@ -124,7 +155,7 @@ struct TrainCommand: ParsableCommand {
         let sink = try OutputSink(path: path)
         do {
             try sink.write(CSV.row(["path", "label", "fold"]))
-            for index in assignment.indices {
+            for index in assignment.indices where data.isOriginal[index] {
                 try sink.write(CSV.row([data.paths[index].display, data.labels[index] == 1 ? "fake" : "real",
                                         String(assignment[index])]))
             }

@@ -1,0 +1,86 @@
+import SpecdetDecode
+
+/// Training-time augmentation: copies of an image as it might be found in the wild,
+/// re-encoded as JPEG and/or downscaled, so that a model learns what survives both.
+public struct Augmenter: Sendable, Equatable {
+    /// What a copy may go through.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// An in-memory JPEG round trip (libjpeg-turbo, gray, 4:4:4) at a random quality.
+        case jpeg
+        /// A downscale by a random factor with a random Pillow-style filter.
+        case resize
+    }
+
+    /// The transformations in use; empty means no augmentation.
+    public var kinds: [Kind]
+    /// Augmented copies per image.
+    public var copies: Int
+    /// Seeds every random choice, together with each image's key (its path).
+    public var seed: UInt64
+    /// JPEG qualities drawn from (uniformly, inclusive).
+    public var qualities: ClosedRange<Int>
+    /// Downscale factors drawn from (uniformly).
+    public var scales: ClosedRange<Double>
+
+    public init(kinds: [Kind], copies: Int = 2, seed: UInt64 = 0,
+                qualities: ClosedRange<Int> = 60...95, scales: ClosedRange<Double> = 0.5...0.9) {
+        precondition(copies >= 0, "copies must not be negative")
+        self.kinds = kinds
+        self.copies = copies
+        self.seed = seed
+        self.qualities = qualities
+        self.scales = scales
+    }
+
+    /// FNV-1a 64-bit hash: mixes an image's key into the seed.
+    private static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+        bytes.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
+    }
+
+    /// A one-line description for the model file.
+    public var summary: String {
+        var parts: [String] = []
+        if kinds.contains(.jpeg) { parts.append("jpeg q\(qualities.lowerBound)-\(qualities.upperBound)") }
+        if kinds.contains(.resize) {
+            parts.append("resize x\(scales.lowerBound)-\(scales.upperBound) (box/bilinear/bicubic/lanczos)")
+        }
+        return parts.joined(separator: " + ") + ", \(copies) copies per image, seed \(seed)"
+    }
+
+    /// The augmented copies of `image`, drawn from a generator seeded by `seed` and `key` (so
+    /// results do not depend on the order or parallelism of a run).
+    ///
+    /// With both kinds, copy `i` is a JPEG round trip (i mod 3 = 0), a downscale (1), or a
+    /// downscale then a JPEG round trip (2). A downscale below 8x8 is left out of its copy.
+    public func copies(of image: GrayImage, key: [UInt8]) throws(DecodeError) -> [GrayImage] {
+        guard !kinds.isEmpty else { return [] }
+        var generator = SplitMix64(seed: seed ^ Self.fnv1a(key))
+        var result: [GrayImage] = []
+        for index in 0..<copies {
+            let steps: [Kind]
+            if kinds.count == 1 {
+                steps = kinds
+            } else {
+                steps = [[.jpeg], [.resize], [.resize, .jpeg]][index % 3]
+            }
+            var copy = image
+            for step in steps {
+                switch step {
+                case .jpeg:
+                    let quality = qualities.lowerBound + Int(generator.next() % UInt64(qualities.count))
+                    copy = try ImageDecoder.decode(data: try JPEGEncoder.encode(copy, quality: quality))
+                case .resize:
+                    let unit = Double(generator.next() >> 11) / Double(1 << 53)
+                    let scale = scales.lowerBound + unit * (scales.upperBound - scales.lowerBound)
+                    let filter = Resampler.Filter.allCases[Int(generator.next() % 4)]
+                    let width = Int((Double(copy.width) * scale).rounded())
+                    let height = Int((Double(copy.height) * scale).rounded())
+                    guard width >= 8, height >= 8 else { continue }
+                    copy = Resampler.resize(copy, width: width, height: height, filter: filter)
+                }
+            }
+            result.append(copy)
+        }
+        return result
+    }
+}

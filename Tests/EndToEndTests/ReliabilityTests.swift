@@ -1,0 +1,224 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Error codes that say what is wrong with a file (RELIABILITY.md), i.e. every code except
+/// the catch-all `decoder_error` and `io_error`.
+let specificErrorCodes: Set<String> = [
+    "not_regular_file", "permission_denied", "symlink_loop", "dangling_symlink", "empty_file",
+    "file_too_large", "unknown_format", "unsupported_format", "truncated", "checksum_mismatch",
+    "corrupt_data", "invalid_header", "pixel_limit_exceeded", "scan_limit_exceeded", "too_small",
+    "time_limit_exceeded", "memory_limit_exceeded",
+]
+
+/// One row of `Fixtures/malformed/MANIFEST.tsv`: `decode` rows with `WxHxC`, `reject` rows
+/// with a reason.
+struct MalformedManifestRow: Sendable {
+    let file: String
+    let decodes: Bool
+    let detail: String
+
+    /// The path as `specdet profile Fixtures/malformed` writes it (run from the repository root).
+    var cliPath: String { "Fixtures/malformed/" + file }
+
+    var size: (width: Int, height: Int) {
+        let parts = detail.split(separator: "x").compactMap { Int($0) }
+        return (parts[0], parts[1])
+    }
+
+    static func load() throws -> [MalformedManifestRow] {
+        let text = try String(contentsOf: Specdet.fixtures.appendingPathComponent("malformed/MANIFEST.tsv"), encoding: .utf8)
+        return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.dropFirst().map { line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            return MalformedManifestRow(file: fields[0], decodes: fields[2] == "decode", detail: fields[3])
+        }
+    }
+}
+
+/// Whether a decodable `width x height` image is too small for a profile: fewer than 4 kept
+/// spectral rings (rings 1…floor(hypot((W−1)/2, (H−1)/2))−1; see ProfileExtractor.rings).
+func isTooSmallForAProfile(width: Int, height: Int) -> Bool {
+    let outerRing = Int(hypot(Double(width - 1) / 2, Double(height - 1) / 2).rounded(.down))
+    return outerRing - 1 < 4
+}
+
+/// Issue #6: the whole malformed corpus through the real binary, and outputs that cannot be
+/// written. (Filesystem traps: `FilesystemTrapTests`; signals: `InterruptionTests`.)
+@Suite struct ReliabilityTests {
+    static let bins = 300
+
+    // MARK: - The malformed corpus end to end
+
+    @Test func malformedCorpusGivesOneTruthfulRowPerFileInTime() throws {
+        let run = try TimedProcess.specdet(["profile", "Fixtures/malformed"], timeout: 120)
+        #expect(!run.timedOut, "specdet profile Fixtures/malformed hung")
+        #expect(run.seconds < 60, "took \(run.seconds) s")
+        #expect(run.exited(1), "status \(run.status) (\(run.reason)): \(run.stderr.suffix(500))")
+
+        let rows = csvRows(run.output)
+        try #require(!rows.isEmpty)
+        #expect(rows[0] == ["path", "status", "width", "height"] + (0..<Self.bins).map { "bin_\($0)" })
+        let body = Array(rows.dropFirst())
+        #expect(body.allSatisfy { $0.count == 4 + Self.bins })
+
+        // Exactly the files of the walk, in the walk's order, once each.
+        let absolute = Specdet.fixtures.path + "/malformed"
+        let walk = expectedWalk(Array(absolute.utf8)).map {
+            "Fixtures/malformed" + String(decoding: $0.dropFirst(absolute.utf8.count), as: UTF8.self)
+        }
+        #expect(walk.count > 250)
+        #expect(body.map { $0[0] } == walk)
+
+        let byPath = Dictionary(body.map { ($0[0], $0) }, uniquingKeysWith: { first, _ in first })
+        let manifest = try MalformedManifestRow.load()
+        var notWalked: Set<String> = []
+        for entry in manifest {
+            guard let row = byPath[entry.cliPath] else {
+                notWalked.insert(entry.file)
+                continue
+            }
+            let status = row[1], bins = row[4...]
+            if entry.decodes {
+                let size = entry.size
+                #expect(row[2] == String(size.width) && row[3] == String(size.height),
+                        "\(entry.file): \(row[2])x\(row[3]), manifest \(entry.detail)")
+                if isTooSmallForAProfile(width: size.width, height: size.height) {
+                    #expect(status == "too_small", "\(entry.file) (\(entry.detail)): \(status)")
+                    #expect(bins.allSatisfy { $0.isEmpty }, "\(entry.file)")
+                } else {
+                    #expect(status == "ok", "\(entry.file) (\(entry.detail)): \(status)")
+                    let values = bins.compactMap { Double($0) }
+                    #expect(values.count == Self.bins && values.allSatisfy { $0.isFinite }, "\(entry.file)")
+                    #expect(values.first == 1, "\(entry.file)")
+                }
+            } else {
+                #expect(status != "ok", "\(entry.file) (\(entry.detail)) was profiled")
+                #expect(specificErrorCodes.contains(status), "\(entry.file) (\(entry.detail)): \(status)")
+                #expect(row[2...].allSatisfy { $0.isEmpty }, "\(entry.file): numbers on a failed row")
+            }
+        }
+        // The two manifest entries a folder walk does not take: a folder named like an image
+        // (descended into, RELIABILITY/MANIFEST: "when recursing, descend instead") and a file
+        // without an image extension (taken only when named; checked below).
+        #expect(notWalked == ["fs/dir_named.png", "mislabeled/png_content_no_extension"])
+        // Every walked file is in the manifest (the test would otherwise silently skip it).
+        #expect(Set(walk).subtracting(manifest.map(\.cliPath)).isEmpty)
+
+        // One message per failed row, naming the file and its code, and a true summary.
+        let failed = body.filter { $0[1] != "ok" }
+        for row in failed {
+            #expect(run.stderr.contains("specdet: \(row[0]): \(row[1]): "), "no message for \(row[0])")
+        }
+        let ok = body.count - failed.count
+        #expect(run.stderr.contains("\(body.count) files: \(ok) ok, \(failed.count) failed"))
+        #expect(failed.count > 80 && ok > 150)
+    }
+
+    /// A file named explicitly is always taken, whatever its name; the format comes from the content.
+    @Test func manifestFilesTheWalkDoesNotTakeBehaveWhenNamed() throws {
+        let named = try TimedProcess.specdet(["profile", "Fixtures/malformed/mislabeled/png_content_no_extension"])
+        #expect(named.exited(0), "\(named.stderr)")
+        let rows = csvRows(named.output).dropFirst()
+        #expect(rows.map { Array($0.prefix(4)) } == [["Fixtures/malformed/mislabeled/png_content_no_extension", "ok", "64", "48"]])
+
+        // A folder named like an image is a folder: walked (it holds no image), never decoded.
+        let folder = try TimedProcess.specdet(["profile", "Fixtures/malformed/fs/dir_named.png"])
+        #expect(!folder.timedOut)
+        #expect(folder.status != 0)
+        #expect(!csvRows(folder.output).dropFirst().contains { $0.count > 1 && $0[1] == "ok" })
+    }
+
+    // MARK: - Output that cannot be written: exit 2, a message, no file
+
+    /// The folder of the output does not exist: fails before any input is read.
+    @Test func outputUnderAMissingFolderIsExitTwoAndLeavesNothing() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.path + "/no/such/dir/profiles.csv"
+        let run = try TimedProcess.specdet(["profile", "Fixtures/images/odd", "--output", target])
+        #expect(run.exited(2))
+        #expect(run.stderr.contains("cannot write '\(target)'"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).isEmpty)
+    }
+
+    /// /proc refuses new files even to root: the one unwritable folder every Linux CI has.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/status"), "needs Linux /proc"))
+    func outputInAFolderEvenRootCannotWriteIsExitTwo() throws {
+        let target = "/proc/specdet-reliability-\(UUID().uuidString).csv"
+        let run = try TimedProcess.specdet(["profile", "Fixtures/images/odd", "--output", target])
+        #expect(run.exited(2))
+        #expect(run.stderr.contains("cannot write '\(target)'"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: target))
+    }
+
+    /// chmod 0555 folder, run as a user the mode applies to (as `nobody` when the tests run as root).
+    @Test(.enabled(if: Unprivileged.available, Unprivileged.skipReason))
+    func outputInAReadOnlyFolderIsExitTwo() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer {
+            chmod(folder.path, 0o755)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        let before = Data("previous contents\n".utf8)
+        let target = folder.appendingPathComponent("profiles.csv")
+        try before.write(to: target)
+        #expect(chmod(target.path, 0o666) == 0)  // the file itself is writable, its folder is not
+        #expect(chmod(folder.path, 0o555) == 0)
+        let run = try TimedProcess.specdet(["profile", Specdet.fixtures.path + "/images/odd", "--output", target.path],
+                                           unprivileged: true)
+        #expect(run.exited(2), "status \(run.status): \(run.stderr)")
+        #expect(run.stderr.contains("cannot write '\(target.path)'"), "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["profiles.csv"])
+        #expect(try Data(contentsOf: target) == before)
+    }
+
+    /// The output path is a folder: the run does its work, the final rename fails, the
+    /// temporary file goes, the folder is untouched.
+    @Test func outputOntoAnExistingFolderIsExitTwoAndLeavesNoTemporaryFile() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("profiles.csv")
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: false)
+        try Data("keep".utf8).write(to: target.appendingPathComponent("inside.txt"))
+        let run = try TimedProcess.specdet(["profile", "--quiet", "Fixtures/images/odd", "--output", target.path])
+        #expect(run.exited(2))
+        #expect(run.stderr.contains("cannot write '\(target.path)'"), "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["profiles.csv"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: target.path) == ["inside.txt"])
+    }
+
+    /// A write that fails in the middle of the run, as on a full disk: RLIMIT_FSIZE (`ulimit -f`)
+    /// with SIGXFSZ ignored makes `write` fail with EFBIG once the temporary file reaches 8 KiB,
+    /// well before the ~200 KiB of rows are written. (A real full filesystem would need a mount
+    /// the tests cannot make; `/dev/full` cannot be an `--output`, since the sink writes a
+    /// temporary file beside it: it is used for stdout below.)
+    @Test func writeFailureInTheMiddleOfTheRunIsExitTwoAndLeavesNoPartialFile() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let before = Data("previous contents\n".utf8)
+        let target = folder.appendingPathComponent("profiles.csv")
+        try before.write(to: target)
+        let script = "trap '' XFSZ; ulimit -f 16; exec \"$0\" \"$@\""
+        let run = try TimedProcess.run("/bin/sh", ["-c", script, Specdet.binary.path,
+                                                   "profile", "--quiet", "Fixtures/images", "--output", target.path])
+        #expect(run.exited(2), "status \(run.status) (\(run.reason)): \(run.stderr)")
+        #expect(run.stderr.contains("cannot write '\(target.path)'"), "\(run.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["profiles.csv"])
+        #expect(try Data(contentsOf: target) == before)
+    }
+
+    /// stdout on a full device (`/dev/full`: every write fails with ENOSPC).
+    @Test(.enabled(if: FileManager.default.isWritableFile(atPath: "/dev/full"), "needs /dev/full"))
+    func standardOutputOnAFullDeviceIsExitTwo() throws {
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        defer { try? full.close() }
+        let run = try TimedProcess.specdet(["profile", "--quiet", "Fixtures/images"], standardOutput: full)
+        #expect(run.exited(2), "status \(run.status): \(run.stderr)")
+        #expect(run.stderr.contains("cannot write 'standard output'"), "\(run.stderr)")
+    }
+}
