@@ -32,11 +32,6 @@ public struct Augmenter: Sendable, Equatable {
         self.scales = scales
     }
 
-    /// FNV-1a 64-bit hash: mixes an image's key into the seed.
-    private static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
-        bytes.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x0000_0100_0000_01B3 }
-    }
-
     /// A one-line description for the model file.
     public var summary: String {
         var parts: [String] = []
@@ -54,7 +49,7 @@ public struct Augmenter: Sendable, Equatable {
     /// downscale then a JPEG round trip (2). A downscale below 8x8 is left out of its copy.
     public func copies(of image: GrayImage, key: [UInt8]) throws(DecodeError) -> [GrayImage] {
         guard !kinds.isEmpty else { return [] }
-        var generator = SplitMix64(seed: seed ^ Self.fnv1a(key))
+        var generator = SplitMix64(seed: seed ^ fnv1a64(key))
         var result: [GrayImage] = []
         for index in 0..<copies {
             let steps: [Kind]

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SpecdetDecode
+import SpecdetProfile
 
 /// Image paths for commands that take them as arguments, plus a list file for long runs.
 struct PathArguments: ParsableArguments {
@@ -11,11 +12,17 @@ struct PathArguments: ParsableArguments {
         "Read more input paths from FILE, one per line ('-' for stdin).", valueName: "FILE"))
     var filesFrom: String?
 
-    /// The inputs, in order; a usage error when there are none.
+    @Option(help: ArgumentHelp(
+        "Process only shard K of N (1 <= K <= N): a stable partition of the inputs by a hash of each path, so N runs on N machines cover every input exactly once.",
+        valueName: "K/N"))
+    var shard: Shard?
+
+    /// The inputs, in order (only this shard's); a usage error when there are none at all.
     func collect() throws -> [InputPath] {
         let inputs = try InputCollector.collect(paths, filesFrom: filesFrom)
         guard !inputs.isEmpty else { throw CLIError.usage("no input: give image files or folders") }
-        return inputs
+        guard let shard else { return inputs }
+        return inputs.filter { shard.contains($0) }
     }
 }
 
@@ -64,4 +71,22 @@ struct OutputOptions: ParsableArguments {
     @Option(name: [.short, .long], help: ArgumentHelp(
         "Write to FILE atomically instead of stdout.", valueName: "FILE"))
     var output: String?
+}
+
+/// `--shard K/N`: input `p` belongs to shard `FNV-1a-64(bytes of p) mod N + 1`.
+struct Shard: ExpressibleByArgument {
+    let index: Int
+    let count: Int
+
+    init?(argument: String) {
+        let parts = argument.split(separator: "/")
+        guard parts.count == 2, let index = Int(parts[0]), let count = Int(parts[1]),
+              count >= 1, (1...count).contains(index) else { return nil }
+        self.index = index
+        self.count = count
+    }
+
+    func contains(_ path: InputPath) -> Bool {
+        Int(fnv1a64(path.bytes) % UInt64(count)) + 1 == index
+    }
 }

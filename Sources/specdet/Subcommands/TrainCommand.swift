@@ -151,13 +151,18 @@ struct TrainCommand: ParsableCommand {
         return names
     }
 
+    /// `path,label,fold` of every input; with augmentation a `copy` column follows (0 for the
+    /// original, k for its k-th copy), so that a copy's fold can be checked against its source's.
     private func writeFolds(_ assignment: [Int], data: LabelledProfiles, to path: String) throws {
+        let augmented = data.copyCount > 0
         let sink = try OutputSink(path: path)
         do {
-            try sink.write(CSV.row(["path", "label", "fold"]))
-            for index in assignment.indices where data.isOriginal[index] {
+            try sink.write(CSV.row(["path", "label", "fold"] + (augmented ? ["copy"] : [])))
+            var copyNumber = 0
+            for index in assignment.indices {
+                copyNumber = data.isOriginal[index] ? 0 : copyNumber + 1
                 try sink.write(CSV.row([data.paths[index].display, data.labels[index] == 1 ? "fake" : "real",
-                                        String(assignment[index])]))
+                                        String(assignment[index])] + (augmented ? [String(copyNumber)] : [])))
             }
             try sink.commit()
         } catch {

@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+
+/// Trains once on the fixtures and shares the model between tests.
+private let trainedModel: (url: URL, stdout: String) = {
+    let folder = try! Specdet.temporaryFolder()
+    let model = folder.appendingPathComponent("model.json")
+    let run = try! Specdet.run(["train", "--quiet", "--real", "Fixtures/images/ae128_convtranspose/real", "Fixtures/images/dcgan64/real",
+                                "--fake", "Fixtures/images/ae128_convtranspose/fake", "Fixtures/images/dcgan64/fake",
+                                "--groups", "Fixtures/images/groups.csv", "--output", model.path])
+    precondition(run.status == 0, run.stderr)
+    return (model, run.output)
+}()
+
+@Suite struct TrainScoreEvaluateTests {
+    @Test func trainReportsCrossValidationAndWritesAModel() throws {
+        #expect(trainedModel.stdout.contains("cross-validation: 5 folds, grouped"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: trainedModel.url)) as! [String: Any]
+        #expect(json["format"] as? String == "specdet-model")
+        #expect(json["schema_version"] as? Int == 1)
+        let feature = json["feature"] as! [String: Any]
+        #expect(feature["bins"] as? Int == 300 && feature["features"] as? String == "durall")
+        let training = json["training"] as! [String: Any]
+        #expect(training["n_real"] as? Int == 12 && training["n_fake"] as? Int == 12)
+        let cv = training["cross_validation"] as! [String: Any]
+        #expect((cv["folds"] as! [Any]).count == 5)
+    }
+
+    @Test func scoreWritesOneRowPerInputAndIsRepeatable() throws {
+        let args = ["score", "--quiet", "--model", trainedModel.url.path, "Fixtures/images/ae128_nearest"]
+        let first = try Specdet.run(args), second = try Specdet.run(args)
+        #expect(first.status == 0)
+        #expect(first.stdout == second.stdout)
+        let rows = csvRows(first.output)
+        #expect(rows[0] == ["path", "status", "probability_fake", "label", "width", "height"])
+        #expect(rows.count == 13)
+        for row in rows.dropFirst() {
+            let p = try #require(Double(row[2]))
+            #expect((0...1).contains(p))
+            #expect(row[3] == (p >= 0.5 ? "fake" : "real"))
+            #expect(row[4] == "128" && row[5] == "128")
+        }
+    }
+
+    @Test func thresholdOverridesTheModelsLabelsOnly() throws {
+        let base = try Specdet.run(["score", "--quiet", "--model", trainedModel.url.path, "Fixtures/images/odd"])
+        let strict = try Specdet.run(["score", "--quiet", "--model", trainedModel.url.path, "--threshold", "1", "Fixtures/images/odd"])
+        let baseRows = csvRows(base.output).dropFirst(), strictRows = csvRows(strict.output).dropFirst()
+        #expect(baseRows.map { $0[2] } == strictRows.map { $0[2] })
+        #expect(strictRows.allSatisfy { $0[3] == "real" || $0[2] == "1.0" })
+    }
+
+    @Test func aCorruptImageIsScoredAsAnErrorRowAndTheRestAreScored() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: Specdet.fixtures.appendingPathComponent("images/odd"), to: folder.appendingPathComponent("odd"))
+        try Data("not an image".utf8).write(to: folder.appendingPathComponent("odd/zz.png"))
+        let run = try Specdet.run(["score", "--model", trainedModel.url.path, folder.appendingPathComponent("odd").path])
+        #expect(run.status == 1)
+        let rows = csvRows(run.output).dropFirst()
+        #expect(rows.map { $0[1] } == ["ok", "ok", "unknown_format"])
+        #expect(rows.last.map { $0[2] + $0[3] } == "")
+        #expect(run.stderr.contains("zz.png: unknown_format"))
+    }
+
+    @Test func scoreTableIsAligned() throws {
+        let run = try Specdet.run(["score", "--quiet", "--format", "table", "--model", trainedModel.url.path, "Fixtures/images/odd"])
+        #expect(run.status == 0)
+        let lines = run.lines
+        #expect(lines.count == 3)
+        #expect(lines[0].hasPrefix("path"))
+        let statusColumn = lines[0].range(of: "status")!.lowerBound.utf16Offset(in: lines[0])
+        for line in lines.dropFirst() {
+            #expect(line.dropFirst(statusColumn).hasPrefix("ok"))
+        }
+    }
+
+    @Test func evaluateReportsTheContractedKeys() throws {
+        let run = try Specdet.run(["evaluate", "--quiet", "--model", trainedModel.url.path, "--format", "json",
+                                   "--real", "Fixtures/images/ae128_nearest/real", "--fake", "Fixtures/images/ae128_nearest/fake"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try JSONSerialization.jsonObject(with: run.stdout) as! [String: Any]
+        for key in ["accuracy", "balanced_accuracy", "roc_auc", "average_precision", "n_real", "n_fake", "tp", "fp", "tn", "fn", "threshold"] {
+            #expect(json[key] != nil, "missing \(key)")
+        }
+        #expect(json["n_real"] as? Int == 6 && json["n_fake"] as? Int == 6)
+        let tp = json["tp"] as! Int, fp = json["fp"] as! Int, tn = json["tn"] as! Int, fn = json["fn"] as! Int
+        #expect(tp + fn == 6 && tn + fp == 6)
+        #expect(abs((json["accuracy"] as! Double) - Double(tp + tn) / 12) < 1e-12)
+    }
+
+    @Test func trainAcceptsProfileCSVsAndGivesTheSameModel() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let real = folder.appendingPathComponent("real.csv"), fake = folder.appendingPathComponent("fake.csv")
+        #expect(try Specdet.run(["profile", "--quiet", "Fixtures/images/ae128_convtranspose/real", "Fixtures/images/dcgan64/real", "-o", real.path]).status == 0)
+        #expect(try Specdet.run(["profile", "--quiet", "Fixtures/images/ae128_convtranspose/fake", "Fixtures/images/dcgan64/fake", "-o", fake.path]).status == 0)
+        let model = folder.appendingPathComponent("m.json")
+        let run = try Specdet.run(["train", "--quiet", "--real", real.path, "--fake", fake.path, "--groups", "Fixtures/images/groups.csv",
+                                   "--output", model.path], environment: ["SOURCE_DATE_EPOCH": "0"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let fromImages = folder.appendingPathComponent("i.json")
+        #expect(try Specdet.run(["train", "--quiet", "--real", "Fixtures/images/ae128_convtranspose/real", "Fixtures/images/dcgan64/real",
+                                 "--fake", "Fixtures/images/ae128_convtranspose/fake", "Fixtures/images/dcgan64/fake",
+                                 "--groups", "Fixtures/images/groups.csv", "--output", fromImages.path],
+                                environment: ["SOURCE_DATE_EPOCH": "0"]).status == 0)
+        #expect(try Data(contentsOf: model) == Data(contentsOf: fromImages))
+    }
+
+    @Test(arguments: [
+        ("schema", #""schema_version" : 1"#, #""schema_version" : 99"#, "schema"),
+        ("format", #""format" : "specdet-model""#, #""format" : "other""#, "format"),
+        ("bins", #""bins" : 300"#, #""bins" : 299"#, "300"),
+    ])
+    func handEditedModelsAreRefusedWithExitTwo(name: String, from: String, to: String, mention: String) throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let text = try String(contentsOf: trainedModel.url, encoding: .utf8)
+        #expect(text.contains(from))
+        let edited = folder.appendingPathComponent("\(name).json")
+        try text.replacingOccurrences(of: from, with: to).write(to: edited, atomically: true, encoding: .utf8)
+        let run = try Specdet.run(["score", "--model", edited.path, "Fixtures/images/odd"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("model"))
+        #expect(run.stderr.contains(mention), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+
+    @Test func aTruncatedModelIsRefusedWithExitTwo() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = try Data(contentsOf: trainedModel.url)
+        let truncated = folder.appendingPathComponent("t.json")
+        try data.prefix(data.count / 2).write(to: truncated)
+        let run = try Specdet.run(["evaluate", "--model", truncated.path, "--real", "Fixtures/images/odd", "--fake", "Fixtures/images/odd"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("cannot use the model"))
+    }
+
+    /// The installed binary needs no file but itself: copy it to an empty folder and score from there.
+    @Test func theBuiltInModelWorksFromAnEmptyFolder() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let copy = folder.appendingPathComponent("specdet")
+        try FileManager.default.copyItem(at: Specdet.binary, to: copy)
+        let image = Specdet.fixtures.appendingPathComponent("images/jpeg/mate_garden_256x256_q90_baseline_color.jpg")
+        let process = Process()
+        process.executableURL = copy
+        process.arguments = ["score", image.path]
+        process.currentDirectoryURL = folder
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let errors = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(errors)")
+        #expect(errors.contains("using the built-in default model"))
+        let rows = csvRows(output)
+        #expect(rows.count == 2 && rows[1][1] == "ok" && Double(rows[1][2]) != nil)
+    }
+
+    @Test func augmentedTrainingIsDeterministicAndCopiesShareTheirSourcesFold() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        var models: [Data] = []
+        for name in ["a", "b"] {
+            let run = try Specdet.run(["train", "--quiet", "--augment", "jpeg,resize", "--augment-copies", "3",
+                                       "--real", "Fixtures/images/ae128_nearest/real", "--fake", "Fixtures/images/ae128_nearest/fake",
+                                       "--folds", "3", "--folds-out", folder.appendingPathComponent("\(name).csv").path,
+                                       "--output", folder.appendingPathComponent("\(name).json").path],
+                                      environment: ["SOURCE_DATE_EPOCH": "1700000000"])
+            #expect(run.status == 0, "\(run.stderr)")
+            models.append(try Data(contentsOf: folder.appendingPathComponent("\(name).json")))
+        }
+        #expect(models[0] == models[1])
+        let rows = csvRows(try String(contentsOf: folder.appendingPathComponent("a.csv"), encoding: .utf8))
+        #expect(rows[0] == ["path", "label", "fold", "copy"])
+        var foldOfPath: [String: Set<String>] = [:]
+        for row in rows.dropFirst() { foldOfPath[row[0], default: []].insert(row[2]) }
+        #expect(foldOfPath.count == 12)
+        #expect(foldOfPath.values.allSatisfy { $0.count == 1 })
+        #expect(rows.dropFirst().filter { $0[3] != "0" }.count == 36)
+        let json = try JSONSerialization.jsonObject(with: models[0]) as! [String: Any]
+        #expect(((json["training"] as! [String: Any])["augmentation"] as? String)?.contains("jpeg") == true)
+    }
+}
