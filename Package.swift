@@ -32,6 +32,12 @@ let package = Package(
             ],
             resources: [.embedInCode("Resources/default-model.json")]
         ),
+        // `make bench`'s per-stage and training timings; not installed.
+        .executableTarget(
+            name: "specdet-stage-benchmark",
+            dependencies: ["SpecdetDecode", "SpecdetSpectrum", "SpecdetProfile", "SpecdetClassify"],
+            path: "Benchmarks/StageBenchmark"
+        ),
 
         .testTarget(name: "SpecdetDecodeTests", dependencies: ["SpecdetDecode"]),
         .testTarget(name: "SpecdetSpectrumTests", dependencies: ["SpecdetSpectrum"]),

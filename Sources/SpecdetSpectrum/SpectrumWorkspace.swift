@@ -41,24 +41,12 @@ public final class SpectrumWorkspace {
         for i in 0..<shape.count {
             input[i] = Float(pixels[i])
         }
-        fftwf_execute_dft_r2c(plan.handle, input, output)
+        plan.execute(input, output)
         let half = shape.height * shape.halfWidth
         output.withMemoryRebound(to: Float.self, capacity: 2 * half) { complex in
-            Self.logMagnitude(complex, into: logMagnitude, count: half)
+            SpecdetSpectrum.logMagnitude(interleaved: complex, epsilon: 1e-8, into: logMagnitude, count: half)
         }
         return UnsafeBufferPointer(start: logMagnitude, count: half)
-    }
-
-    /// `20·ln|re + 1e-8 + i·im| = 10·ln((re + 1e-8)² + im²)` for interleaved complex values.
-    private static func logMagnitude(
-        _ complex: UnsafePointer<Float>, into result: UnsafeMutablePointer<Float>, count: Int
-    ) {
-        let epsilon: Float = 1e-8
-        for i in 0..<count {
-            let re = complex[2 * i] + epsilon
-            let im = complex[2 * i + 1]
-            result[i] = 10 * logf(re * re + im * im)
-        }
     }
 
     private func reserve(_ shape: ImageShape) {

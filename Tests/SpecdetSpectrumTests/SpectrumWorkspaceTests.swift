@@ -83,3 +83,31 @@ private func randomImage(_ shape: ImageShape, seed: UInt64) -> [UInt8] {
         #expect(FFTPlanner.plan(for: ImageShape(width: 12, height: 20)) !== FFTPlanner.plan(for: shape))
     }
 }
+
+@Suite struct LogMagnitudeTests {
+    /// Within 2e-7 relative (or absolute, near 0) of `10·logf(|z|²)` over many decades, and
+    /// exactly `logf`'s value for zero, subnormal, infinite and NaN magnitudes.
+    @Test func matchesLogfAcrossTheFloatRange() {
+        var complex: [Float] = []
+        var value: Float = 1e-18
+        while value < 1e18 {
+            complex += [value, value * 0.37, -value, 0]
+            value *= 1.37
+        }
+        complex += [0, 0, 1e-30, 0, .infinity, 0, .nan, 0, -1e-8, 0]
+        let count = complex.count / 2
+        var result = [Float](repeating: 0, count: count)
+        logMagnitude(interleaved: complex, epsilon: 0, into: &result, count: count)
+        var worst: Float = 0
+        for i in 0..<count {
+            let re = complex[2 * i], im = complex[2 * i + 1]
+            let exact = 10 * logf(re * re + im * im)
+            if exact.isFinite {
+                worst = max(worst, abs(result[i] - exact) / max(abs(exact), 10))
+            } else {
+                #expect(result[i] == exact || (result[i].isNaN && exact.isNaN), "at \(i)")
+            }
+        }
+        #expect(worst < 2e-7, "worst relative error \(worst)")
+    }
+}

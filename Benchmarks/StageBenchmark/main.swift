@@ -1,0 +1,81 @@
+// Micro-benchmarks behind `make bench`: the per-stage cost of one image (decode, FFT with
+// log magnitude, ring average with resampling) and the training time of each classifier.
+// Not a test: it prints timings. Usage:
+//   specdet-stage-benchmark stages FILE [REPEATS]
+//   specdet-stage-benchmark train N BINS
+import Foundation
+import SpecdetClassify
+import SpecdetDecode
+import SpecdetProfile
+import SpecdetSpectrum
+
+/// CPU time of this thread spent in `body`: unlike wall time, it does not count the time
+/// other processes hold the core, so the numbers hold on a busy machine.
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
+    }
+    let start = now()
+    try body()
+    return now() - start
+}
+
+/// The median of `repeats` timings of `body`, after one warm-up call.
+func median(_ repeats: Int, _ body: () throws -> Void) rethrows -> Double {
+    try body()
+    var times: [Double] = []
+    for _ in 0..<repeats { times.append(try seconds(body)) }
+    return times.sorted()[times.count / 2]
+}
+
+func stages(path: String, repeats: Int) throws {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    let bytes = [UInt8](data)
+    var image = try ImageDecoder.decode(data: bytes)
+    let decode = try median(repeats) { image = try ImageDecoder.decode(data: bytes) }
+    let shape = ImageShape(width: image.width, height: image.height)
+    let workspace = SpectrumWorkspace()
+    let fft = median(repeats) {
+        _ = image.pixels.withUnsafeBufferPointer { workspace.logMagnitudeHalfPlane(of: $0, shape: shape) }
+    }
+    let extractor = ProfileExtractor(configuration: ProfileConfiguration())
+    let profile = try median(repeats) { _ = try extractor.profile(of: image) }
+    let ms = { (value: Double) in String(format: "%.2f", value * 1000) }
+    print("image \(shape) \(path)")
+    print("decode_ms \(ms(decode))")
+    print("fft_log_ms \(ms(fft))")
+    print("rings_resample_ms \(ms(profile - fft))")
+    print("floor_ms \(ms(decode + profile))")
+}
+
+func train(count: Int, bins: Int) throws {
+    var generator = SplitMix64(seed: 1)
+    func uniform() -> Float { Float(generator.next() >> 40) / Float(1 << 24) }
+    var features: [[Float]] = [], labels: [Int] = []
+    for index in 0..<count {
+        let label = index % 2
+        features.append((0..<bins).map { bin in
+            1 - Float(bin) / Float(bins) * (label == 1 ? 0.48 : 0.5) + 0.05 * (uniform() - 0.5)
+        })
+        labels.append(label)
+    }
+    for kind in [ClassifierKind.logistic, .svm] {
+        let trainer = Trainer(feature: ProfileConfiguration(bins: bins),
+                              options: TrainingOptions(classifier: kind, standardize: true))
+        let time = try seconds { _ = try trainer.train(features: features, labels: labels) }
+        print("train_\(kind.rawValue)_s \(String(format: "%.2f", time)) (\(count) x \(bins))")
+    }
+}
+
+let arguments = CommandLine.arguments
+switch arguments.count > 1 ? arguments[1] : "" {
+case "stages" where arguments.count >= 3:
+    try stages(path: arguments[2], repeats: arguments.count > 3 ? Int(arguments[3])! : 30)
+case "train" where arguments.count >= 4:
+    try train(count: Int(arguments[2])!, bins: Int(arguments[3])!)
+default:
+    FileHandle.standardError.write(Data("usage: specdet-stage-benchmark stages FILE [REPEATS] | train N BINS\n".utf8))
+    exit(2)
+}
