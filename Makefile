@@ -48,3 +48,8 @@ clean:
 default-model: release
 	tools/make_default_model.sh $(SHARED) $(RELEASE_BIN)
 	$(SWIFT) build -c release --static-swift-stdlib
+
+## Throughput beside the reference, per-stage floor, memory, training time (needs ../shared).
+bench: release
+	$(SWIFT) build -c release --static-swift-stdlib --product specdet-stage-benchmark
+	tools/bench.sh $(SHARED) $(RELEASE_BIN) .build/release/specdet-stage-benchmark
