@@ -35,7 +35,12 @@ final class OutputSink {
     }
 
     func write(_ text: String) throws {
-        buffer.append(contentsOf: text.utf8)
+        try write(bytes: text.utf8)
+    }
+
+    /// Appends raw bytes (binary output, such as a PNG).
+    func write(bytes: some Sequence<UInt8>) throws {
+        buffer.append(contentsOf: bytes)
         if buffer.count >= Self.flushThreshold { try flush() }
     }
 

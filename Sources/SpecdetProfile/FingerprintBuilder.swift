@@ -1,0 +1,51 @@
+import Foundation
+import SpecdetDecode
+import SpecdetSpectrum
+
+/// Averages the centred log-magnitude spectra of images added from any number of threads.
+///
+/// Each call to `add` borrows an idle `SpectrumAccumulator` from a pool (or makes one when all
+/// are busy) and returns it afterwards, so there are never more accumulators than threads that
+/// added at the same time: one per worker, not one per image. `fingerprint()` merges them. The
+/// result is bit-identical whatever the threads and their timing (see `SpectrumAccumulator`).
+public final class FingerprintBuilder: @unchecked Sendable {
+    /// The size every image must have.
+    public let shape: ImageShape
+    private let lock = NSLock()
+    private var idle: [SpectrumAccumulator] = []
+
+    /// A builder for `width x height` images.
+    ///
+    /// - Throws: `.memoryLimitExceeded` if one accumulator (sums and FFT buffers, see
+    ///   `SpectrumAccumulator.bytes(for:)`) would need more than `memoryLimit` bytes
+    ///   (default 4 GiB, as `ProfileExtractor`'s).
+    public init(width: Int, height: Int, memoryLimit: Int = 4 << 30) throws(ProfileError) {
+        let shape = ImageShape(width: width, height: height)
+        guard SpectrumAccumulator.bytes(for: shape) <= memoryLimit else {
+            throw ProfileError(.memoryLimitExceeded,
+                               "a \(shape) fingerprint needs more memory per worker than the \(memoryLimit >> 20) MiB limit")
+        }
+        self.shape = shape
+    }
+
+    /// Adds the spectrum of `image`; safe to call from several threads at once.
+    ///
+    /// - Precondition: `image` is `shape.width x shape.height`.
+    public func add(_ image: GrayImage) {
+        let accumulator = lock.withLock { idle.popLast() } ?? SpectrumAccumulator(shape: shape)
+        accumulator.add(image)
+        lock.withLock { idle.append(accumulator) }
+    }
+
+    /// The mean of every image added so far, or nil if none was. Call it once the `add` calls
+    /// have returned.
+    public func fingerprint() -> Fingerprint? {
+        lock.withLock {
+            let total = SpectrumAccumulator(shape: shape)
+            for accumulator in idle {
+                total.merge(accumulator)
+            }
+            return total.fingerprint
+        }
+    }
+}

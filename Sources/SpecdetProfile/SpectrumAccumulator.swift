@@ -1,0 +1,88 @@
+import SpecdetDecode
+import SpecdetSpectrum
+
+/// Sums the centred log-magnitude spectra of images of one size, for their mean (a spectral
+/// "fingerprint"). Holds its own FFT workspace, so it is not thread-safe: give each thread its
+/// own accumulator and `merge` them at the end, or let `FingerprintBuilder` do both.
+///
+/// Convention: for each image, `S(ky, kx) = 20·ln|F(ky, kx) + 1e-8|` of the unnormalised DFT
+/// (natural log, constant added to the real part; see
+/// `SpectrumWorkspace.logMagnitudeHalfPlane`), expanded from the r2c half plane to the full
+/// `H x W` plane by conjugate symmetry (for `kx > W/2`, `S(ky, kx)` is the half plane's value
+/// at `((H − ky) mod H, (W − kx) mod W)`), then `fftshift`ed: frequency `k` of an axis of `n`
+/// samples is stored at index `(k + n/2) mod n` (integer division), so DC sits at row `H/2`,
+/// column `W/2`, and frequency `+k` along x at column `W/2 + k`.
+///
+/// Sums are fixed point: each value is rounded to a multiple of 2⁻²⁴ (error ≤ 3e-8) and added
+/// as an `Int64`. Integer addition is exact and associative, so the mean is bit-identical
+/// whatever the order of the images and of the merges (and so whatever the number of
+/// threads). A value is clamped to ±1,024 first; only a coefficient that cancels the 1e-8
+/// exactly (log −∞) can reach that, since 8-bit images up to 65,535² give −368 ≤ S ≤ 553.
+/// Up to about 5·10⁸ images fit before the sums could overflow.
+public final class SpectrumAccumulator {
+    /// The size of every image added, and of the spectrum.
+    public let shape: ImageShape
+    /// Number of images summed (including merged ones).
+    public private(set) var count = 0
+    private var sums: [Int64]
+    private let workspace = SpectrumWorkspace()
+
+    static let fixedPointScale = Double(1 << 24)
+    static let valueBound = 1_024.0
+
+    /// An empty accumulator for `shape` (memory: 8 bytes per pixel for the sums, plus the FFT
+    /// buffers of the first `add`).
+    public init(shape: ImageShape) {
+        self.shape = shape
+        self.sums = [Int64](repeating: 0, count: shape.count)
+    }
+
+    /// Bytes one accumulator needs for `shape` once it has added an image: its sums plus its
+    /// FFT buffers (about 20 bytes per pixel).
+    public static func bytes(for shape: ImageShape) -> Int {
+        shape.count * MemoryLayout<Int64>.size + SpectrumWorkspace.bufferBytes(for: shape)
+    }
+
+    /// Adds the centred log-magnitude spectrum of `image` (see the type's convention).
+    ///
+    /// - Precondition: `image` is `shape.width x shape.height`.
+    public func add(_ image: GrayImage) {
+        precondition(image.width == shape.width && image.height == shape.height,
+                     "a \(image.width)x\(image.height) image added to a \(shape) accumulator")
+        let half = image.pixels.withUnsafeBufferPointer { workspace.logMagnitudeHalfPlane(of: $0, shape: shape) }
+        let width = shape.width, height = shape.height, halfWidth = shape.halfWidth
+        sums.withUnsafeMutableBufferPointer { sums in
+            for ky in 0..<height {
+                let target = ((ky + height / 2) % height) * width
+                let own = ky * halfWidth
+                let mirror = ((height - ky) % height) * halfWidth
+                for kx in 0..<width {
+                    // kx ≥ halfWidth means kx > W/2, so its mirror column W − kx is in the half plane.
+                    let value = kx < halfWidth ? half[own + kx] : half[mirror + width - kx]
+                    sums[target + (kx + width / 2) % width] += Self.fixedPoint(value)
+                }
+            }
+        }
+        count += 1
+    }
+
+    /// Adds the sums and count of `other`, which must have the same shape.
+    public func merge(_ other: SpectrumAccumulator) {
+        precondition(other.shape == shape, "merging a \(other.shape) accumulator into a \(shape) one")
+        for index in sums.indices {
+            sums[index] += other.sums[index]
+        }
+        count += other.count
+    }
+
+    /// The mean spectrum of the images added so far, or nil if there are none.
+    public var fingerprint: Fingerprint? {
+        guard count > 0 else { return nil }
+        let divisor = Self.fixedPointScale * Double(count)
+        return Fingerprint(shape: shape, imageCount: count, values: sums.map { Float(Double($0) / divisor) })
+    }
+
+    private static func fixedPoint(_ value: Float) -> Int64 {
+        Int64((min(max(Double(value), -valueBound), valueBound) * fixedPointScale).rounded())
+    }
+}

@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import SpecdetDecode
+import SpecdetProfile
+
+/// `--size N` (N x N) or `--size WxH`; also the size of the first decoded image.
+struct FingerprintSize: ExpressibleByArgument, CustomStringConvertible {
+    let width: Int
+    let height: Int
+
+    init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+    }
+
+    init?(argument: String) {
+        let parts = argument.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let width = Int(parts[0]), let height = Int(parts[parts.count - 1]),
+              width >= 1, height >= 1 else { return nil }
+        self.width = width
+        self.height = height
+    }
+
+    var description: String { "\(width)x\(height)" }
+}
+
+struct FingerprintCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fingerprint",
+        abstract: "Write the mean 2-D log spectrum of a set of images as a PNG.",
+        discussion: """
+            Averages 20·ln|F + 1e-8| (unnormalised 2-D DFT of the 8-bit luma, natural log) over \
+            the images, centred with fftshift: DC is at row H/2, column W/2 (integer division) \
+            and frequency +k along x at column W/2 + k. The mean is mapped linearly to 8-bit \
+            gray between its p-th and (100 − p)-th percentiles, p = --clip (values beyond \
+            saturate; --clip 0 maps min to black and max to white; if the two percentiles are \
+            equal, min and max are used), and written as a PNG. Periodic upsampling artefacts show as \
+            bright dots or lines away from the centre.
+
+            All images must have the size of the first one that decodes, or with --size each is \
+            centre-cropped to that size (the window starts at ((W − w)/2, (H − h)/2)). An image \
+            of another size, or smaller than --size, fails with size_mismatch or too_small and \
+            the run goes on (exit status 1). The sum is exact fixed point, so the PNG is the \
+            same byte for byte whatever --jobs.
+
+            Example:
+              specdet fingerprint Fixtures/images/ae128_convtranspose/fake \\
+                --output fingerprint.png
+            """
+    )
+
+    @OptionGroup var inputs: PathArguments
+
+    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the PNG.", valueName: "FILE.png"))
+    var output: String
+
+    @Option(help: ArgumentHelp(
+        "Centre-crop every image to N x N or W x H pixels (default: all images must share the first one's size).",
+        valueName: "N|WxH"))
+    var size: FingerprintSize?
+
+    @Option(help: ArgumentHelp(
+        "Percent of the mean spectrum's values saturated at each end of the 8-bit map (0: min to max).",
+        valueName: "PERCENT"))
+    var clip = 0.5
+
+    @OptionGroup var runOptions: RunOptions
+
+    func validate() throws {
+        guard clip >= 0 && clip < 50 else { throw ValidationError("--clip must be at least 0 and below 50") }
+    }
+
+    func run() throws {
+        let inputs = try self.inputs.collect()
+        let imageRun = ImageRun(configuration: ProfileConfiguration(), options: runOptions)
+        var remaining = inputs[...]
+        let shape: FingerprintSize
+        if let size {
+            shape = size
+        } else if let first = firstDecodedSize(&remaining, diagnostics: imageRun.diagnostics) {
+            shape = first
+        } else {
+            try nothingAveraged(imageRun.diagnostics)
+        }
+        let builder: FingerprintBuilder
+        do {
+            builder = try FingerprintBuilder(width: shape.width, height: shape.height)
+        } catch {
+            throw CLIError.usage(error.message)
+        }
+        let cropping = size != nil
+        try imageRun.run(Array(remaining), work: { image, _, _ throws(InputFailure) in
+            if cropping {
+                guard let window = image.centreCropped(width: shape.width, height: shape.height) else {
+                    throw InputFailure(code: "too_small", message: "the image is \(image.width)x\(image.height), smaller than --size \(shape)",
+                                       width: image.width, height: image.height)
+                }
+                builder.add(window)
+            } else {
+                guard image.width == shape.width, image.height == shape.height else {
+                    throw InputFailure(code: "size_mismatch",
+                                       message: "the image is \(image.width)x\(image.height), the first one \(shape); give --size to crop",
+                                       width: image.width, height: image.height)
+                }
+                builder.add(image)
+            }
+        }, emit: { _, _ in })
+        guard let fingerprint = builder.fingerprint() else { try nothingAveraged(imageRun.diagnostics) }
+        let png: [UInt8]
+        do {
+            png = try PNGEncoder.encode(fingerprint.grayImage(clipPercent: clip))
+        } catch {
+            throw CLIError.output("cannot encode the PNG: \(error.message)")
+        }
+        let sink = try OutputSink(path: output)
+        do {
+            try sink.write(bytes: png)
+            try sink.commit()
+        } catch {
+            sink.discard()
+            throw error
+        }
+        imageRun.diagnostics.printSummary()
+        throw ExitCode(imageRun.diagnostics.exitStatus)
+    }
+
+    /// Ends a run in which no image could be averaged: nothing is written, exit status 1.
+    private func nothingAveraged(_ diagnostics: Diagnostics) throws -> Never {
+        diagnostics.printSummary()
+        StandardError.write("specdet: error: no image could be averaged; nothing written\n")
+        throw ExitCode(1)
+    }
+
+    /// The size of the first input, in order, that decodes, taking the inputs before it off
+    /// `inputs` and recording their failures; nil (and `inputs` empty) if none decodes.
+    private func firstDecodedSize(_ inputs: inout ArraySlice<InputPath>, diagnostics: Diagnostics) -> FingerprintSize? {
+        while let path = inputs.first {
+            do {
+                let image = try ImageDecoder.decodeDetailed(pathBytes: path.bytes, limits: runOptions.limits).image
+                return FingerprintSize(width: image.width, height: image.height)
+            } catch {
+                diagnostics.recordFailure(path, code: error.code.rawValue, message: error.message)
+                inputs.removeFirst()
+            }
+        }
+        return nil
+    }
+}

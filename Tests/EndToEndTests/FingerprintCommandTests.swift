@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+
+@Suite struct FingerprintCommandTests {
+    /// `specdet profile` decodes the PNG: its status and size.
+    private func decodedSize(_ url: URL) throws -> (status: String, width: String, height: String) {
+        let run = try Specdet.run(["profile", "--quiet", url.path])
+        let row = try #require(csvRows(run.output).dropFirst().first)
+        return (row[1], row[2], row[3])
+    }
+
+    @Test func writesAPNGOfTheImagesSizeThatSpecdetDecodes() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let png = folder.appendingPathComponent("fingerprint.png")
+        let run = try Specdet.run(["fingerprint", "Fixtures/images/ae128_convtranspose/fake", "--output", png.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("6 files: 6 ok, 0 failed"))
+        #expect(try Data(contentsOf: png).prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+        let decoded = try decodedSize(png)
+        #expect(decoded.status == "ok" && decoded.width == "128" && decoded.height == "128")
+    }
+
+    /// Every JPEG fixture is at least 96x96: all crop to 80x60; 100x100 is too big for one.
+    @Test func sizeCentreCropsAndTooSmallImagesFailWithoutStoppingTheRun() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let png = folder.appendingPathComponent("fingerprint.png")
+        var run = try Specdet.run(["fingerprint", "--size", "80x60", "Fixtures/images/jpeg", "-o", png.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        var decoded = try decodedSize(png)
+        #expect(decoded.width == "80" && decoded.height == "60")
+
+        run = try Specdet.run(["fingerprint", "--size", "100", "Fixtures/images/jpeg", "-o", png.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("mate_raindrops_96x96_q90_baseline_gray.jpg: too_small: the image is 96x96, smaller than --size 100x100"))
+        #expect(run.stderr.contains("5 files: 4 ok, 1 failed"))
+        decoded = try decodedSize(png)
+        #expect(decoded.width == "100" && decoded.height == "100")
+    }
+
+    /// Without --size, the first image that decodes sets the size; a corrupt first file does not.
+    @Test func imagesOfAnotherSizeThanTheFirstDecodedOneFail() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let broken = folder.appendingPathComponent("0-broken.png")
+        let good = try Data(contentsOf: Specdet.fixtures.appendingPathComponent("images/dcgan64/real/00000.png"))
+        try good.prefix(good.count / 2).write(to: broken)
+        let png = folder.appendingPathComponent("fingerprint.png")
+        let run = try Specdet.run(["fingerprint", broken.path, "Fixtures/images/dcgan64/real",
+                                   "Fixtures/images/ae128_nearest/real/00000.png", "-o", png.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("0-broken.png: truncated"))
+        #expect(run.stderr.contains("ae128_nearest/real/00000.png: size_mismatch: the image is 128x128, the first one 64x64"))
+        #expect(run.stderr.contains("8 files: 6 ok, 2 failed"))
+        let decoded = try decodedSize(png)
+        #expect(decoded.width == "64" && decoded.height == "64")
+    }
+
+    @Test func theImageIsTheSameByteForByteWhateverTheJobs() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let one = folder.appendingPathComponent("one.png"), three = folder.appendingPathComponent("three.png")
+        let inputs = ["Fixtures/images/ae128_bilinear", "Fixtures/images/ae128_pixelshuffle"]
+        #expect(try Specdet.run(["fingerprint", "--quiet", "--jobs", "1", "-o", one.path] + inputs).status == 0)
+        #expect(try Specdet.run(["fingerprint", "--quiet", "--jobs", "3", "-o", three.path] + inputs).status == 0)
+        #expect(try Data(contentsOf: one) == Data(contentsOf: three))
+    }
+
+    @Test func nothingIsWrittenWhenNoImageCanBeAveraged() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let broken = folder.appendingPathComponent("broken.png")
+        try Data("not an image".utf8).write(to: broken)
+        let png = folder.appendingPathComponent("fingerprint.png")
+        var run = try Specdet.run(["fingerprint", broken.path, "-o", png.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("no image could be averaged"))
+        run = try Specdet.run(["fingerprint", "--size", "200", "Fixtures/images/dcgan64/real", "-o", png.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("6 files: 0 ok, 6 failed"))
+        #expect(!FileManager.default.fileExists(atPath: png.path))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["broken.png"])
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        #expect(try Specdet.run(["fingerprint", "Fixtures/images/dcgan64/real"]).status == 2)
+        #expect(try Specdet.run(["fingerprint", "Fixtures/images/dcgan64/real", "-o", "/tmp/x.png", "--size", "0x4"]).status == 2)
+        #expect(try Specdet.run(["fingerprint", "Fixtures/images/dcgan64/real", "-o", "/tmp/x.png", "--size", "4x"]).status == 2)
+        #expect(try Specdet.run(["fingerprint", "Fixtures/images/dcgan64/real", "-o", "/tmp/x.png", "--clip", "50"]).status == 2)
+    }
+
+    @Test func everyOptionHasHelpAndTheDiscussionAnExample() throws {
+        try expectDocumentedHelp(command: "fingerprint")
+    }
+}
