@@ -82,7 +82,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
 
     // MARK: Model file
 
-    /// The model as pretty-printed JSON with sorted keys. Numbers are written in the shortest
+    /// The model as compact JSON with sorted keys. Numbers are written in the shortest
     /// form that reads back to the same `Double`/`Float`, so a decoded model predicts
     /// bit-for-bit like this one.
     ///
@@ -91,7 +91,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     public func encoded() throws(ModelError) -> Data {
         try validate()
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
             return try encoder.encode(self)
         } catch {

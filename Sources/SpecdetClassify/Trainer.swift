@@ -55,7 +55,8 @@ public struct Trainer: Sendable {
             scaler?.transform(matrix) ?? matrix, labels: labels, rows: rows, c: c, gamma: gamma, probability: true)
         let fakes = rows.reduce(0) { $0 + labels[$1] }
         let model = DetectorModel(
-            feature: feature, scaler: scaler, classifier: classifier, threshold: options.threshold,
+            feature: feature, scaler: scaler, classifier: classifier,
+            threshold: options.threshold ?? classifier.probability(decision: 0),
             hyperparameters: Hyperparameters(classifier: kind, c: c, gamma: gamma, gridSearch: gridResult),
             training: TrainingRecord(
                 nReal: rows.count - fakes, nFake: fakes, crossValidation: crossValidation,
@@ -142,8 +143,8 @@ public struct Trainer: Sendable {
         if options.gamma != nil && options.classifier != .svm {
             throw ModelError(.invalidOptions, "gamma applies to the RBF SVM (svm) only, not \(options.classifier.rawValue)")
         }
-        guard options.threshold.isFinite else {
-            throw ModelError(.invalidOptions, "the threshold must be a finite number, got \(options.threshold)")
+        if let threshold = options.threshold, !threshold.isFinite {
+            throw ModelError(.invalidOptions, "the threshold must be a finite number, got \(threshold)")
         }
         if let grid = options.gridSearch {
             guard grid.folds >= 2 else {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// How to train a detector. The defaults reproduce the published setting: logistic
-/// regression, C = 1, no feature scaling, threshold 0.5.
+/// regression, C = 1, no feature scaling, fake when the decision value is ≥ 0.
 public struct TrainingOptions: Sendable, Equatable {
     /// Which classifier to train.
     public var classifier: ClassifierKind
@@ -17,8 +17,11 @@ public struct TrainingOptions: Sendable, Equatable {
     public var gridSearch: GridSearch?
     /// Seeds every random choice: libsvm's Platt-scaling folds (`srand`) and the inner folds.
     public var seed: UInt64
-    /// The threshold stored in the model (fake when `P(fake) ≥ threshold`).
-    public var threshold: Double
+    /// The threshold stored in the model (fake when `P(fake) ≥ threshold`); `nil` means
+    /// `P(fake)` at decision value 0, so that labels follow the sign of the decision function
+    /// as in scikit-learn's `predict` (0.5 for logistic regression; for an SVM, libsvm's Platt
+    /// sigmoid at 0, whose internal random folds would otherwise move the boundary).
+    public var threshold: Double?
     /// Written in the model's training record, e.g. `"specdet 0.3.0"`.
     public var toolVersion: String
     /// Written in the model's training record: how training images were augmented, if at all.
@@ -29,7 +32,7 @@ public struct TrainingOptions: Sendable, Equatable {
     /// Options with the published defaults unless given.
     public init(
         classifier: ClassifierKind = .logistic, c: Double? = nil, gamma: Double? = nil, standardize: Bool = false,
-        gridSearch: GridSearch? = nil, seed: UInt64 = 0, threshold: Double = 0.5, toolVersion: String = "specdet",
+        gridSearch: GridSearch? = nil, seed: UInt64 = 0, threshold: Double? = nil, toolVersion: String = "specdet",
         augmentation: String? = nil, date: Date? = nil
     ) {
         self.classifier = classifier

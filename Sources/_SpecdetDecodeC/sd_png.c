@@ -78,7 +78,40 @@ static void on_png_read(png_structp png, png_bytep out, size_t count) {
 /* Text chunks never change pixels; skipping them also skips zTXt/iTXt decompression bombs. */
 static const png_byte skipped_chunks[] = "tEXt\0zTXt\0iTXt";
 
+/*
+ * Walks the chunk layout up to IEND before libpng sees it: no chunk may claim more bytes than
+ * the data still holds. libpng allocates some chunks' buffers from the declared length before
+ * reading a byte of them (sPLT, pCAL, sCAL, eXIf; 1.6.39 does not apply
+ * png_set_chunk_malloc_max there), so a 90-byte file declaring a 1.9 GB sPLT chunk made it
+ * allocate and touch 1.9 GB (found by the fuzzer: Fixtures/fuzz-regressions/oom-a452219e...).
+ * Such a file ends inside that chunk: truncated. Lengths over 2^31-1 are left to libpng,
+ * which rejects them from the header before allocating (invalid_header).
+ */
+static void check_chunk_lengths(sd_decoder *dec) {
+    size_t pos = 8; /* after the signature */
+    while (dec->len - pos >= 8) {
+        const uint8_t *p = dec->data + pos;
+        uint32_t length = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+        if (length > PNG_UINT_31_MAX) return;
+        if ((size_t)length + 12 > dec->len - pos) {
+            int printable = 1;
+            for (int i = 4; i < 8; i++) {
+                if (!((p[i] >= 'A' && p[i] <= 'Z') || (p[i] >= 'a' && p[i] <= 'z'))) printable = 0;
+            }
+            if (printable) {
+                sd_fail(&dec->job, SD_TRUNCATED, "file ends inside a %c%c%c%c chunk that declares %u bytes (%zu left)",
+                        p[4], p[5], p[6], p[7], length, dec->len - pos - 8);
+            }
+            sd_fail(&dec->job, SD_TRUNCATED, "file ends inside a chunk that declares %u bytes (%zu left)", length,
+                    dec->len - pos - 8);
+        }
+        if (memcmp(p + 4, "IEND", 4) == 0) return;
+        pos += (size_t)length + 12;
+    }
+}
+
 void sd_png_open(sd_decoder *dec) {
+    check_chunk_lengths(dec);
     png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, dec, on_png_error, on_png_warning);
     if (png == NULL) sd_fail(&dec->job, SD_DECODER_ERROR, "out of memory (libpng)");
     dec->u.png.png = png;

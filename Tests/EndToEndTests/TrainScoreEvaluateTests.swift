@@ -108,9 +108,9 @@ private let trainedModel: (url: URL, stdout: String) = {
     }
 
     @Test(arguments: [
-        ("schema", #""schema_version" : 1"#, #""schema_version" : 99"#, "schema"),
-        ("format", #""format" : "specdet-model""#, #""format" : "other""#, "format"),
-        ("bins", #""bins" : 300"#, #""bins" : 299"#, "300"),
+        ("schema", #""schema_version":1"#, #""schema_version":99"#, "schema"),
+        ("format", #""format":"specdet-model""#, #""format":"other""#, "format"),
+        ("bins", #""bins":300"#, #""bins":299"#, "300"),
     ])
     func handEditedModelsAreRefusedWithExitTwo(name: String, from: String, to: String, mention: String) throws {
         let folder = try Specdet.temporaryFolder()

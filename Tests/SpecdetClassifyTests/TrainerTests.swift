@@ -22,7 +22,15 @@ import Testing
             let model = try Trainer(feature: ProfileConfiguration(), options: TrainingOptions(classifier: kind))
                 .train(features: Self.data.features, labels: Self.data.labels)
             #expect(model.hyperparameters == Hyperparameters(classifier: kind, c: c, gamma: gamma, gridSearch: nil))
-            #expect(model.scaler == nil && model.threshold == 0.5)
+            #expect(model.scaler == nil)
+            // Default threshold: P(fake) at decision value 0, so labels follow the decision's sign.
+            #expect(model.threshold == model.classifier.probability(decision: 0))
+            if kind == .logistic { #expect(model.threshold == 0.5) }
+            for features in Self.data.features {
+                let decision = try model.decisionValue(features)
+                guard abs(decision) > 1e-9 else { continue }
+                #expect(model.isFake(probability: try model.probabilityFake(features)) == (decision > 0))
+            }
             #expect(model.training.nReal == 60 && model.training.nFake == 60 && model.training.seed == 0)
             #expect(model.training.solver.hasPrefix(kind == .logistic ? "liblinear 230 L2R_LR" : "libsvm 324 C_SVC"))
         }

@@ -18,13 +18,14 @@ final class Diagnostics {
     /// Records a failed input and names it on stderr with its code and message.
     func recordFailure(_ path: InputPath, code: String, message: String) {
         failed += 1
-        StandardError.write("specdet: \(path.display): \(code): \(message)\n")
+        StandardError.write("specdet: \(path.terminalSafe): \(code): \(message)\n")
     }
 
-    /// `N files: X ok, Y failed` on stderr, unless quiet.
+    /// `N files: X ok, Y failed` on stderr, unless quiet or no file was read (as when every
+    /// input was a profile CSV).
     func printSummary() {
-        guard !quiet else { return }
         let total = succeeded + failed
+        guard !quiet, total > 0 else { return }
         StandardError.write("\(total) file\(total == 1 ? "" : "s"): \(succeeded) ok, \(failed) failed\n")
     }
 

@@ -40,6 +40,24 @@ struct InputPath: Hashable, Sendable {
         return 0
     }
 
+    /// `display` with control characters written as `\n`, `\t`, `\r` or `\u{HH}`, for
+    /// one-line messages on a terminal (a name could otherwise break the line or carry
+    /// terminal escape sequences).
+    var terminalSafe: String {
+        var result = ""
+        for scalar in display.unicodeScalars {
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
     /// The final path component's bytes.
     var lastComponent: ArraySlice<UInt8> {
         let slash = bytes.lastIndex(of: UInt8(ascii: "/")).map { $0 + 1 } ?? 0

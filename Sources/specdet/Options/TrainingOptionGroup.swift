@@ -28,6 +28,7 @@ struct ClassifierOptions: ParsableArguments {
         if let c, !(c > 0) { throw ValidationError("--C must be positive") }
         if let gamma, !(gamma > 0) { throw ValidationError("--gamma must be positive") }
         if gamma != nil && classifier != .svm { throw ValidationError("--gamma applies to --classifier svm only") }
+        if tune && (c != nil || gamma != nil) { throw ValidationError("--tune chooses C and gamma itself: drop --C/--gamma") }
     }
 
     /// The options for the trainer. The model's date is now, or `SOURCE_DATE_EPOCH` (seconds
