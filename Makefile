@@ -53,3 +53,8 @@ default-model: release
 bench: release
 	$(SWIFT) build -c release --static-swift-stdlib --product specdet-stage-benchmark
 	tools/bench.sh $(SHARED) $(RELEASE_BIN) .build/release/specdet-stage-benchmark
+
+## Grouped 5-fold CV of training configurations beside the reference on every dev corpus -> docs/ACCURACY.md (needs ../shared).
+accuracy: release
+	@tools/require_shared.sh $(SHARED)
+	tools/accuracy.sh $(SHARED) $(RELEASE_BIN)

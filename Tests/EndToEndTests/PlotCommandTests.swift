@@ -138,7 +138,7 @@ private func profileMeans(_ paths: [String]) throws -> (means: [Double], count: 
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = ["--real", "Fixtures/images/dcgan64/real", "--fake", "Fixtures/images/dcgan64/fake"]
         let logistic = folder.appendingPathComponent("logistic.json"), rbf = folder.appendingPathComponent("svm.json")
-        #expect(try Specdet.run(["train", "--quiet", "--folds", "0", "--standardize", "--output", logistic.path] + data).status == 0)
+        #expect(try Specdet.run(["train", "--quiet", "--folds", "0", "--classifier", "logistic", "--standardize", "--output", logistic.path] + data).status == 0)
         #expect(try Specdet.run(["train", "--quiet", "--folds", "0", "--classifier", "svm", "--output", rbf.path] + data).status == 0)
 
         let svgURL = folder.appendingPathComponent("plot.svg"), csvURL = folder.appendingPathComponent("plot.csv")

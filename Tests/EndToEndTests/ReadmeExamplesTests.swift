@@ -21,7 +21,14 @@ import Testing
         while let line = lines.popFirst() {
             guard line == "```sh" else { continue }
             var block: [String] = []
-            while let next = lines.popFirst(), next != "```" { block.append(next) }
+            while let next = lines.popFirst(), next != "```" {
+                // A line ending in a backslash continues on the next one.
+                if let last = block.last, last.hasSuffix("\\") {
+                    block[block.count - 1] = String(last.dropLast()) + next.trimmingCharacters(in: .whitespaces)
+                } else {
+                    block.append(next)
+                }
+            }
             let commands = block.filter { $0.hasPrefix("specdet ") }
             guard !commands.isEmpty else { continue }
             var expected: String?

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Collects the outcome of every input: prints one line per failure on stderr, counts, and
@@ -31,6 +32,12 @@ final class Diagnostics {
 
     /// 0 when every input was processed, 1 when at least one failed.
     var exitStatus: Int32 { failed > 0 ? 1 : 0 }
+
+    /// Ends a command that has written its output: the summary, then the exit status.
+    func finish() throws -> Never {
+        printSummary()
+        throw ExitCode(exitStatus)
+    }
 }
 
 /// Unbuffered writes to stderr (messages must not wait behind the data on stdout).

@@ -80,4 +80,17 @@ final class OutputSink {
         unlink(temporaryPath)
         Interruption.unregister(temporaryFile: temporaryPath)
     }
+
+    /// Opens `path` (nil or `-`: stdout), lets `body` write, then commits; if `body` or the
+    /// commit fails, the temporary file is removed and the error rethrown.
+    static func writing(to path: String?, _ body: (OutputSink) throws -> Void) throws {
+        let sink = try OutputSink(path: path)
+        do {
+            try body(sink)
+            try sink.commit()
+        } catch {
+            sink.discard()
+            throw error
+        }
+    }
 }

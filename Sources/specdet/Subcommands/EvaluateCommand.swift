@@ -73,15 +73,7 @@ struct EvaluateCommand: ParsableCommand {
         }
         let text = format == .json ? JSON.object(metrics) + "\n"
             : metrics.map { "\($0.0.padding(24)) \($0.1)" }.joined(separator: "\n") + "\n"
-        let sink = try OutputSink(path: output.output)
-        do {
-            try sink.write(text)
-            try sink.commit()
-        } catch {
-            sink.discard()
-            throw error
-        }
-        imageRun.diagnostics.printSummary()
-        throw ExitCode(imageRun.diagnostics.exitStatus)
+        try OutputSink.writing(to: output.output) { try $0.write(text) }
+        try imageRun.diagnostics.finish()
     }
 }

@@ -112,16 +112,8 @@ struct FingerprintCommand: ParsableCommand {
         } catch {
             throw CLIError.output("cannot encode the PNG: \(error.message)")
         }
-        let sink = try OutputSink(path: output)
-        do {
-            try sink.write(bytes: png)
-            try sink.commit()
-        } catch {
-            sink.discard()
-            throw error
-        }
-        imageRun.diagnostics.printSummary()
-        throw ExitCode(imageRun.diagnostics.exitStatus)
+        try OutputSink.writing(to: output) { try $0.write(bytes: png) }
+        try imageRun.diagnostics.finish()
     }
 
     /// Ends a run in which no image could be averaged: nothing is written, exit status 1.

@@ -75,22 +75,11 @@ struct PlotCommand: ParsableCommand {
         let weights = detector.map(BandWeights.init)
         let plot = SVGSpectrumPlot(comparison: comparison, weights: weights,
                                    realName: Self.setName(real), fakeName: Self.setName(fake))
-        let svgSink = try OutputSink(path: output.output)
-        let csvSink = try csv.map { try OutputSink(path: $0) }
-        do {
-            if let csvSink {
-                try csvSink.write(comparison.csv(weights: weights))
-                try csvSink.commit()
-            }
-            try svgSink.write(plot.document)
-            try svgSink.commit()
-        } catch {
-            csvSink?.discard()
-            svgSink.discard()
-            throw error
+        if let csv {
+            try OutputSink.writing(to: csv) { try $0.write(comparison.csv(weights: weights)) }
         }
-        imageRun.diagnostics.printSummary()
-        throw ExitCode(imageRun.diagnostics.exitStatus)
+        try OutputSink.writing(to: output.output) { try $0.write(plot.document) }
+        try imageRun.diagnostics.finish()
     }
 
     /// A set's arguments for the title: up to two, each at most 60 characters (the middle

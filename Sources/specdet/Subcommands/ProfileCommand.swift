@@ -24,9 +24,8 @@ struct ProfileCommand: ParsableCommand {
     func run() throws {
         let inputs = try self.inputs.collect()
         let configuration = features.configuration
-        let sink = try OutputSink(path: output.output)
         let imageRun = ImageRun(configuration: configuration, options: runOptions)
-        do {
+        try OutputSink.writing(to: output.output) { sink in
             if !noHeader {
                 try sink.write(CSV.row(["path", "status", "width", "height"] + (0..<configuration.bins).map { "bin_\($0)" }))
             }
@@ -42,12 +41,7 @@ struct ProfileCommand: ParsableCommand {
                                             failure.height.map(String.init) ?? ""] + emptyBins))
                 }
             }
-            try sink.commit()
-        } catch {
-            sink.discard()
-            throw error
         }
-        imageRun.diagnostics.printSummary()
-        throw ExitCode(imageRun.diagnostics.exitStatus)
+        try imageRun.diagnostics.finish()
     }
 }

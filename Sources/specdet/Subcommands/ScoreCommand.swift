@@ -34,11 +34,10 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         let inputs = try self.inputs.collect()
         let model = try modelOptions.load(quiet: runOptions.quiet)
-        let sink = try OutputSink(path: output.output)
         let imageRun = ImageRun(configuration: model.feature, options: runOptions)
-        var table: [[String]] = []
-        do {
+        try OutputSink.writing(to: output.output) { sink in
             if format == .csv && !noHeader { try sink.write(CSV.row(Self.columns)) }
+            var table: [[String]] = []
             try imageRun.run(inputs) { index, outcome in
                 let fields = try Self.fields(inputs[index], outcome, model: model)
                 switch format {
@@ -48,13 +47,8 @@ struct ScoreCommand: ParsableCommand {
                 }
             }
             if format == .table { try sink.write(Self.table(table)) }
-            try sink.commit()
-        } catch {
-            sink.discard()
-            throw error
         }
-        imageRun.diagnostics.printSummary()
-        throw ExitCode(imageRun.diagnostics.exitStatus)
+        try imageRun.diagnostics.finish()
     }
 
     /// The row of one input, as text fields in `columns` order (empty where unknown).

@@ -101,21 +101,14 @@ struct TrainCommand: ParsableCommand {
             }
             let model = try trainer.train(features: data.features, labels: data.labels, groups: groupNames,
                                           crossValidation: crossValidation)
-            let sink = try OutputSink(path: output)
-            do {
-                try sink.write(String(decoding: try model.encoded(), as: UTF8.self))
-                try sink.commit()
-            } catch {
-                sink.discard()
-                throw error
-            }
+            let encoded = try model.encoded()
+            try OutputSink.writing(to: output) { try $0.write(bytes: encoded) }
         } catch let error as ModelError {
             throw CLIError.model("training failed: \(error.message)")
         }
         report += "model written to \(output)\n"
         print(report, terminator: "")
-        imageRun.diagnostics.printSummary()
-        throw ExitCode(imageRun.diagnostics.exitStatus)
+        try imageRun.diagnostics.finish()
     }
 
     /// Group names from `--groups` or `--group-by-folder`; nil for stratified folds.
@@ -155,8 +148,7 @@ struct TrainCommand: ParsableCommand {
     /// original, k for its k-th copy), so that a copy's fold can be checked against its source's.
     private func writeFolds(_ assignment: [Int], data: LabelledProfiles, to path: String) throws {
         let augmented = data.copyCount > 0
-        let sink = try OutputSink(path: path)
-        do {
+        try OutputSink.writing(to: path) { sink in
             try sink.write(CSV.row(["path", "label", "fold"] + (augmented ? ["copy"] : [])))
             var copyNumber = 0
             for index in assignment.indices {
@@ -164,10 +156,6 @@ struct TrainCommand: ParsableCommand {
                 try sink.write(CSV.row([data.paths[index].display, data.labels[index] == 1 ? "fake" : "real",
                                         String(assignment[index])] + (augmented ? [String(copyNumber)] : [])))
             }
-            try sink.commit()
-        } catch {
-            sink.discard()
-            throw error
         }
     }
 
