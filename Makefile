@@ -58,3 +58,14 @@ bench: release
 accuracy: release
 	@tools/require_shared.sh $(SHARED)
 	tools/accuracy.sh $(SHARED) $(RELEASE_BIN)
+
+FUZZ_SECONDS ?= 600
+
+## libFuzzer over the C decode glue, one core (corpus in /tmp/specdet-fuzz; finds go to Fixtures/fuzz-regressions/).
+fuzz: deps
+	tools/fuzz/run.sh $(FUZZ_SECONDS)
+	tools/fuzz/stats.sh
+
+## Decode, profile and reliability tests under AddressSanitizer (own scratch folder .build-asan; slow).
+asan: deps
+	tools/asan.sh

@@ -130,7 +130,7 @@ final class TrapFolder {
         let folder = try TrapFolder(specdetIsUnprivileged: Self.unprivileged)
         let run = try TimedProcess.specdet(["profile", folder.url.path], unprivileged: true, timeout: 60)
         #expect(!run.timedOut, "specdet hung on the trap folder")
-        #expect(run.seconds < 30)
+        #expect(run.seconds < 30 * testSlowdown)
         #expect(run.exited(1), "status \(run.status) (\(run.reason)): \(run.stderr)")
 
         let rows = csvRows(run.output).dropFirst()
@@ -170,16 +170,26 @@ final class TrapFolder {
         let mapped = checkRows(rows, in: folder, relativeTo: folder.path)
         #expect(mapped.map(describe) == arguments.map { describe(Array($0.utf8)) })
 
-        // Without `--`, a name with a leading dash may read as an option: either a usage
-        // error or (what ArgumentParser does today) the file itself, never a crash.
-        let dash = try TimedProcess.specdet(["profile", "-dash.png"], in: folder.url)
-        #expect(dash.exited(0) || dash.exited(2), "status \(dash.status) (\(dash.reason)): \(dash.stderr)")
-        if dash.exited(0) {
-            #expect(csvRows(dash.output).dropFirst().map { Array($0.prefix(2)) } == [["-dash.png", "ok"]])
-        }
+        // A leading dash behind `./` is just a name.
         let dotted = try TimedProcess.specdet(["profile", "./-dash.png"], in: folder.url)
         #expect(dotted.exited(0))
         #expect(csvRows(dotted.output).dropFirst().first?.prefix(2) == ["./-dash.png", "ok"])
+    }
+
+    /// Without `--`, a name with a leading dash reads as options. It must be a usage error
+    /// (exit 2) or the file itself, never a successful run that profiled nothing. Today
+    /// ArgumentParser splits `-dash.png` into the short flags `-d -a -s -h …`, finds `-h`,
+    /// prints the help on stdout and exits 0: `specdet profile *.png` in a folder holding
+    /// such a name "succeeds" with no rows.
+    @Test func leadingDashNameWithoutDoubleDashIsNeverASilentSuccess() throws {
+        let folder = try TrapFolder(specdetIsUnprivileged: Self.unprivileged)
+        let dash = try TimedProcess.specdet(["profile", "-dash.png", "good.png"], in: folder.url)
+        #expect(!dash.timedOut)
+        withKnownIssue("ArgumentParser groups `-dash.png` as short flags and `-h` shows the help with status 0") {
+            let rows = csvRows(dash.output).dropFirst().map { Array($0.prefix(2)) }
+            #expect(dash.exited(2) || (dash.exited(0) && rows == [["-dash.png", "ok"], ["good.png", "ok"]]),
+                    "status \(dash.status), stdout starts \(dash.output.prefix(60).debugDescription)")
+        }
     }
 
     /// `--files-from -` with raw bytes (TAB, non-UTF-8) on each line; a name holding a
@@ -224,7 +234,34 @@ final class TrapFolder {
         #expect(run.stderr.contains("specdet: locked.png: permission_denied: "))
     }
 
-    // MARK: - Known defects (documented expectations; see docs/RELIABILITY.md)
+    /// A folder the walk cannot open (chmod 000) keeps one row of its own, and the walk goes
+    /// on. Its code should say why: `permission_denied`. Today the collector passes the folder
+    /// on as an input and the decoder's `stat` calls it `not_regular_file` ("is a directory").
+    @Test(.enabled(if: Unprivileged.available, Unprivileged.skipReason))
+    func unreadableFolderKeepsOneRowSayingPermissionDenied() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer {
+            chmod(folder.path + "/private", 0o755)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        chmod(folder.path, 0o755)
+        try FileManager.default.createDirectory(atPath: folder.path + "/private", withIntermediateDirectories: false)
+        for name in ["a.png", "private/hidden.png", "z.png"] {
+            try FileManager.default.copyItem(at: Specdet.fixtures.appendingPathComponent(TrapFolder.image),
+                                             to: folder.appendingPathComponent(name))
+        }
+        #expect(chmod(folder.path + "/private", 0) == 0)
+        let run = try TimedProcess.specdet(["profile", "."], in: folder, unprivileged: true)
+        #expect(run.exited(1), "status \(run.status): \(run.stderr)")
+        let rows = csvRows(run.output).dropFirst().map { Array($0.prefix(2)) }
+        #expect(rows.map { $0[0] } == ["./a.png", "./private", "./z.png"])
+        #expect(rows.first { $0[0] == "./private" }?[1] != "ok")
+        withKnownIssue("InputCollector passes an unreadable folder on to the decoder, which reports not_regular_file") {
+            #expect(rows.first { $0[0] == "./private" }?[1] == "permission_denied")
+        }
+    }
+
+    // MARK: - Defects this suite found (see docs/RELIABILITY.md)
 
     /// `InputPath.display` escapes (`\xHH`, `\\`) only paths that are not valid UTF-8, so a
     /// valid name that contains the text `\xFF` is written exactly like the name with the byte
@@ -250,8 +287,9 @@ final class TrapFolder {
     }
 
     /// RELIABILITY.md: each failure gets "a one-line human message on stderr that names the
-    /// file". A name with a newline (or terminal escape sequences) is written raw, so the
-    /// message spans lines and a hostile name can drive the user's terminal.
+    /// file". A name with a newline or terminal escape sequences must not break the line or
+    /// reach the terminal raw. (Found by this test; fixed with `InputPath.terminalSafe`,
+    /// commit 6cc33be.)
     @Test func failureMessagesStayOnOneLineWhateverTheName() throws {
         let folder = try Specdet.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -261,10 +299,9 @@ final class TrapFolder {
         let run = try TimedProcess.specdet(["profile", "--quiet", "."], in: folder)
         #expect(run.exited(1))
         let lines = run.stderr.split(separator: "\n")
-        withKnownIssue("Diagnostics.recordFailure writes path.display raw: control characters reach stderr") {
-            #expect(lines.count == 2, "\(lines)")
-            #expect(!run.stderr.contains("\u{1B}"))
-        }
+        #expect(lines.count == 2, "\(lines)")
+        #expect(!run.stderr.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(run.stderr.debugDescription)")
+        #expect(lines.allSatisfy { $0.hasPrefix("specdet: ./") && $0.contains(": empty_file: ") })
     }
 }
 

@@ -5,6 +5,11 @@ import Testing
     import Glibc
 #endif
 
+/// How much slower than a normal debug build the binary runs: 1, or the value of
+/// SPECDET_TEST_SLOWDOWN (tools/asan.sh sets it for AddressSanitizer builds). Time limits
+/// that check speed, not hangs, are multiplied by it.
+let testSlowdown: Double = ProcessInfo.processInfo.environment["SPECDET_TEST_SLOWDOWN"].flatMap(Double.init) ?? 1
+
 /// What a run of a program under a deadline did.
 struct TimedRun {
     let status: Int32
@@ -50,7 +55,8 @@ enum TimedProcess {
     /// Runs `executable ARGS` in `directory` with `stdin` (written from another thread, so it
     /// may be larger than a pipe holds). `standardOutput` replaces the captured stdout (e.g.
     /// `/dev/full`). `whileRunning` is called once the process has started; after it
-    /// returns, the process gets until `timeout` seconds after its start, then SIGKILL.
+    /// returns, the process gets until `timeout` (times `testSlowdown`) seconds after its
+    /// start, then SIGKILL.
     static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
                     stdin: Data? = nil, standardOutput: FileHandle? = nil, timeout: Double = 60,
                     whileRunning: ((Process) throws -> Void)? = nil) throws -> TimedRun {
@@ -81,7 +87,7 @@ enum TimedProcess {
         }
         try whileRunning?(process)
         while process.isRunning {
-            if (ContinuousClock.now - start) / .seconds(1) > timeout {
+            if (ContinuousClock.now - start) / .seconds(1) > timeout * testSlowdown {
                 timedOut = true
                 kill(process.processIdentifier, SIGKILL)
                 break
@@ -116,17 +122,26 @@ enum TimedProcess {
 /// drops to `nobody` for the run; without either, the permission tests are skipped, not faked.
 enum Unprivileged {
     /// The command prefix that runs a program as `nobody`, when the tests run as root and it
-    /// works (probed once with `specdet --version`); nil when not root or not possible.
+    /// works: probed once by profiling a fixture copied into a fresh temporary folder, so the
+    /// binary, its libraries, the fixtures' folders and $TMPDIR are all reachable as `nobody`.
+    /// nil when not root or not possible.
     static let prefix: [String]? = {
         guard geteuid() == 0 else { return nil }
+        guard let folder = try? Specdet.temporaryFolder() else { return nil }
+        defer { try? FileManager.default.removeItem(at: folder) }
+        chmod(folder.path, 0o755)
+        let image = folder.appendingPathComponent("probe.png")
+        guard (try? FileManager.default.copyItem(at: Specdet.fixtures.appendingPathComponent("malformed/png/png_rgba_8.png"),
+                                                 to: image)) != nil else { return nil }
         let candidates = [
             ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"],
             ["/usr/sbin/runuser", "-u", "nobody", "--"],
             ["/sbin/runuser", "-u", "nobody", "--"],
         ]
         for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate[0]) {
-            let probe = try? TimedProcess.run(candidate[0], Array(candidate.dropFirst()) + [Specdet.binary.path, "--version"],
-                                              timeout: 30)
+            let probe = try? TimedProcess.run(candidate[0], Array(candidate.dropFirst())
+                                              + [Specdet.binary.path, "profile", "--quiet", image.path,
+                                                 Specdet.fixtures.path + "/images/odd"], timeout: 60)
             if let probe, probe.exited(0) { return candidate }
         }
         return nil
