@@ -239,6 +239,11 @@ static sd_status read_file(sd_decoder *dec, const char *path) {
     sd_job *job = &dec->job;
     struct stat st;
     if (stat(path, &st) != 0) return record_errno(job, path, errno);
+    /* A folder reaches the decoder only when it could not be listed: say why. */
+    if (S_ISDIR(st.st_mode) && access(path, R_OK | X_OK) != 0 && (errno == EACCES || errno == EPERM)) {
+        sd_record(job, SD_PERMISSION_DENIED, "folder cannot be read: permission denied");
+        return job->status;
+    }
     if (!S_ISREG(st.st_mode)) {
         sd_record(job, SD_NOT_REGULAR_FILE, "is %s, not a regular file", file_type_name(st.st_mode));
         return job->status;

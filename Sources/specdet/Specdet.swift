@@ -16,6 +16,7 @@ struct Specdet: ParsableCommand {
     static func main() {
         Interruption.installHandlers()
         do {
+            try refuseGroupedShortFlags(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot()
             try command.run()
         } catch let error as CLIError {
@@ -29,6 +30,16 @@ struct Specdet: ParsableCommand {
             let message = fullMessage(for: error)
             if !message.isEmpty { StandardError.write(message + "\n") }
             Foundation.exit(code == .success ? 0 : 2)
+        }
+    }
+
+    /// specdet's only short options are `-h` and `-o`, so an argument like `-dash.png` is a
+    /// file name, which ArgumentParser would read as grouped flags (`-d -a -s -h ...`) and
+    /// answer with the help and status 0: a run that silently did nothing. Refuse it instead.
+    static func refuseGroupedShortFlags(_ arguments: [String]) throws {
+        for argument in arguments.prefix(while: { $0 != "--" })
+        where argument.hasPrefix("-") && !argument.hasPrefix("--") && argument.count > 2 && !argument.hasPrefix("-o") {
+            throw CLIError.usage("'\(argument)' is not an option; to name a file that starts with '-', write ./\(argument) or put it after --")
         }
     }
 }

@@ -177,19 +177,16 @@ final class TrapFolder {
     }
 
     /// Without `--`, a name with a leading dash reads as options. It must be a usage error
-    /// (exit 2) or the file itself, never a successful run that profiled nothing. Today
-    /// ArgumentParser splits `-dash.png` into the short flags `-d -a -s -h …`, finds `-h`,
-    /// prints the help on stdout and exits 0: `specdet profile *.png` in a folder holding
-    /// such a name "succeeds" with no rows.
+    /// (exit 2) or the file itself, never a successful run that profiled nothing. ArgumentParser
+    /// alone would split `-dash.png` into the short flags `-d -a -s -h …`, find `-h`, print the
+    /// help and exit 0; specdet refuses such an argument with a usage error instead.
     @Test func leadingDashNameWithoutDoubleDashIsNeverASilentSuccess() throws {
         let folder = try TrapFolder(specdetIsUnprivileged: Self.unprivileged)
         let dash = try TimedProcess.specdet(["profile", "-dash.png", "good.png"], in: folder.url)
         #expect(!dash.timedOut)
-        withKnownIssue("ArgumentParser groups `-dash.png` as short flags and `-h` shows the help with status 0") {
-            let rows = csvRows(dash.output).dropFirst().map { Array($0.prefix(2)) }
-            #expect(dash.exited(2) || (dash.exited(0) && rows == [["-dash.png", "ok"], ["good.png", "ok"]]),
-                    "status \(dash.status), stdout starts \(dash.output.prefix(60).debugDescription)")
-        }
+        #expect(dash.exited(2), "status \(dash.status), stdout starts \(dash.output.prefix(60).debugDescription)")
+        #expect(dash.output.isEmpty)
+        #expect(dash.stderr.contains("./-dash.png"))
     }
 
     /// `--files-from -` with raw bytes (TAB, non-UTF-8) on each line; a name holding a
@@ -256,9 +253,7 @@ final class TrapFolder {
         let rows = csvRows(run.output).dropFirst().map { Array($0.prefix(2)) }
         #expect(rows.map { $0[0] } == ["./a.png", "./private", "./z.png"])
         #expect(rows.first { $0[0] == "./private" }?[1] != "ok")
-        withKnownIssue("InputCollector passes an unreadable folder on to the decoder, which reports not_regular_file") {
-            #expect(rows.first { $0[0] == "./private" }?[1] == "permission_denied")
-        }
+        #expect(rows.first { $0[0] == "./private" }?[1] == "permission_denied")
     }
 
     // MARK: - Defects this suite found (see docs/RELIABILITY.md)
@@ -280,10 +275,8 @@ final class TrapFolder {
         #expect(run.exited(0))
         let paths = csvRows(run.output).dropFirst().map { $0[0] }
         #expect(paths.count == 2)
-        withKnownIssue("InputPath.display: a valid UTF-8 path is written unescaped, so `\\xFF` in a name reads back as the byte 0xFF") {
-            #expect(Set(paths).count == 2, "both files are written as \(paths)")
-            #expect(Set(paths.map(pathBytes(fromDisplay:))) == Set([literal, byte]))
-        }
+        #expect(Set(paths).count == 2, "both files are written as \(paths)")
+        #expect(Set(paths.map(pathBytes(fromDisplay:))) == Set([literal, byte].map { Array("./".utf8) + $0 }))
     }
 
     /// RELIABILITY.md: each failure gets "a one-line human message on stderr that names the

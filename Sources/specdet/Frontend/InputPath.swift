@@ -11,11 +11,11 @@ struct InputPath: Hashable, Sendable {
         self.bytes = Array(string.utf8)
     }
 
-    /// The path for output: itself when valid UTF-8; otherwise each invalid byte as `\xHH`
-    /// and each backslash as `\\`, so the text is never a lossy replacement and can be
-    /// turned back into the bytes.
+    /// The path for output: its text, with each byte that is not part of valid UTF-8 written
+    /// as `\xHH` and each backslash as `\\`, so the text is never a lossy replacement and
+    /// always turns back into the bytes by one rule (a path without either is written as is).
     var display: String {
-        if let text = String(validating: bytes, as: UTF8.self) { return text }
+        if let text = String(validating: bytes, as: UTF8.self), !text.contains("\\") { return text }
         var result = ""
         var index = 0
         while index < bytes.count {
