@@ -69,3 +69,8 @@ fuzz: deps
 ## Decode, profile and reliability tests under AddressSanitizer (own scratch folder .build-asan; slow).
 asan: deps
 	tools/asan.sh
+
+## Robustness to JPEG q90/q75 and halving on held-out dev photographs beside the reference (needs ../shared).
+robustness: release
+	@tools/require_shared.sh $(SHARED)
+	tools/robustness.sh $(SHARED) $(RELEASE_BIN)

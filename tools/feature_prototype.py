@@ -1,0 +1,387 @@
+#!/usr/bin/env python3
+"""Prototype spectral feature variants on the robustness splits (numpy FFT of the luma).
+
+Usage (from the repo root, after `ROBUSTNESS_WORK=DIR tools/robustness.sh ...` made DIR):
+
+    python3 tools/feature_prototype.py --variants DIR/variants.csv
+            [--features durall,logpow,...] [--classifiers lr,lr_tune,svm_tune]
+            [--augment jpeg,resize|none] [--copies 3] [--oracle] [--jobs 2] [--json OUT]
+
+For every corpus and fold of DIR/variants.csv (tools/make_variants.py): fit on the clean
+images of the other folds (plus, with --augment, augmented copies of them made here the
+way `specdet train --augment` makes them: gray JPEG round trips at q60-95, Pillow-style
+box/bilinear/bicubic/lanczos downscales by x0.5-0.9, copy i = jpeg / resize /
+resize+jpeg by i mod 3), test every variant of the fold. With --oracle, train instead on
+the SAME condition of the other folds (no augmentation): an upper bound telling whether
+the features still separate the classes after the degradation at all.
+
+Luma: cv2.imread(path, IMREAD_GRAYSCALE), as the reference. Spectrum: numpy fft2,
+fftshift, rings r = floor(hypot(x - (W-1)/2, y - (H-1)/2)) as the reference.
+
+Feature sets (--features):
+  durall       the reference: mean of 20 ln|F| per ring, rings 1..floor(r_max)-1, cubic
+               resampling to 300 points, divided by the first (equals the reference's
+               `generic` preset to ~1e-12)
+  logpow       10 ln(mean |F|^2) per ring (log of mean power) instead of mean of log,
+               otherwise as durall
+  centered     durall's rings and resampling, but minus the profile's mean instead of
+               divided by the first value (a gain change of the image is then a no-op)
+  absaxis      mean log magnitude on a fixed axis of cycles per pixel: ring r at
+               f = (r + 0.5) / min(H, W), only inside the inscribed circle (f < 0.5),
+               linear interpolation at 128 points f = 0.02 ... 0.49, minus its mean
+  abslogpow    absaxis with 10 ln(mean |F|^2)
+  inscribed    durall with the rings inside the inscribed circle only (r < min(H, W)/2,
+               f < 0.5 cycles/pixel: the diagonal corners, which JPEG quantises hardest,
+               left out), resampled to 300 points, divided by the first
+  lowband      durall restricted to its first 150 of 300 features (f below ~0.35
+               cycles/pixel: drops the band that JPEG q75 quantises away)
+  slope        absaxis minus its least-squares line in ln f over f in [0.02, 0.25] (the
+               content's 1/f^a slope removed), so only the shape of the top band is left
+  sectors      durall-like profiles (150 points each) of the axis-aligned sectors (within
+               22.5 degrees of an axis) and of the diagonal sectors, concatenated
+  sectors3     the same with three sectors (within 15 degrees of an axis, 15-30, within
+               15 degrees of a diagonal), 100 points each
+  durall_abs   durall (300) concatenated with absaxis / 20 (128)
+  multi        absaxis of the image concatenated with absaxis of its 2x area reduction
+Classifiers (--classifiers):
+  lr           LogisticRegression(liblinear, C = 1), raw features (the reference's)
+  svm          SVC(C = 6.37, RBF, gamma = 0.86), raw features (the reference's SVM-RBF,
+               `specdet train --classifier svm`)
+  lr_tune      standardised, C in {0.01, 0.1, 1, 10, 100} by a grouped 3-fold inner CV
+  svm_tune     standardised RBF SVM, C in {1, 10, 100} x gamma in {1/4d, 1/d, 4/d} by a
+               grouped 3-fold inner CV (balanced accuracy), like `specdet train --tune`
+
+Prints one table per feature set: mean accuracy over the corpora per condition, and the
+per-corpus numbers; --json writes everything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+import time
+import zlib
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import numpy as np  # noqa: E402
+
+CONDITIONS = ("clean", "q90", "q75", "half_area", "half_bicubic")
+LABELS = {"real": 0, "fake": 1}
+N = 300
+
+
+# ------------------------------------------------------------------ augmentation (specdet's)
+def _kernel(name):
+    if name == "box":
+        return 0.5, lambda x: (np.abs(x) < 0.5).astype(float)
+    if name == "bilinear":
+        return 1.0, lambda x: np.maximum(0.0, 1.0 - np.abs(x))
+    if name == "bicubic":
+        def cubic(x, a=-0.5):
+            x = np.abs(x)
+            return np.where(x < 1, ((a + 2) * x - (a + 3)) * x * x + 1,
+                            np.where(x < 2, ((a * x - 5 * a) * x + 8 * a) * x - 4 * a, 0.0))
+        return 2.0, cubic
+    if name == "lanczos":
+        def lan(x):
+            x = np.abs(x)
+            px = np.pi * np.where(x == 0, 1, x)
+            v = 3 * np.sin(px) * np.sin(px / 3) / (px * px)
+            return np.where(x == 0, 1.0, np.where(x < 3, v, 0.0))
+        return 3.0, lan
+    raise ValueError(name)
+
+
+def _weights(n_in, n_out, filt):
+    support, k = _kernel(filt)
+    scale = n_in / n_out
+    fs = max(scale, 1.0)
+    sup = support * fs
+    w = np.zeros((n_out, n_in))
+    for i in range(n_out):
+        c = (i + 0.5) * scale
+        lo = max(int(c - sup + 0.5), 0)
+        hi = min(int(c + sup + 0.5), n_in)
+        xs = np.arange(lo, hi)
+        ww = k((xs - c + 0.5) / fs)
+        w[i, lo:hi] = ww / ww.sum()
+    return w
+
+
+def pil_resize(img, width, height, filt):
+    a = img.astype(float)
+    t = a @ _weights(img.shape[1], width, filt).T
+    out = _weights(img.shape[0], height, filt) @ t
+    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+
+
+def jpeg_gray(img, q):
+    import cv2
+
+    ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(q)])
+    return cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
+
+
+def augment(img, key, kinds, copies, seed=0):
+    rng = np.random.default_rng([seed, zlib.crc32(key.encode())])
+    out = []
+    for i in range(copies):
+        steps = kinds if len(kinds) == 1 else [["jpeg"], ["resize"], ["resize", "jpeg"]][i % 3]
+        c = img
+        for s in steps:
+            if s == "jpeg":
+                c = jpeg_gray(c, rng.integers(60, 96))
+            else:
+                sc = rng.uniform(0.5, 0.9)
+                filt = ("box", "bilinear", "bicubic", "lanczos")[rng.integers(0, 4)]
+                w, h = int(round(c.shape[1] * sc)), int(round(c.shape[0] * sc))
+                if w >= 8 and h >= 8:
+                    c = pil_resize(c, w, h, filt)
+        out.append(c)
+    return out
+
+
+# ------------------------------------------------------------------------------ features
+def rings(img):
+    """(mean 20 ln|F| per integer radius, mean |F|^2 per radius), radius 0..max."""
+    f = np.fft.fftshift(np.fft.fft2(img.astype(float)))
+    f += 1e-8
+    mag = np.abs(f)
+    h, w = img.shape
+    y, x = np.indices((h, w))
+    r = np.hypot(x - (w - 1) / 2.0, y - (h - 1) / 2.0).astype(int).ravel()
+    cnt = np.bincount(r)
+    ml = np.bincount(r, weights=(20 * np.log(mag)).ravel()) / cnt
+    mp = np.bincount(r, weights=(mag ** 2).ravel()) / cnt
+    return ml, mp
+
+
+def _resample(p):
+    from scipy.interpolate import interp1d
+
+    pts = np.linspace(0, N, p.size)
+    return interp1d(pts, p, kind="cubic")(np.linspace(0, N, N))
+
+
+FGRID = np.linspace(0.02, 0.49, 128)
+
+
+def _absaxis(ring_vals, img_shape):
+    n = min(img_shape)
+    rr = np.arange(1, n // 2)
+    f = (rr + 0.5) / n
+    v = np.interp(FGRID, f, ring_vals[1:n // 2])
+    return v - v.mean()
+
+
+def feature(img, name):
+    ml, mp = rings(img)
+    if name == "durall":
+        v = _resample(ml[1:-1])
+        return v / v[0]
+    if name == "logpow":
+        v = _resample(10 * np.log(mp[1:-1]))
+        return v / v[0]
+    if name == "centered":
+        v = _resample(ml[1:-1])
+        return v - v.mean()
+    if name == "inscribed":
+        n = min(img.shape)
+        v = _resample(ml[1:n // 2])
+        return v / v[0]
+    if name == "lowband":
+        v = _resample(ml[1:-1])
+        return (v / v[0])[:150]
+    if name == "absaxis":
+        return _absaxis(ml, img.shape)
+    if name == "abslogpow":
+        return _absaxis(10 * np.log(mp), img.shape)
+    if name == "slope":
+        v = _absaxis(ml, img.shape)
+        lf = np.log(FGRID)
+        m = FGRID <= 0.25
+        A = np.vstack([lf[m], np.ones(m.sum())]).T
+        coef, *_ = np.linalg.lstsq(A, v[m], rcond=None)
+        return v - (coef[0] * lf + coef[1])
+    if name == "sectors":
+        return sector_profiles(img)
+    if name == "sectors3":
+        return sector_profiles(img, three=True)
+    if name == "durall_abs":
+        v = _resample(ml[1:-1])
+        return np.concatenate([v / v[0], _absaxis(ml, img.shape) / 20.0])
+    if name == "multi":
+        import cv2
+
+        h, w = img.shape
+        small = cv2.resize(img, (max(8, w // 2), max(8, h // 2)), interpolation=cv2.INTER_AREA)
+        return np.concatenate([_absaxis(ml, img.shape), _absaxis(rings(small)[0], small.shape)])
+    raise ValueError(name)
+
+
+def sector_profiles(img, three=False):
+    """Mean 20 ln|F| per ring separately for the axis-aligned sectors (within 22.5 degrees
+    of the fx or fy axis) and the diagonal ones, each resampled to 150 points like durall,
+    both divided by the first value of the all-angle profile."""
+    f = np.fft.fftshift(np.fft.fft2(img.astype(float)))
+    f += 1e-8
+    lm = (20 * np.log(np.abs(f))).ravel()
+    h, w = img.shape
+    y, x = np.indices((h, w))
+    dx, dy = x - (w - 1) / 2.0, y - (h - 1) / 2.0
+    r = np.hypot(dx, dy).astype(int).ravel()
+    ang = np.degrees(np.arctan2(np.abs(dy), np.abs(dx))).ravel()   # 0..90
+    dist = np.minimum(ang, 90 - ang)          # 0 on an axis, 45 on a diagonal
+    if three:
+        masks = (dist < 15, (dist >= 15) & (dist < 30), dist >= 30)
+    else:
+        masks = (dist < 22.5, dist >= 22.5)
+    rmax = r.max()
+    out = []
+    allp = np.bincount(r, weights=lm, minlength=rmax + 1) / np.bincount(r, minlength=rmax + 1)
+    first = _resample(allp[1:-1])[0]
+    for m in masks:
+        cnt = np.bincount(r[m], minlength=rmax + 1)
+        s_ = np.bincount(r[m], weights=lm[m], minlength=rmax + 1)
+        prof = s_[1:-1] / np.maximum(cnt[1:-1], 1)
+        ok = cnt[1:-1] > 0
+        idx = np.arange(prof.size)
+        prof = np.interp(idx, idx[ok], prof[ok])
+        from scipy.interpolate import interp1d
+        out.append(interp1d(np.linspace(0, 1, prof.size), prof, kind="cubic")(
+            np.linspace(0, 1, N // len(masks))) / first)
+    return np.concatenate(out)
+
+
+FEATURES = ("durall", "logpow", "centered", "lowband", "absaxis", "abslogpow", "slope", "multi")
+
+
+# ---------------------------------------------------------------------------- classifiers
+def make_fit(name, seed=0):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import GridSearchCV, GroupKFold
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
+
+    def fit(X, y, groups):
+        d = X.shape[1]
+        if name == "lr":
+            clf = LogisticRegression(solver="liblinear", max_iter=1000)
+            return clf.fit(X, y)
+        if name == "svm":
+            return SVC(C=6.37, kernel="rbf", gamma=0.86).fit(X, y)
+        if name == "lr_tune":
+            pipe = make_pipeline(StandardScaler(), LogisticRegression(solver="liblinear",
+                                                                      max_iter=2000))
+            grid = {"logisticregression__C": [0.01, 0.1, 1, 10, 100]}
+        elif name == "svm_tune":
+            pipe = make_pipeline(StandardScaler(), SVC(kernel="rbf"))
+            grid = {"svc__C": [1, 10, 100], "svc__gamma": [0.25 / d, 1.0 / d, 4.0 / d]}
+        else:
+            raise ValueError(name)
+        gs = GridSearchCV(pipe, grid, cv=GroupKFold(n_splits=3), scoring="balanced_accuracy",
+                          n_jobs=1, refit=True)
+        return gs.fit(X, y, groups=groups)
+    return fit
+
+
+# ---------------------------------------------------------------------------------- main
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="feature_prototype.py", description=__doc__.split("\n")[0],
+                                 epilog=__doc__.split("\n", 1)[1],
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--variants", required=True)
+    ap.add_argument("--features", default="durall")
+    ap.add_argument("--classifiers", default="lr")
+    ap.add_argument("--augment", default="jpeg,resize")
+    ap.add_argument("--copies", type=int, default=3)
+    ap.add_argument("--oracle", action="store_true")
+    ap.add_argument("--corpora", default="", help="comma-separated subset")
+    ap.add_argument("--json")
+    a = ap.parse_args(argv)
+    import cv2
+
+    cv2.setNumThreads(1)
+    rows = list(csv.DictReader(open(a.variants, newline="", encoding="utf-8")))
+    if a.corpora:
+        keep = set(a.corpora.split(","))
+        rows = [r for r in rows if r["corpus"] in keep]
+    groups_of = {}
+    for r in rows:
+        if r["corpus"] not in groups_of:
+            gfile = os.path.join(os.path.dirname(a.variants), r["corpus"], "groups.csv")
+            groups_of[r["corpus"]] = {g["path"]: g["group"] for g in csv.DictReader(open(gfile))}
+    kinds = [] if a.augment == "none" or a.oracle else a.augment.split(",")
+    feats = a.features.split(",")
+    clfs = a.classifiers.split(",")
+    t0 = time.perf_counter()
+    imgs = [cv2.imread(r["path"], cv2.IMREAD_GRAYSCALE) for r in rows]
+    copies = {}
+    if kinds:
+        for r, im in zip(rows, imgs):
+            if r["variant"] == "clean":
+                copies[r["path"]] = augment(im, r["path"], kinds, a.copies)
+    print(f"loaded {len(rows)} images (+{sum(len(c) for c in copies.values())} copies) in "
+          f"{time.perf_counter() - t0:.0f}s", file=sys.stderr)
+    y = np.array([LABELS[r["label"]] for r in rows])
+    fold = np.array([int(r["fold"]) for r in rows])
+    var = np.array([r["variant"] for r in rows])
+    corp = np.array([r["corpus"] for r in rows])
+    grp = np.array([groups_of[r["corpus"]][r["source"]] for r in rows])
+    results = {}
+    for fname in feats:
+        t1 = time.perf_counter()
+        X = np.vstack([feature(im, fname) for im in imgs])
+        Xc = {p: np.vstack([feature(c, fname) for c in cs]) for p, cs in copies.items()}
+        print(f"features {fname}: {time.perf_counter() - t1:.0f}s", file=sys.stderr)
+        for cname in clfs:
+            fit = make_fit(cname)
+            acc = {}
+            t2 = time.perf_counter()
+            for c in sorted(set(corp.tolist())):
+                counts = {}
+                for k in sorted(set(fold[corp == c].tolist())):
+                    te = (corp == c) & (fold == k)
+                    train_conds = CONDITIONS if a.oracle else ("clean",)
+                    for tc in train_conds:
+                        tr = (corp == c) & (fold != k) & (var == tc)
+                        Xtr, ytr, gtr = [X[tr]], [y[tr]], [grp[tr]]
+                        for i in np.flatnonzero(tr):
+                            cc = Xc.get(rows[i]["path"]) if not a.oracle else None
+                            if cc is not None:
+                                Xtr.append(cc)
+                                ytr.append(np.full(len(cc), y[i]))
+                                gtr.append(np.full(len(cc), grp[i]))
+                        model = fit(np.vstack(Xtr), np.concatenate(ytr), np.concatenate(gtr))
+                        for v in (CONDITIONS if not a.oracle else (tc,)):
+                            m = te & (var == v)
+                            if m.any():
+                                p = model.predict(X[m])
+                                e = counts.setdefault(v, [0, 0])
+                                e[0] += int((p == y[m]).sum())
+                                e[1] += int(m.sum())
+                acc[c] = {v: e[0] / e[1] for v, e in counts.items()}
+            mean = {v: float(np.mean([acc[c][v] for c in acc if v in acc[c]])) for v in CONDITIONS}
+            key = f"{fname}/{cname}" + ("/oracle" if a.oracle else f"/aug={a.augment}x{a.copies}")
+            results[key] = dict(corpora=acc, mean=mean)
+            print(f"\n{key} ({time.perf_counter() - t2:.0f}s)")
+            print("  corpus               " + " ".join(f"{v:>12s}" for v in CONDITIONS))
+            for c in acc:
+                print(f"  {c:20s} " + " ".join(f"{acc[c].get(v, float('nan')):12.3f}"
+                                               for v in CONDITIONS))
+            print(f"  {'MEAN':20s} " + " ".join(f"{mean[v]:12.3f}" for v in CONDITIONS),
+                  flush=True)
+    if a.json:
+        with open(a.json, "w") as fh:
+            json.dump(results, fh, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
