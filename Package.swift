@@ -30,7 +30,7 @@ let package = Package(
                 "SpecdetDecode", "SpecdetProfile", "SpecdetClassify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            resources: [.embedInCode("Resources/default-model.json")]
+            exclude: ["Resources/default-model.json"]
         ),
         // `make bench`'s per-stage and training timings; not installed.
         .executableTarget(

@@ -54,9 +54,10 @@ configs=(
   "svm|--classifier svm"
   "svm-std|--classifier svm --standardize --gamma 0.00333"
   "svm-tune|--classifier svm --tune"
-  "svm-sign|@sign svm"
 )
-# "@sign ID": configuration ID again, but with every held-out image labelled by the sign of the
+# Since train labels by the sign of the decision value itself (the model's threshold is
+# P(fake) at f = 0), "svm" is the sign rule; "@sign ID" remains for older binaries:
+# configuration ID again, but with every held-out image labelled by the sign of the
 # SVM decision value (scikit-learn's SVC.predict, as the reference) instead of train's Platt
 # P(fake) >= 0.5: `train` has no option for that, so tools/accuracy_table.py sign-cv redoes the
 # CV by hand (per fold: train --folds 0 on the other folds' profiles, evaluate the held-out ones

@@ -14,3 +14,4 @@ for corpus in "$dev"/*/; do
 done
 "$specdet" train --quiet --real "$dev"/*/real --fake "$dev"/*/fake --groups "$groups" \
   --output Sources/specdet/Resources/default-model.json
+tools/embed_default_model.sh

@@ -34,10 +34,12 @@ struct ModelOptions: ParsableArguments {
     }
 }
 
-/// The model embedded in the binary at build time (`make default-model` rebuilds it).
+/// The model embedded in the binary at build time (`make default-model` rebuilds it and
+/// `DefaultModelJSON.swift` from it). It is one raw string literal: SwiftPM's `embedInCode`
+/// writes a byte-array literal, which took the compiler many minutes for a 1.3 MB model.
 enum DefaultModel {
     static func load() throws(ModelError) -> DetectorModel {
-        try DetectorModel.load(from: Data(PackageResources.default_model_json))
+        try DetectorModel.load(from: Data(defaultModelJSON.utf8))
     }
 
     /// One line: what the model is and what it was trained on.
