@@ -19,7 +19,7 @@ public final class FingerprintBuilder: @unchecked Sendable {
     /// - Throws: `.memoryLimitExceeded` if one accumulator (sums and FFT buffers, see
     ///   `SpectrumAccumulator.bytes(for:)`) would need more than `memoryLimit` bytes
     ///   (default 4 GiB, as `ProfileExtractor`'s).
-    public init(width: Int, height: Int, memoryLimit: Int = 4 << 30) throws(ProfileError) {
+    public init(width: Int, height: Int, memoryLimit: Int = ProfileExtractor.defaultMemoryLimit) throws(ProfileError) {
         let shape = ImageShape(width: width, height: height)
         guard SpectrumAccumulator.bytes(for: shape) <= memoryLimit else {
             throw ProfileError(.memoryLimitExceeded,

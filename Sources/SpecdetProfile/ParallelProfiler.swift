@@ -12,7 +12,8 @@ public final class ParallelProfiler: @unchecked Sendable {
     public let window: Int
     private let memoryLimit: Int
 
-    public init(configuration: ProfileConfiguration, jobs: Int, memoryLimit: Int = 4 << 30, window: Int? = nil) {
+    public init(configuration: ProfileConfiguration, jobs: Int, memoryLimit: Int = ProfileExtractor.defaultMemoryLimit,
+                window: Int? = nil) {
         precondition(jobs >= 1, "at least one worker")
         self.configuration = configuration
         self.jobs = jobs

@@ -4,12 +4,14 @@ import SpecdetSpectrum
 /// Computes spectral profiles. Holds per-worker FFT buffers: use one extractor per thread.
 public final class ProfileExtractor {
     public let configuration: ProfileConfiguration
-    /// Largest FFT buffer memory one image may take, in bytes (default 4 GiB, about a
-    /// 350-megapixel image); larger images fail with `memory_limit_exceeded`.
+    /// Largest FFT buffer memory one image may take, in bytes; larger images fail with
+    /// `memory_limit_exceeded`.
     public let memoryLimit: Int
+    /// The default memory limit: 4 GiB, about a 350-megapixel image.
+    public static let defaultMemoryLimit = 4 << 30
     private let workspace = SpectrumWorkspace()
 
-    public init(configuration: ProfileConfiguration, memoryLimit: Int = 4 << 30) {
+    public init(configuration: ProfileConfiguration, memoryLimit: Int = defaultMemoryLimit) {
         self.configuration = configuration
         self.memoryLimit = memoryLimit
     }
@@ -22,9 +24,10 @@ public final class ProfileExtractor {
     /// 88 for 128x128, 43 for 64x64. Sums are accumulated in double precision.
     public func rings(of image: GrayImage) throws(ProfileError) -> [Double] {
         let shape = ImageShape(width: image.width, height: image.height)
-        guard SpectrumWorkspace.bufferBytes(for: shape) <= memoryLimit else {
+        let bytes = SpectrumWorkspace.bufferBytes(for: shape)
+        guard bytes <= memoryLimit else {
             throw ProfileError(.memoryLimitExceeded,
-                               "a \(shape) image needs more FFT memory than the \(memoryLimit >> 20) MiB limit")
+                               "a \(shape) image needs \(bytes) bytes of FFT buffers, over the \(memoryLimit)-byte limit")
         }
         let table = RingTableCache.shared.table(for: shape)
         guard table.keptRings >= ProfileConfiguration.minimumRings else {

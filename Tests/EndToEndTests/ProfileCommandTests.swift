@@ -93,3 +93,19 @@ import Testing
         #expect(rows.map { $0[2] + "x" + $0[3] } == ["97x61", "61x97"])
     }
 }
+
+@Suite struct LimitOptionTests {
+    /// Each limit is an option: an image over it becomes an error row, the run goes on.
+    @Test(arguments: [
+        (["--max-fft-memory", "100000"], "memory_limit_exceeded"),
+        (["--max-pixels", "10000"], "pixel_limit_exceeded"),
+        (["--max-side", "100"], "pixel_limit_exceeded"),
+        (["--max-file-size", "1000"], "file_too_large"),
+    ])
+    func limitsTurnLargeImagesIntoErrorRows(options: [String], code: String) throws {
+        let run = try Specdet.run(["profile", "--quiet"] + options + ["Fixtures/images/jpeg/mate_wood_1024x1024_q85_baseline_color.jpg"])
+        #expect(run.status == 1)
+        let rows = csvRows(run.output).dropFirst()
+        #expect(rows.count == 1 && rows.first?[1] == code, "\(rows.first?.prefix(2) ?? [])")
+    }
+}

@@ -37,7 +37,8 @@ struct ImageRun {
         work: @escaping @Sendable (GrayImage, InputPath, ProfileExtractor) throws(InputFailure) -> Output,
         emit: (Int, Result<Output, InputFailure>) throws -> Void
     ) throws {
-        let profiler = ParallelProfiler(configuration: configuration, jobs: options.workerCount)
+        let profiler = ParallelProfiler(configuration: configuration, jobs: options.workerCount,
+                                        memoryLimit: options.maxFFTMemory)
         let limits = options.limits
         let progress = Progress(total: inputs.count, enabled: !options.quiet)
         try profiler.map(count: inputs.count) { extractor, index -> Result<Output, InputFailure> in

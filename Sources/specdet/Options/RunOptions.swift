@@ -50,10 +50,14 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("max-decode-ms"), help: "Decode time budget per image in milliseconds (0: none).")
     var maxDecodeMilliseconds = DecodeLimits().maxDecodeMilliseconds
 
+    @Option(name: .customLong("max-fft-memory"), help: "Largest FFT buffer memory per image in bytes (about 12 bytes per pixel).")
+    var maxFFTMemory = ProfileExtractor.defaultMemoryLimit
+
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         for (name, value) in [("--max-pixels", maxPixels), ("--max-side", maxSide), ("--max-file-size", maxFileSize),
-                              ("--max-scans", maxScans), ("--max-decode-ms", maxDecodeMilliseconds)] where value < 0 {
+                              ("--max-scans", maxScans), ("--max-decode-ms", maxDecodeMilliseconds), ("--max-fft-memory", maxFFTMemory)]
+        where value < 0 {
             throw ValidationError("\(name) must not be negative")
         }
     }

@@ -84,7 +84,7 @@ struct FingerprintCommand: ParsableCommand {
         }
         let builder: FingerprintBuilder
         do {
-            builder = try FingerprintBuilder(width: shape.width, height: shape.height)
+            builder = try FingerprintBuilder(width: shape.width, height: shape.height, memoryLimit: runOptions.maxFFTMemory)
         } catch {
             throw CLIError.usage(error.message)
         }
