@@ -30,79 +30,24 @@ from __future__ import annotations
 
 import argparse
 import csv
-import importlib.util
 import json
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
-
-REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DEFAULT_REFERENCE = os.path.join(REPO_ROOT, "..", "shared", "peers", "durall_reference.py")
-PRESET = "generic"
-LABELS = {"real": 0, "fake": 1}
-
-
-class UsageError(Exception):
-    pass
-
-
-def reference_path(given: str | None = None) -> str:
-    return given or os.environ.get("DURALL_REFERENCE") or DEFAULT_REFERENCE
-
-
-def load_reference(path: str | None = None):
-    """Import durall_reference.py by path (module name `durall_reference`)."""
-    path = reference_path(path)
-    if not os.path.isfile(path):
-        raise UsageError(f"the reference script {os.path.normpath(path)} is missing: this tool "
-                         f"needs ../shared/peers/durall_reference.py beside the repo (or "
-                         f"--reference FILE / $DURALL_REFERENCE)")
-    mod = sys.modules.get("durall_reference")
-    if mod is not None and getattr(mod, "__file__", None) == path:
-        return mod
-    spec = importlib.util.spec_from_file_location("durall_reference", path)
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules["durall_reference"] = mod
-    try:
-        spec.loader.exec_module(mod)
-    except Exception as exc:
-        del sys.modules["durall_reference"]
-        raise UsageError(f"cannot import {path}: {type(exc).__name__}: {exc}") from exc
-    return mod
-
-
-_WORKER_REF = None
-
-
-def _init_worker(path: str) -> None:
-    global _WORKER_REF
-    _WORKER_REF = load_reference(path)
-
-
-def _extract(path: str) -> dict:
-    return _WORKER_REF._extract_one((path, PRESET))
+# The reference loader and feature extraction are reference_cv.py's (beside this file).
+from reference_cv import PRESET, LABELS, UsageError, load_reference, reference_path  # noqa: E402
+from reference_cv import reference_features as _ok_features  # noqa: E402
 
 
 def reference_features(paths, jobs=1, reference=None):
-    """(X, ok, failures) of the reference's `generic` features, in the order of `paths`."""
+    """(X, ok, failures) of the reference's `generic` features, one row per path in order
+    (NaN rows for images the reference could not read)."""
     import numpy as np
 
-    ref_path = reference_path(reference)
-    ref = load_reference(ref_path)
-    if jobs <= 1 or len(paths) < 2:
-        results = [ref._extract_one((p, PRESET)) for p in paths]
-    else:
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker,
-                                 initargs=(ref_path,)) as ex:
-            results = list(ex.map(_extract, paths, chunksize=max(1, len(paths) // (8 * jobs))))
-    ok = [bool(r["ok"]) for r in results]
-    failures = [(r["path"], r["error"]) for r in results if not r["ok"]]
-    n = ref.PRESETS[PRESET]["n_points"]
-    X = np.vstack([r["vec"] if r["ok"] else np.full(n, np.nan) for r in results])
+    X_ok, ok, failures = _ok_features(paths, jobs, reference)
+    X = np.full((len(paths), X_ok.shape[1]), np.nan)
+    X[np.array(ok, dtype=bool)] = X_ok
     return X, ok, failures
 
 
