@@ -55,14 +55,8 @@ configs=(
   "svm-std|--classifier svm --standardize --gamma 0.00333"
   "svm-tune|--classifier svm --tune"
 )
-# Since train labels by the sign of the decision value itself (the model's threshold is
-# P(fake) at f = 0), "svm" is the sign rule; "@sign ID" remains for older binaries:
-# configuration ID again, but with every held-out image labelled by the sign of the
-# SVM decision value (scikit-learn's SVC.predict, as the reference) instead of train's Platt
-# P(fake) >= 0.5: `train` has no option for that, so tools/accuracy_table.py sign-cv redoes the
-# CV by hand (per fold: train --folds 0 on the other folds' profiles, evaluate the held-out ones
-# at --threshold 1/(1+exp(b)), b = the model's Platt offset) and checks that the same by-hand CV
-# at --threshold 0.5 reproduces train's own numbers for ID.
+# `train` labels by the sign of the decision value (the model's threshold is P(fake) at f = 0),
+# as scikit-learn's predict and so the reference do.
 
 # The configuration recommended as the default (docs/ACCURACY.md): also timed from the images.
 recommended=svm
@@ -131,21 +125,6 @@ for name in $selected; do
     opts=${entry#*|}
     if [ -n "${ACCURACY_CONFIGS:-}" ] && [[ " $ACCURACY_CONFIGS " != *" $id "* ]]; then continue; fi
     echo "== $name: $id ${opts:-(no options)}" >&2
-    if [[ $opts == "@sign "* ]]; then
-      base=${opts#@sign }
-      base_opts=
-      for e in "${configs[@]}"; do if [ "${e%%|*}" = "$base" ]; then base_opts=${e#*|}; fi; done
-      [ -f "$results/$name/$base.model.json" ] || { echo "error: @sign $base needs $base first" >&2; exit 2; }
-      t0=$(now)
-      python3 tools/accuracy_table.py sign-cv --specdet "$specdet" --jobs "$jobs" \
-        --real "${real[@]}" --fake "${fake[@]}" --groups "$work/$name.groups.csv" \
-        --folds "$results/$name/$base.folds.csv" --options "$base_opts" \
-        --check-model "$results/$name/$base.model.json" --out "$results/$name/$id.signcv.json"
-      t1=$(now)
-      printf '{"id": "%s", "options": "%s", "seconds": %s}\n' "$id" "$opts" "$(elapsed "$t0" "$t1")" \
-        > "$results/$name/$id.run.json"
-      continue
-    fi
     folds="$results/$name/$id.folds.csv"
     t0=$(now)
     # shellcheck disable=SC2086  # $opts is a list of options
@@ -185,7 +164,6 @@ if [[ " $selected " == *" pooled "* ]]; then
     id=${entry%%|*}
     opts=${entry#*|}
     if [ -n "${ACCURACY_CONFIGS:-}" ] && [[ " $ACCURACY_CONFIGS " != *" $id "* ]]; then continue; fi
-    if [[ $opts == "@sign "* ]]; then continue; fi
     echo "== pooled fit without CV: $id" >&2
     t0=$(now)
     # shellcheck disable=SC2086

@@ -1,18 +1,15 @@
 #!/usr/bin/env python3
-"""Tables of tools/accuracy.sh's results for docs/ACCURACY.md, and a by-hand SVM CV.
+"""Tables of tools/accuracy.sh's results for docs/ACCURACY.md.
 
 Usage (called by tools/accuracy.sh):
 
     python3 tools/accuracy_table.py render --results DIR --out docs/ACCURACY.md --command CMD \
         --version V --commit C --configs "id|options\\n..." [--recommended ID] [--jobs N]
-    python3 tools/accuracy_table.py sign-cv --specdet BIN --real CSV... --fake CSV... \
-        --groups G --folds F --options "--classifier svm" [--check-model M] --out OUT.json
 
 DIR holds one folder per corpus (and `pooled`) with, per specdet configuration `ID`,
 `ID.model.json` (its `training.cross_validation` object: per-fold accuracy, balanced accuracy,
 ROC AUC) and `ID.run.json` (wall time of the `train` run), plus `reference.json` (the output of
-tools/reference_cv.py --json on the same folds); `ID.signcv.json` instead of the model for the
-by-hand CV of `sign-cv` (see its docstring); and `fit/` with the pooled fits.
+tools/reference_cv.py --json on the same folds); and `fit/` with the pooled fits.
 
 `render` replaces only the section between the markers `<!-- accuracy:begin ... -->` and
 `<!-- accuracy:end -->`; the rest of the file (the discussion) is kept. A missing file is
@@ -43,11 +40,7 @@ def pct(x, digits=2):
 
 def specdet_result(folder, cid):
     mpath = os.path.join(folder, f"{cid}.model.json")
-    spath = os.path.join(folder, f"{cid}.signcv.json")
-    if os.path.isfile(spath):  # emulated by `sign-cv`: no model, same fields
-        model = load(spath)
-        mpath = None
-    elif os.path.isfile(mpath):
+    if os.path.isfile(mpath):
         model = load(mpath)
     else:
         return None
@@ -61,7 +54,7 @@ def specdet_result(folder, cid):
         roc_auc=cv.get("roc_auc"), grouped=cv.get("grouped"), k=cv.get("k"),
         fold_acc=[f["accuracy"] for f in folds], correct=sum(correct), n=sum(n),
         seconds=run["seconds"], hyper=model.get("hyperparameters", {}),
-        size=os.path.getsize(mpath) if mpath else None, platt_check=model.get("platt_check"))
+        size=os.path.getsize(mpath))
 
 
 def reference_results(folder):
@@ -90,9 +83,6 @@ def hyper_text(h):
 
 def options_text(o: str) -> str:
     o = o.strip()
-    if o.startswith("@sign "):
-        return (f"as `{o[6:]}`, labels by the sign of the SVM decision value "
-                f"(by-hand CV, see below)")
     return f"`{o}`" if o else "(none)"
 
 
@@ -119,8 +109,9 @@ def render(a) -> str:
              "script checks), the reference scored on the same `F` by "
              "`tools/reference_cv.py --folds F` (`durall_reference.py` features, preset "
              "`generic`, scikit-learn's LR and RBF SVM as published, no scaling, labels by "
-             "`predict`). specdet labels a held-out image fake when P(fake) >= 0.5 (for SVMs: "
-             "Platt's sigmoid). Accuracy is the unweighted mean of the 5 per-fold accuracies, in "
+             "`predict`). specdet labels a held-out image fake when P(fake) reaches the model's "
+             "threshold, P(fake) at decision value 0 (the sign of the decision value, as "
+             "`predict`). Accuracy is the unweighted mean of the 5 per-fold accuracies, in "
              "percent. `pooled` = all corpora together (groups by source photo across corpora), "
              "the set the built-in default model is trained on; it is context, not one of the "
              "corpora of the acceptance.")
@@ -232,27 +223,6 @@ def render(a) -> str:
         L.append("| " + " | ".join(row) + " |")
     L.append("")
 
-    signs = [cid for cid, o in configs if o.strip().startswith("@sign ")]
-    if signs:
-        L.append("### SVM labels by the decision value's sign (by-hand CV)")
-        L.append("")
-        L.append("`specdet train` has no option to score its CV folds other than by P(fake) >= "
-                 "0.5, where P is Platt's sigmoid 1/(1+exp(a·f+b)) of the SVM decision value f, "
-                 "fitted by libsvm's internal (random, ungrouped) 5-fold CV. scikit-learn's "
-                 "`SVC.predict` (the reference) labels by f >= 0, i.e. P(fake) >= 1/(1+exp(b)). "
-                 "The rows marked \"by-hand CV\" redo the CV on the same folds with "
-                 "`tools/accuracy_table.py sign-cv`: per fold, `specdet train --folds 0` on the "
-                 "other folds' profiles, then `specdet evaluate --threshold 1/(1+exp(b))` on the "
-                 "held-out ones. The same by-hand CV at `--threshold 0.5` must reproduce "
-                 "`train`'s own per-fold numbers:")
-        L.append("")
-        for cid in signs:
-            checks = {n: spec[n][cid]["platt_check"] for n in names if spec[n][cid]}
-            L.append(f"- {cid}: " + ", ".join(
-                f"{n} {'reproduced' if v else 'DIFFERENT' if v is not None else 'unchecked'}"
-                for n, v in checks.items()))
-        L.append("")
-
     L.append("### Per-fold accuracy (%)")
     L.append("")
     L.append("| corpus | configuration | fold 0 | fold 1 | fold 2 | fold 3 | fold 4 | "
@@ -335,83 +305,6 @@ def n_groups(results, name):
         return len({r["group"] for r in csv.DictReader(fh)})
 
 
-def sign_cv(a) -> int:
-    """Grouped CV of one SVM configuration with labels by the sign of the decision value.
-
-    `specdet train` scores its CV folds by Platt's P(fake) >= 0.5; scikit-learn's `SVC.predict`
-    (the reference) uses the sign of the decision value f. Platt gives P(fake) = 1 / (1 +
-    exp(a f + b)), so f >= 0 is P(fake) >= 1 / (1 + exp(b)). Per fold of the folds file: write
-    the other folds' profile rows as CSVs, `specdet train --folds 0` on them, then `specdet
-    evaluate` the held-out rows at --threshold 0.5 (must equal train's own CV: checked) and at
-    --threshold 1/(1+exp(b)). Writes {"training": {"cross_validation": ...}, "platt_check": bool}.
-    """
-    import csv
-    import math
-    import subprocess
-    import tempfile
-
-    with open(a.folds, newline="", encoding="utf-8") as fh:
-        fold_of = {r["path"]: int(r["fold"]) for r in csv.DictReader(fh)}
-    header = None
-    rows = {"real": [], "fake": []}
-    for label, files in (("real", a.real), ("fake", a.fake)):
-        for f in files:
-            with open(f, newline="", encoding="utf-8") as fh:
-                rd = csv.reader(fh)
-                header = next(rd)
-                rows[label] += [r for r in rd if r[1] == "ok"]
-    opts = a.options.split()
-    folds, platt_folds = [], []
-    with tempfile.TemporaryDirectory() as tmp:
-        def write(name, rs):
-            path = os.path.join(tmp, name)
-            with open(path, "w", newline="", encoding="utf-8") as fh:
-                w = csv.writer(fh, lineterminator="\n")
-                w.writerow(header)
-                w.writerows(rs)
-            return path
-
-        model = os.path.join(tmp, "model.json")
-        for k in sorted(set(fold_of.values())):
-            tr = [write(f"train_{lab}.csv", [r for r in rows[lab] if fold_of[r[0]] != k])
-                  for lab in ("real", "fake")]
-            te = [write(f"test_{lab}.csv", [r for r in rows[lab] if fold_of[r[0]] == k])
-                  for lab in ("real", "fake")]
-            subprocess.run([a.specdet, "train", "--quiet", "--jobs", str(a.jobs), *opts,
-                            "--real", tr[0], "--fake", tr[1], "--groups", a.groups,
-                            "--folds", "0", "--output", model],
-                           check=True, stdout=subprocess.DEVNULL)
-            with open(model, encoding="utf-8") as fh:
-                b = json.load(fh)["classifier"]["platt"]["b"]
-            for thr, out in ((0.5, platt_folds), (1 / (1 + math.exp(b)), folds)):
-                e = json.loads(subprocess.run(
-                    [a.specdet, "evaluate", "--quiet", "--jobs", str(a.jobs), "--model", model,
-                     "--threshold", repr(thr), "--real", te[0], "--fake", te[1], "--format",
-                     "json"], check=True, capture_output=True, text=True).stdout)
-                out.append(dict(fold=k, n_real=e["n_real"], n_fake=e["n_fake"],
-                                accuracy=e["accuracy"], balanced_accuracy=e["balanced_accuracy"],
-                                roc_auc=e["roc_auc"], threshold=thr))
-    mean = lambda key, fs: sum(f[key] for f in fs) / len(fs)  # noqa: E731
-    check = None
-    if a.check_model:
-        ref = load(a.check_model)["training"]["cross_validation"]["folds"]
-        check = [round(f["accuracy"], 9) for f in ref] == \
-                [round(f["accuracy"], 9) for f in platt_folds]
-    result = dict(
-        training=dict(cross_validation=dict(
-            accuracy=mean("accuracy", folds), balanced_accuracy=mean("balanced_accuracy", folds),
-            roc_auc=mean("roc_auc", folds), grouped=True, k=len(folds), folds=folds)),
-        platt_rule_folds=platt_folds, platt_check=check)
-    with open(a.out, "w", encoding="utf-8") as fh:
-        json.dump(result, fh, indent=1)
-    if check is False:
-        print(f"accuracy_table: error: the by-hand CV at threshold 0.5 does not reproduce "
-              f"{a.check_model}'s per-fold accuracies: the sign-rule numbers are not comparable",
-              file=sys.stderr)
-        return 1
-    return 0
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -424,19 +317,7 @@ def main(argv=None) -> int:
     r.add_argument("--configs", required=True)
     r.add_argument("--recommended", default="")
     r.add_argument("--jobs", default="2")
-    c = sub.add_parser("sign-cv", help="CV of an SVM configuration, labels by decision sign")
-    c.add_argument("--specdet", required=True)
-    c.add_argument("--real", nargs="+", required=True)
-    c.add_argument("--fake", nargs="+", required=True)
-    c.add_argument("--groups", required=True)
-    c.add_argument("--folds", required=True)
-    c.add_argument("--options", required=True)
-    c.add_argument("--check-model", help="train's model JSON of the same configuration")
-    c.add_argument("--out", required=True)
-    c.add_argument("--jobs", default="2")
     a = ap.parse_args(argv)
-    if a.cmd == "sign-cv":
-        return sign_cv(a)
     section = render(a)
     if os.path.isfile(a.out):
         with open(a.out, encoding="utf-8") as fh:
