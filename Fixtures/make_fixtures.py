@@ -11,6 +11,9 @@ Subcommands (all paths relative to the repo root, which must be the current dire
       Fail unless the reference profile CSV has exactly one row per image under IMAGES_DIR.
   rings --reference ../shared/peers/durall_reference.py --out FILE IMAGE...
       Raw azimuthal profiles (before resampling) as path,len,v0..v{maxlen-1}.
+  sectors --out FILE IMAGES_DIR
+      The `sectors` feature set of every image under IMAGES_DIR, by tools/feature_prototype.py
+      (an implementation independent of specdet's) as path,f0..f299.
 
 Selection rules (deterministic; they depend only on the manifests):
   * reals: the distinct source photos of a corpus's reals, in order of first appearance in
@@ -325,6 +328,30 @@ def cmd_rings(a) -> int:
     return 0
 
 
+# -------------------------------------------------------------------- sectors
+def cmd_sectors(a) -> int:
+    """The sectors feature set by tools/feature_prototype.py (numpy, double precision, its own
+    geometry: angles by arctan2 in degrees), an implementation independent of specdet's."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+    import feature_prototype
+
+    cv2 = _cv2()
+    paths = sorted(os.path.join(d, f) for d, _, fs in os.walk(a.images_dir) for f in fs
+                   if f.lower().endswith((".png", ".jpg", ".jpeg")))
+    tmp = a.out + ".tmp"
+    with open(tmp, "w", newline="", encoding="utf-8") as fh:
+        wr = csv.writer(fh, lineterminator="\n")
+        wr.writerow(["path"] + [f"f{i}" for i in range(300)])
+        for p in paths:
+            img = cv2.imread(p, cv2.IMREAD_GRAYSCALE)
+            if img is None or min(img.shape) < 8:
+                continue
+            wr.writerow([p] + [repr(float(v)) for v in feature_prototype.sector_profiles(img)])
+    os.replace(tmp, a.out)
+    print(f"{a.out}: sectors features of {len(paths)} images", file=sys.stderr)
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  epilog=__doc__.split("\n", 1)[1],
@@ -343,6 +370,10 @@ def main(argv=None) -> int:
     r.add_argument("--out", required=True)
     r.add_argument("images", nargs="+")
     r.set_defaults(fn=cmd_rings)
+    s = sub.add_parser("sectors")
+    s.add_argument("--out", required=True)
+    s.add_argument("images_dir")
+    s.set_defaults(fn=cmd_sectors)
     a = ap.parse_args(argv)
     try:
         return a.fn(a)

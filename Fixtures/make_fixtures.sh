@@ -6,10 +6,11 @@
 # Needs: python3 with numpy, scipy, opencv-python-headless (the reference's own deps), and
 # ../shared/data plus ../shared/peers/durall_reference.py relative to the repo root.
 # Deterministic: the same data and the same OpenCV/numpy/scipy give the same bytes.
-# Touches only Fixtures/images/ and the two files it writes in Fixtures/reference/.
+# Touches only Fixtures/images/ and the three files it writes in Fixtures/reference/.
 #
 # The reference values are made by exactly these commands, run from the repo root:
 #   python3 ../shared/peers/durall_reference.py profile Fixtures/images --recursive --preset generic --jobs 2 --out Fixtures/reference/durall_generic_300.csv
+#   python3 Fixtures/make_fixtures.py sectors --out Fixtures/reference/sectors_300.csv Fixtures/images
 #   python3 Fixtures/make_fixtures.py rings --reference ../shared/peers/durall_reference.py --out Fixtures/reference/rings_raw.csv Fixtures/images/dcgan64/real/00000.png Fixtures/images/ae128_convtranspose/fake/00000.png Fixtures/images/jpeg/lomiri_sunset_257x131_q90_baseline_color.jpg
 set -eu
 
@@ -64,5 +65,8 @@ python3 Fixtures/make_fixtures.py rings --reference "$REF" --out "$RINGS" \
     Fixtures/images/dcgan64/real/00000.png \
     Fixtures/images/ae128_convtranspose/fake/00000.png \
     Fixtures/images/jpeg/lomiri_sunset_257x131_q90_baseline_color.jpg
+
+# 4. the sectors feature set by the numpy prototype (tools/feature_prototype.py)
+python3 Fixtures/make_fixtures.py sectors --out Fixtures/reference/sectors_300.csv Fixtures/images
 
 du -sh Fixtures/images Fixtures/reference

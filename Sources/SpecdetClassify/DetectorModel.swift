@@ -195,8 +195,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
         guard schemaVersion == Self.currentSchemaVersion else {
             throw ModelError(.unsupportedSchemaVersion, "schema version \(schemaVersion) is not \(Self.currentSchemaVersion)")
         }
-        let bins = feature.bins
-        guard bins > 0 else { throw ModelError(.invalidModel, "feature.bins is \(bins), must be positive") }
+        if let problem = feature.problem { throw ModelError(.invalidModel, "feature: \(problem)") }
         try requireFinite([threshold], "threshold")
         if let scaler {
             try requireLength(scaler.mean.count, "scaler.mean")

@@ -23,6 +23,64 @@ public final class ProfileExtractor {
     /// `r = 1…floor(r_max) − 1` (DC ring and corner ring dropped): 722 values for 1024x1024,
     /// 88 for 128x128, 43 for 64x64. Sums are accumulated in double precision.
     public func rings(of image: GrayImage) throws(ProfileError) -> [Double] {
+        let (table, sums) = try ringSums(of: image, bySector: false)
+        return (1..<table.outerRing).map { sums[2 * $0] / Double(table.sampleCounts[$0]) }
+    }
+
+    /// The raw ring means of `rings(of:)` taken separately over the axis-aligned and the
+    /// diagonal samples, before resampling.
+    ///
+    /// Convention: a sample at offset `(dx, dy)` from the ring centre is diagonal when
+    /// `min(|dx|, |dy|) > tan(22.5°)·max(|dx|, |dy|)`, axis-aligned otherwise (DC too). A ring with no
+    /// samples of a sector (small radii: ring 1 of an even-sized image is all axis-aligned)
+    /// takes the linear interpolation of its sector's nearest non-empty rings, or the nearest
+    /// one's value beyond the ends (as `numpy.interp`). `allAngles` is `rings(of:)`.
+    public func sectorRings(of image: GrayImage) throws(ProfileError)
+        -> (axis: [Double], diagonal: [Double], allAngles: [Double]) {
+        let (table, sums) = try ringSums(of: image, bySector: true)
+        let kept = 1..<table.outerRing
+        let allAngles = kept.map { (sums[2 * $0] + sums[2 * $0 + 1]) / Double(table.sampleCounts[$0]) }
+        let diagonal = kept.map { r in
+            table.diagonalSampleCounts[r] == 0 ? nil : sums[2 * r + 1] / Double(table.diagonalSampleCounts[r])
+        }
+        let axis = kept.map { r in
+            let count = table.sampleCounts[r] - table.diagonalSampleCounts[r]
+            return count == 0 ? nil : sums[2 * r] / Double(count)
+        }
+        guard let axis = Self.fillingGaps(axis), let diagonal = Self.fillingGaps(diagonal) else {
+            throw ProfileError(.tooSmall, "a \(table.shape) image has no diagonal or no axis-aligned spectral samples")
+        }
+        return (axis, diagonal, allAngles)
+    }
+
+    /// The feature vector of `configuration` for an image.
+    ///
+    /// `durall`: the raw rings (see `rings(of:)`) resampled to `bins` values by
+    /// `NotAKnotSpline.resample`, then divided by the first value, so feature 0 is exactly 1.
+    /// `sectors`: the axis-aligned and the diagonal rings (see `sectorRings(of:)`), each
+    /// resampled to `bins / 2` values the same way, axis first, both divided by the first
+    /// all-angle ring mean.
+    public func profile(of image: GrayImage) throws(ProfileError) -> [Float] {
+        let resampled: [Double], first: Double
+        switch configuration.features {
+        case .durall:
+            resampled = NotAKnotSpline.resample(try rings(of: image), count: configuration.bins)
+            first = resampled[0]
+        case .sectors:
+            let rings = try sectorRings(of: image)
+            resampled = NotAKnotSpline.resample(rings.axis, count: configuration.bins / 2)
+                + NotAKnotSpline.resample(rings.diagonal, count: configuration.bins / 2)
+            first = rings.allAngles[0]
+        }
+        guard first != 0, first.isFinite, resampled.allSatisfy({ $0.isFinite }) else {
+            throw ProfileError(.degenerateSpectrum, "the spectrum's first ring mean is \(first); it cannot be normalised")
+        }
+        return resampled.map { Float($0 / first) }
+    }
+
+    /// Sums of the log magnitude per ring, at `2·ring` (axis-aligned, or every sample when
+    /// `bySector` is false) and `2·ring + 1` (diagonal).
+    private func ringSums(of image: GrayImage, bySector: Bool) throws(ProfileError) -> (RingTable, [Double]) {
         let shape = ImageShape(width: image.width, height: image.height)
         let bytes = SpectrumWorkspace.bufferBytes(for: shape)
         guard bytes <= memoryLimit else {
@@ -37,32 +95,52 @@ public final class ProfileExtractor {
         let logMagnitude = image.pixels.withUnsafeBufferPointer {
             workspace.logMagnitudeHalfPlane(of: $0, shape: shape)
         }
-        var sums = [Double](repeating: 0, count: table.outerRing + 2)
+        var sums = [Double](repeating: 0, count: 2 * (table.outerRing + 2))
         table.ownRing.withUnsafeBufferPointer { own in
             table.mirrorRing.withUnsafeBufferPointer { mirror in
-                sums.withUnsafeMutableBufferPointer { sums in
-                    for i in 0..<logMagnitude.count {
-                        let value = Double(logMagnitude[i])
-                        sums[Int(own[i])] += value
-                        sums[Int(mirror[i])] += value
+                table.diagonalBits.withUnsafeBufferPointer { diagonal in
+                    sums.withUnsafeMutableBufferPointer { sums in
+                        if bySector {
+                            for i in 0..<logMagnitude.count {
+                                let value = Double(logMagnitude[i]), bits = Int(diagonal[i])
+                                sums[2 * Int(own[i]) + (bits & 1)] += value
+                                sums[2 * Int(mirror[i]) + (bits >> 1)] += value
+                            }
+                        } else {
+                            for i in 0..<logMagnitude.count {
+                                let value = Double(logMagnitude[i])
+                                sums[2 * Int(own[i])] += value
+                                sums[2 * Int(mirror[i])] += value
+                            }
+                        }
                     }
                 }
             }
         }
-        return (1..<table.outerRing).map { sums[$0] / Double(table.sampleCounts[$0]) }
+        return (table, sums)
     }
 
-    /// The feature vector of `configuration` for an image.
-    ///
-    /// `durall`: the raw rings (see `rings(of:)`) resampled to `bins` values by
-    /// `NotAKnotSpline.resample`, then divided by the first value, so feature 0 is exactly 1.
-    public func profile(of image: GrayImage) throws(ProfileError) -> [Float] {
-        let raw = try rings(of: image)
-        let resampled = NotAKnotSpline.resample(raw, count: configuration.bins)
-        let first = resampled[0]
-        guard first != 0, resampled.allSatisfy({ $0.isFinite }) else {
-            throw ProfileError(.degenerateSpectrum, "the spectrum's first ring mean is \(first); it cannot be normalised")
+    /// Fills missing values by linear interpolation between the nearest present ones and by
+    /// the nearest present value beyond the ends; nil when none is present.
+    static func fillingGaps(_ values: [Double?]) -> [Double]? {
+        let present = values.indices.filter { values[$0] != nil }
+        guard let firstPresent = present.first, let lastPresent = present.last else { return nil }
+        var filled = [Double](repeating: 0, count: values.count)
+        var previous = firstPresent
+        for i in values.indices {
+            if let value = values[i] {
+                filled[i] = value
+                previous = i
+            } else if i < firstPresent {
+                filled[i] = values[firstPresent]!
+            } else if i > lastPresent {
+                filled[i] = values[lastPresent]!
+            } else {
+                let next = present.first { $0 > i }!
+                let t = Double(i - previous) / Double(next - previous)
+                filled[i] = values[previous]! * (1 - t) + values[next]! * t
+            }
         }
-        return resampled.map { Float($0 / first) }
+        return filled
     }
 }

@@ -9,6 +9,10 @@ import SpecdetSpectrum
 /// sizes, so a coefficient and its mirror can fall in different rings: each half-plane
 /// coefficient carries both ring indices. Columns `kx = 0` and `kx = W/2` (even W) are their
 /// own mirror column and are counted once.
+///
+/// For the `sectors` feature set each sample is also either *axis-aligned* (its direction
+/// from the centre within 22.5° of the fx or fy axis) or *diagonal*; a coefficient and its
+/// mirror may differ there too, so each carries its own sector bit.
 struct RingTable: Sendable {
     let shape: ImageShape
     /// Largest ring index present (the corner ring).
@@ -19,6 +23,11 @@ struct RingTable: Sendable {
     let mirrorRing: [UInt16]
     /// Number of samples of the full spectrum in each ring `0…outerRing`.
     let sampleCounts: [Int]
+    /// Sector of each half-plane coefficient: `ownDiagonal` set if it is diagonal,
+    /// `mirrorDiagonal` set if its mirror is.
+    let diagonalBits: [UInt8]
+    /// Number of diagonal samples in each ring `0…outerRing` (the rest are axis-aligned).
+    let diagonalSampleCounts: [Int]
 
     /// Rings kept in a profile: `1…outerRing − 1` (DC and the corner ring dropped).
     var keptRings: Int { max(outerRing - 1, 0) }
@@ -33,39 +42,59 @@ struct RingTable: Sendable {
         let width = shape.width, height = shape.height, halfWidth = shape.halfWidth
         let centreX = Double(width - 1) / 2, centreY = Double(height - 1) / 2
 
-        // Ring of each shifted column/row offset, computed from the unshifted frequency.
-        func ring(_ kx: Int, _ ky: Int) -> Int {
-            let x = Double((kx + width / 2) % width), y = Double((ky + height / 2) % height)
-            return Int(hypot(x - centreX, y - centreY).rounded(.down))
+        // Ring and sector of each shifted column/row offset, from the unshifted frequency.
+        func place(_ kx: Int, _ ky: Int) -> (ring: Int, diagonal: Bool) {
+            let dx = abs(Double((kx + width / 2) % width) - centreX)
+            let dy = abs(Double((ky + height / 2) % height) - centreY)
+            // Diagonal: the smaller offset over tan(22.5°) = √2 − 1 times the larger. Offsets
+            // are multiples of ½, so no sample but DC (axis-aligned) lies on the edge.
+            let diagonal = min(dx, dy) > (2.0.squareRoot() - 1) * max(dx, dy)
+            return (Int(hypot(dx, dy).rounded(.down)), diagonal)
         }
         let outerRing = Int(hypot(centreX, centreY).rounded(.down))
         let noMirror = UInt16(outerRing + 1)
         var own = [UInt16](repeating: 0, count: height * halfWidth)
         var mirror = [UInt16](repeating: noMirror, count: height * halfWidth)
+        var bits = [UInt8](repeating: 0, count: height * halfWidth)
         var counts = [Int](repeating: 0, count: outerRing + 2)
+        var diagonalCounts = [Int](repeating: 0, count: outerRing + 2)
         for ky in 0..<height {
             let mirrorKy = (height - ky) % height
             for kx in 0..<halfWidth {
                 let index = ky * halfWidth + kx
-                let r = ring(kx, ky)
-                own[index] = UInt16(r)
-                counts[r] += 1
+                let sample = place(kx, ky)
+                own[index] = UInt16(sample.ring)
+                counts[sample.ring] += 1
+                if sample.diagonal {
+                    bits[index] |= Self.ownDiagonal
+                    diagonalCounts[sample.ring] += 1
+                }
                 if kx != 0 && 2 * kx != width {
-                    let m = ring((width - kx) % width, mirrorKy)
-                    mirror[index] = UInt16(m)
-                    counts[m] += 1
+                    let image = place((width - kx) % width, mirrorKy)
+                    mirror[index] = UInt16(image.ring)
+                    counts[image.ring] += 1
+                    if image.diagonal {
+                        bits[index] |= Self.mirrorDiagonal
+                        diagonalCounts[image.ring] += 1
+                    }
                 }
             }
         }
         counts.removeLast()
+        diagonalCounts.removeLast()
         self.outerRing = outerRing
         self.ownRing = own
         self.mirrorRing = mirror
         self.sampleCounts = counts
+        self.diagonalBits = bits
+        self.diagonalSampleCounts = diagonalCounts
     }
 
+    /// `diagonalBits` flags: the coefficient itself, its mirror.
+    static let ownDiagonal: UInt8 = 1, mirrorDiagonal: UInt8 = 2
+
     /// Approximate memory of the table in bytes.
-    var byteCount: Int { 2 * ownRing.count * MemoryLayout<UInt16>.size }
+    var byteCount: Int { ownRing.count * (2 * MemoryLayout<UInt16>.size + MemoryLayout<UInt8>.size) }
 }
 
 /// Ring tables by image size, shared by all workers, bounded in memory (least recently used

@@ -30,6 +30,33 @@ import Testing
         #expect(worst <= 1e-3, "largest difference \(worst)")
     }
 
+    /// The sectors feature set against an independent numpy implementation
+    /// (tools/feature_prototype.py, double precision, angles by arctan2; Fixtures/make_fixtures.sh).
+    @Test func sectorsMatchTheNumpyPrototypeWithin1e4() throws {
+        let run = try Specdet.run(["profile", "--quiet", "--features", "sectors", "Fixtures/images"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = csvRows(run.output)
+        let reference = csvRows(try String(contentsOf: Specdet.fixtures.appendingPathComponent("reference/sectors_300.csv"), encoding: .utf8))
+        var expected: [String: [Double]] = [:]
+        for row in reference.dropFirst() { expected[row[0]] = row[1...].map { Double($0)! } }
+        #expect(rows.count - 1 == expected.count)
+        var worst = 0.0
+        for row in rows.dropFirst() {
+            let values = row[4...].map { Double($0)! }
+            let want = try #require(expected[row[0]], "no reference row for \(row[0])")
+            #expect(values.count == 300 && want.count == 300)
+            worst = max(worst, zip(values, want).map { abs($0 - $1) }.max()!)
+        }
+        #expect(worst <= 1e-4, "largest difference \(worst)")
+    }
+
+    @Test func sectorsNeedAnEvenBinCount() throws {
+        let run = try Specdet.run(["profile", "--features", "sectors", "--bins", "301", "Fixtures/images/odd"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("even"), "\(run.stderr)")
+        #expect(run.stdout.isEmpty)
+    }
+
     @Test func rowsComeInSortedByteOrderWhateverTheParallelism() throws {
         let one = try Specdet.run(["profile", "--quiet", "--jobs", "1", "Fixtures/images/dcgan64"])
         let four = try Specdet.run(["profile", "--quiet", "--jobs", "4", "Fixtures/images/dcgan64"])

@@ -25,13 +25,32 @@ import SpecdetSpectrum
         #expect(table.sampleCounts == direct)
         #expect(table.sampleCounts.reduce(0, +) == width * height)
     }
+
+    /// The diagonal samples per ring equal a direct count over the shifted grid by angle
+    /// (folded to 0…45° from the nearest axis, diagonal from 22.5°), as the numpy prototype
+    /// counts them.
+    @Test(arguments: [(8, 8), (7, 5), (6, 9), (1, 12), (33, 20), (64, 64), (65, 31)])
+    func diagonalCountsEqualADirectCountByAngle(width: Int, height: Int) {
+        let table = RingTable(shape: ImageShape(width: width, height: height))
+        var direct = [Int](repeating: 0, count: table.outerRing + 1)
+        for y in 0..<height {
+            for x in 0..<width {
+                let dx = Double(x) - Double(width - 1) / 2, dy = Double(y) - Double(height - 1) / 2
+                let degrees = atan2(abs(dy), abs(dx)) * 180 / Double.pi
+                if min(degrees, 90 - degrees) >= 22.5 { direct[Int(hypot(dx, dy))] += 1 }
+            }
+        }
+        #expect(table.diagonalSampleCounts == direct)
+        #expect(direct.reduce(0, +) > 0 || width == 1)
+    }
 }
 
 @Suite struct ProfileExtractorTests {
     /// A cosine of `k` cycles per width (amplitude 100; 0 gives the noise alone) over faint
     /// white noise. The noise matters: on a pure cosine most coefficients are exactly zero
     /// (log −368), and ring means would count zeros.
-    private func cosineImage(width: Int, height: Int, cycles k: Int, amplitude: Double = 100) -> GrayImage {
+    /// With `diagonal`, the cosine runs along x + y: k cycles per width on each axis.
+    private func cosineImage(width: Int, height: Int, cycles k: Int, amplitude: Double = 100, diagonal: Bool = false) -> GrayImage {
         var pixels = [UInt8](repeating: 0, count: width * height)
         var state: UInt64 = 42
         for y in 0..<height {
@@ -40,7 +59,8 @@ import SpecdetSpectrum
                 var z = (state ^ (state >> 30)) &* 0xBF58_476D_1CE4_E5B9
                 z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
                 let noise = Double((z ^ (z >> 31)) >> 61) - 3.5
-                pixels[y * width + x] = UInt8((127.5 + noise + amplitude * cos(2 * Double.pi * Double(k * x) / Double(width))).rounded())
+                let phase = 2 * Double.pi * Double(k * (diagonal ? x + y : x)) / Double(width)
+                pixels[y * width + x] = UInt8((127.5 + noise + amplitude * cos(phase)).rounded())
             }
         }
         return GrayImage(width: width, height: height, pixels: pixels)
@@ -70,6 +90,56 @@ import SpecdetSpectrum
         let lift = try ringLift(width: 64, height: 64, cycles: k)
         let top2 = Set(lift.indices.sorted { lift[$0] > lift[$1] }.prefix(2).map { $0 + 1 })
         #expect(top2 == [k, k - 1])
+    }
+
+    /// A cosine along x (axis-aligned) of k cycles lifts the axis profile at ring k and leaves
+    /// the diagonal one alone; a cosine along the diagonal, `cos(2π·k·(x + y)/N)`, lies at
+    /// radius k√2 and lifts the diagonal profile there, not the axis one.
+    @Test(arguments: [5, 11, 20])
+    func sectorsSeparateAxisFromDiagonalFrequencies(k: Int) throws {
+        let n = 65, extractor = ProfileExtractor(configuration: ProfileConfiguration(features: .sectors))
+        func lift(_ image: GrayImage) throws -> (axis: [Double], diagonal: [Double]) {
+            let with = try extractor.sectorRings(of: image)
+            let without = try extractor.sectorRings(of: cosineImage(width: n, height: n, cycles: k, amplitude: 0))
+            return (zip(with.axis, without.axis).map { $0 - $1 }, zip(with.diagonal, without.diagonal).map { $0 - $1 })
+        }
+        func peak(_ values: [Double]) -> (ring: Int, value: Double) {
+            let i = values.indices.max { values[$0] < values[$1] }!
+            return (i + 1, values[i])
+        }
+        let alongX = try lift(cosineImage(width: n, height: n, cycles: k))
+        #expect(peak(alongX.axis).ring == k)
+        #expect(peak(alongX.axis).value > 3)
+        #expect(alongX.diagonal.allSatisfy { abs($0) < 1 })
+
+        let alongDiagonal = try lift(cosineImage(width: n, height: n, cycles: k, diagonal: true))
+        #expect(peak(alongDiagonal.diagonal).ring == Int(Double(k) * 2.0.squareRoot()))
+        #expect(peak(alongDiagonal.diagonal).value > 3)
+        #expect(alongDiagonal.axis.allSatisfy { abs($0) < 1 })
+    }
+
+    /// The all-angle rings of `sectorRings` are `rings(of:)`, and a sectors profile is the two
+    /// sector rings resampled and divided by the first all-angle ring.
+    @Test func sectorsProfileIsBothSectorsResampledOverTheFirstRing() throws {
+        let image = cosineImage(width: 48, height: 40, cycles: 3)
+        let extractor = ProfileExtractor(configuration: ProfileConfiguration(features: .sectors, bins: 40))
+        let sectors = try extractor.sectorRings(of: image)
+        #expect(sectors.allAngles == (try extractor.rings(of: image)))
+        let first = sectors.allAngles[0]
+        let expected = (NotAKnotSpline.resample(sectors.axis, count: 20) + NotAKnotSpline.resample(sectors.diagonal, count: 20))
+            .map { Float($0 / first) }
+        #expect(try extractor.profile(of: image) == expected)
+    }
+
+    @Test func gapsAreFilledLinearlyAndByTheNearestValueBeyondTheEnds() {
+        #expect(ProfileExtractor.fillingGaps([nil, 2, nil, nil, 8, nil]) == [2, 2, 4, 6, 8, 8])
+        #expect(ProfileExtractor.fillingGaps([1, 2]) == [1, 2])
+        #expect(ProfileExtractor.fillingGaps([nil, nil]) == nil)
+    }
+
+    @Test(arguments: [(FeatureSet.sectors, 301), (.sectors, 2), (.durall, 1), (.durall, 100_001)])
+    func impossibleBinCountsAreNamed(features: FeatureSet, bins: Int) {
+        #expect(ProfileConfiguration(features: features, bins: bins).problem != nil)
     }
 
     @Test func constantImageGivesAFlatNormalisedProfile() throws {
