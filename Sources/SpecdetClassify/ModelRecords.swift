@@ -53,9 +53,9 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
 
 /// How and on what a model was trained.
 public struct TrainingRecord: Codable, Sendable, Equatable {
-    /// Number of real (label 0) training samples.
+    /// Number of real (label 0) training samples, augmented copies included.
     public var nReal: Int
-    /// Number of fake (label 1) training samples.
+    /// Number of fake (label 1) training samples, augmented copies included.
     public var nFake: Int
     /// Cross-validation of the same options on the same data, if it was run.
     public var crossValidation: CrossValidationResult?

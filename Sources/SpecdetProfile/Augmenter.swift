@@ -22,8 +22,15 @@ public struct Augmenter: Sendable, Equatable {
     /// Downscale factors drawn from (uniformly).
     public var scales: ClosedRange<Double>
 
+    /// Default JPEG qualities: from visibly compressed to a camera's "fine".
+    public static let defaultQualities = 60...95
+    /// Default downscale factors. The low end is under ½ so that halving, the commonest
+    /// downscale, lies inside the training range rather than on its edge (where it was, at
+    /// 0.5–0.9, a model still called a third of halved fakes real; docs/ACCURACY.md).
+    public static let defaultScales = 0.4...0.9
+
     public init(kinds: [Kind], copies: Int = 2, seed: UInt64 = 0,
-                qualities: ClosedRange<Int> = 60...95, scales: ClosedRange<Double> = 0.5...0.9) {
+                qualities: ClosedRange<Int> = defaultQualities, scales: ClosedRange<Double> = defaultScales) {
         precondition(copies >= 0, "copies must not be negative")
         self.kinds = kinds
         self.copies = copies

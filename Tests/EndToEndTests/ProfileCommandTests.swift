@@ -4,7 +4,7 @@ import Testing
 @Suite struct ProfileCommandTests {
     /// The reference values were produced by the reference script (command in Fixtures/README.md).
     @Test func profilesMatchTheReferencePipelineWithin1e3() throws {
-        let run = try Specdet.run(["profile", "--quiet", "Fixtures/images"])
+        let run = try Specdet.run(["profile", "--quiet", "--features", "durall", "Fixtures/images"])
         #expect(run.status == 0, "\(run.stderr)")
         let rows = csvRows(run.output)
         let header = rows[0]
@@ -33,9 +33,10 @@ import Testing
     /// The sectors feature set against an independent numpy implementation
     /// (tools/feature_prototype.py, double precision, angles by arctan2; Fixtures/make_fixtures.sh).
     @Test func sectorsMatchTheNumpyPrototypeWithin1e4() throws {
-        let run = try Specdet.run(["profile", "--quiet", "--features", "sectors", "Fixtures/images"])
+        let run = try Specdet.run(["profile", "--quiet", "Fixtures/images"])  // sectors: the default
         #expect(run.status == 0, "\(run.stderr)")
         let rows = csvRows(run.output)
+        #expect(rows[0][4] == "axis_0" && rows[0][154] == "diagonal_0" && rows[0].count == 304)
         let reference = csvRows(try String(contentsOf: Specdet.fixtures.appendingPathComponent("reference/sectors_300.csv"), encoding: .utf8))
         var expected: [String: [Double]] = [:]
         for row in reference.dropFirst() { expected[row[0]] = row[1...].map { Double($0)! } }

@@ -55,7 +55,7 @@ func isTooSmallForAProfile(width: Int, height: Int) -> Bool {
     @Test func malformedCorpusGivesOneTruthfulRowPerFileInTime() throws {
         // "Well under a minute" for a normal build; tools/asan.sh sets SPECDET_TEST_SLOWDOWN.
         let limit = 60 * testSlowdown
-        let run = try TimedProcess.specdet(["profile", "Fixtures/malformed"], timeout: 2 * limit)
+        let run = try TimedProcess.specdet(["profile", "--features", "durall", "Fixtures/malformed"], timeout: 2 * limit)
         #expect(!run.timedOut, "specdet profile Fixtures/malformed hung")
         #expect(run.seconds < limit, "took \(run.seconds) s")
         #expect(run.exited(1), "status \(run.status) (\(run.reason)): \(run.stderr.suffix(500))")
@@ -117,6 +117,23 @@ func isTooSmallForAProfile(width: Int, height: Int) -> Bool {
         let ok = body.count - failed.count
         #expect(run.stderr.contains("\(body.count) files: \(ok) ok, \(failed.count) failed"))
         #expect(failed.count > 80 && ok > 150)
+    }
+
+    /// The default (sectors) features fail exactly where durall's do, and on images one pixel
+    /// thin, whose spectrum has no diagonal frequencies (too_small); elsewhere every value is finite.
+    @Test func sectorsOverTheMalformedCorpusFailOnlyWhereDurallDoesAndOnLines() throws {
+        let sectors = try TimedProcess.specdet(["profile", "--quiet", "Fixtures/malformed"], timeout: 120 * testSlowdown)
+        let durall = try TimedProcess.specdet(["profile", "--quiet", "--features", "durall", "Fixtures/malformed"], timeout: 120 * testSlowdown)
+        #expect(sectors.exited(1) && durall.exited(1))
+        let sectorRows = csvRows(sectors.output).dropFirst(), durallRows = csvRows(durall.output).dropFirst()
+        #expect(sectorRows.map { $0[0] } == durallRows.map { $0[0] })
+        for (row, reference) in zip(sectorRows, durallRows) {
+            let isLine = reference[1] == "ok" && (reference[2] == "1" || reference[3] == "1")
+            #expect(row[1] == (isLine ? "too_small" : reference[1]), "\(row[0]): \(row[1]), durall \(reference[1])")
+            if row[1] == "ok" {
+                #expect(row[4...].allSatisfy { Double($0)?.isFinite == true }, "\(row[0])")
+            }
+        }
     }
 
     /// A file named explicitly is always taken, whatever its name; the format comes from the content.

@@ -19,9 +19,11 @@ private let trainedModel: (url: URL, stdout: String) = {
         #expect(json["format"] as? String == "specdet-model")
         #expect(json["schema_version"] as? Int == 1)
         let feature = json["feature"] as! [String: Any]
-        #expect(feature["bins"] as? Int == 300 && feature["features"] as? String == "durall")
+        #expect(feature["bins"] as? Int == 300 && feature["features"] as? String == "sectors")
         let training = json["training"] as! [String: Any]
-        #expect(training["n_real"] as? Int == 12 && training["n_fake"] as? Int == 12)
+        // 12 images of each class, each with its 2 augmented copies (the default).
+        #expect(training["n_real"] as? Int == 36 && training["n_fake"] as? Int == 36)
+        #expect((training["augmentation"] as? String)?.hasPrefix("jpeg q60-95 + resize x0.4-0.9") == true, "\(training)")
         let cv = training["cross_validation"] as! [String: Any]
         #expect((cv["folds"] as! [Any]).count == 5)
     }
@@ -96,21 +98,40 @@ private let trainedModel: (url: URL, stdout: String) = {
         #expect(try Specdet.run(["profile", "--quiet", "Fixtures/images/ae128_convtranspose/real", "Fixtures/images/dcgan64/real", "-o", real.path]).status == 0)
         #expect(try Specdet.run(["profile", "--quiet", "Fixtures/images/ae128_convtranspose/fake", "Fixtures/images/dcgan64/fake", "-o", fake.path]).status == 0)
         let model = folder.appendingPathComponent("m.json")
-        let run = try Specdet.run(["train", "--quiet", "--real", real.path, "--fake", fake.path, "--groups", "Fixtures/images/groups.csv",
-                                   "--output", model.path], environment: ["SOURCE_DATE_EPOCH": "0"])
+        // Profiles read from CSV are never augmented, so neither are the images here.
+        let run = try Specdet.run(["train", "--quiet", "--augment", "none", "--real", real.path, "--fake", fake.path,
+                                   "--groups", "Fixtures/images/groups.csv", "--output", model.path], environment: ["SOURCE_DATE_EPOCH": "0"])
         #expect(run.status == 0, "\(run.stderr)")
         let fromImages = folder.appendingPathComponent("i.json")
-        #expect(try Specdet.run(["train", "--quiet", "--real", "Fixtures/images/ae128_convtranspose/real", "Fixtures/images/dcgan64/real",
+        #expect(try Specdet.run(["train", "--quiet", "--augment", "none", "--real", "Fixtures/images/ae128_convtranspose/real", "Fixtures/images/dcgan64/real",
                                  "--fake", "Fixtures/images/ae128_convtranspose/fake", "Fixtures/images/dcgan64/fake",
                                  "--groups", "Fixtures/images/groups.csv", "--output", fromImages.path],
                                 environment: ["SOURCE_DATE_EPOCH": "0"]).status == 0)
         #expect(try Data(contentsOf: model) == Data(contentsOf: fromImages))
     }
 
+    /// A profile CSV names its feature set in its columns; train refuses one of another set.
+    @Test func profilesOfAnotherFeatureSetAreRefused() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let durall = folder.appendingPathComponent("durall.csv")
+        #expect(try Specdet.run(["profile", "--quiet", "--features", "durall", "Fixtures/images/dcgan64", "-o", durall.path]).status == 0)
+        let run = try Specdet.run(["train", "--quiet", "--real", durall.path, "--fake", durall.path, "-o", folder.appendingPathComponent("m.json").path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("holds durall profiles") && run.stderr.contains("sectors profiles of 300 are wanted"), "\(run.stderr)")
+    }
+
+    @Test(arguments: [["--augment-scales", "0.9-0.5"], ["--augment-scales", "0-0.5"], ["--augment-qualities", "50-101"], ["--augment", "blur"]])
+    func badAugmentationOptionsAreUsageErrors(options: [String]) throws {
+        let run = try Specdet.run(["train", "--real", "Fixtures/images/dcgan64/real", "--fake", "Fixtures/images/dcgan64/fake", "-o", "/nonexistent/m.json"] + options)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains(options[0]), "\(run.stderr)")
+    }
+
     @Test(arguments: [
         ("schema", #""schema_version":1"#, #""schema_version":99"#, "schema"),
         ("format", #""format":"specdet-model""#, #""format":"other""#, "format"),
-        ("bins", #""bins":300"#, #""bins":299"#, "300"),
+        ("bins", #""bins":300"#, #""bins":298"#, "300"),
     ])
     func handEditedModelsAreRefusedWithExitTwo(name: String, from: String, to: String, mention: String) throws {
         let folder = try Specdet.temporaryFolder()

@@ -11,12 +11,13 @@ struct LabelledInputs {
     var profiles: [(path: InputPath, label: Int, features: [Float])] = []
 
     /// Sorts `real` and `fake` arguments into images and profile CSVs. A file whose first line
-    /// starts `path,status,width,height,bin_0` is a profile CSV, whatever its name.
-    init(real: [String], fake: [String], bins: Int) throws {
+    /// starts `path,status,width,height,` and a feature column is a profile CSV, whatever its
+    /// name; its columns must be those of `configuration`.
+    init(real: [String], fake: [String], configuration: ProfileConfiguration) throws {
         for (arguments, label) in [(real, 0), (fake, 1)] {
             var imageArguments: [String] = []
             for argument in arguments {
-                if let rows = try Self.readProfileCSV(argument, bins: bins) {
+                if let rows = try Self.readProfileCSV(argument, configuration: configuration) {
                     profiles += rows.map { ($0.path, label, $0.features) }
                 } else {
                     imageArguments.append(argument)
@@ -34,22 +35,26 @@ struct LabelledInputs {
         }
     }
 
-    static let profileHeaderPrefix = "path,status,width,height,bin_0"
+    static let profileHeaderPrefix = "path,status,width,height,"
 
     /// The `ok` rows of a profile CSV, or nil if `path` is not one.
-    static func readProfileCSV(_ path: String, bins: Int) throws -> [(path: InputPath, features: [Float])]? {
+    static func readProfileCSV(_ path: String, configuration: ProfileConfiguration) throws -> [(path: InputPath, features: [Float])]? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
               let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        let head = handle.readData(ofLength: profileHeaderPrefix.utf8.count)
+        let head = handle.readData(ofLength: profileHeaderPrefix.utf8.count + "diagonal_0".utf8.count)
         try? handle.close()
-        guard head == Data(profileHeaderPrefix.utf8) else { return nil }
+        guard let featureSet = FeatureSet.allCases.first(where: {
+            head.starts(with: Data((profileHeaderPrefix + $0.partNames[0] + "_0").utf8))
+        }) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError.usage("cannot read '\(path)'")
         }
         let rows = CSV.parse(data)
-        guard let header = rows.first, header.count - 4 == bins else {
-            throw CLIError.usage("'\(path)' holds profiles of \(rows.first.map { $0.count - 4 } ?? 0) bins, but \(bins) are wanted (--bins)")
+        let bins = configuration.bins
+        guard let header = rows.first, Array(header.dropFirst(4)) == configuration.columnNames else {
+            throw CLIError.usage("'\(path)' holds \(featureSet.rawValue) profiles of \((rows.first?.count ?? 4) - 4) values, "
+                                 + "but \(configuration.features.rawValue) profiles of \(bins) are wanted (--features/--bins)")
         }
         var result: [(path: InputPath, features: [Float])] = []
         for (number, row) in rows.dropFirst().enumerated() where row.count > 1 && row[1] == "ok" {

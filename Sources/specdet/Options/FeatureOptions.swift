@@ -5,15 +5,43 @@ extension FeatureSet: ExpressibleByArgument {}
 
 /// Which features to compute.
 struct FeatureOptions: ParsableArguments {
-    @Option(help: "Feature set: durall (the published method) or sectors (axis-aligned and diagonal profiles, bins / 2 each).")
-    var features: FeatureSet = .durall
+    @Option(help: ArgumentHelp(
+        "Feature set: sectors (axis-aligned and diagonal profiles, bins / 2 each; the built-in model's) or durall (the published method). (default: sectors)",
+        valueName: "features"))
+    var features: FeatureSet?
 
-    @Option(help: "Values per profile after resampling.")
-    var bins = 300
+    @Option(help: ArgumentHelp("Values per profile after resampling. (default: 300)", valueName: "bins"))
+    var bins: Int?
+
+    /// The feature set of every command unless an option or a model says otherwise: the
+    /// built-in model's (it holds up under JPEG and resizing; docs/ACCURACY.md).
+    static let standard = ProfileConfiguration(features: .sectors, bins: 300)
 
     func validate() throws {
-        if let problem = configuration.problem { throw ValidationError("--bins/--features: \(problem)") }
+        if let problem = configuration().problem { throw ValidationError("--features/--bins: \(problem)") }
     }
 
-    var configuration: ProfileConfiguration { ProfileConfiguration(features: features, bins: bins) }
+    /// The options given, the rest from `fallback`.
+    func configuration(fallback: ProfileConfiguration = standard) -> ProfileConfiguration {
+        ProfileConfiguration(features: features ?? fallback.features, bins: bins ?? fallback.bins)
+    }
+}
+
+extension FeatureSet {
+    /// Names of the parts of a profile, which name its CSV columns: `bin_i` for durall,
+    /// `axis_i` then `diagonal_i` for sectors.
+    var partNames: [String] {
+        switch self {
+        case .durall: ["bin"]
+        case .sectors: ["axis", "diagonal"]
+        }
+    }
+}
+
+extension ProfileConfiguration {
+    /// The feature columns of a profile CSV (see `FeatureSet.partNames`).
+    var columnNames: [String] {
+        let parts = features.partNames
+        return parts.flatMap { part in (0..<bins / parts.count).map { "\(part)_\($0)" } }
+    }
 }

@@ -45,8 +45,8 @@ enum DefaultModel {
     /// One line: what the model is and what it was trained on.
     static func summary(_ model: DetectorModel) -> String {
         let training = model.training
-        return "\(model.hyperparameters.classifier.rawValue), \(model.feature.features.rawValue) features, "
-            + "trained on \(training.nReal) real and \(training.nFake) fake images"
-            + (training.augmentation.map { " with \($0) augmentation" } ?? "")
+        let counts = "\(training.nReal) real and \(training.nFake) fake"
+        return "\(model.hyperparameters.classifier.rawValue), \(model.feature.features.rawValue) features, trained on "
+            + (training.augmentation.map { "\(counts) samples (images and their augmented copies: \($0))" } ?? "\(counts) images")
     }
 }

@@ -44,7 +44,7 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let model = try modelOptions.load(quiet: runOptions.quiet)
-        let inputs = try LabelledInputs(real: real, fake: fake, bins: model.feature.bins)
+        let inputs = try LabelledInputs(real: real, fake: fake, configuration: model.feature)
         let imageRun = ImageRun(configuration: model.feature, options: runOptions)
         let data = try inputs.profile(with: imageRun)
         let metrics: [(String, String)]

@@ -60,12 +60,12 @@ struct PlotCommand: ParsableCommand {
                 throw CLIError.model("cannot use the model '\(model)': \(error.message)")
             }
         }
-        let configuration = features.configuration
+        let configuration = features.configuration(fallback: detector?.feature ?? FeatureOptions.standard)
         if let detector, detector.feature != configuration {
             throw CLIError.usage("the model was trained on \(detector.feature.features.rawValue) profiles of \(detector.feature.bins) bins; "
-                                 + "give --bins \(detector.feature.bins)")
+                                 + "give --features \(detector.feature.features.rawValue) --bins \(detector.feature.bins), or neither")
         }
-        let inputs = try LabelledInputs(real: real, fake: fake, bins: configuration.bins)
+        let inputs = try LabelledInputs(real: real, fake: fake, configuration: configuration)
         let imageRun = ImageRun(configuration: configuration, options: runOptions)
         let profiles = try inputs.profile(with: imageRun)
         guard profiles.realCount > 0, profiles.fakeCount > 0 else {

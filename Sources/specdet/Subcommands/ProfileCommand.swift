@@ -23,11 +23,11 @@ struct ProfileCommand: ParsableCommand {
 
     func run() throws {
         let inputs = try self.inputs.collect()
-        let configuration = features.configuration
+        let configuration = features.configuration()
         let imageRun = ImageRun(configuration: configuration, options: runOptions)
         try OutputSink.writing(to: output.output) { sink in
             if !noHeader {
-                try sink.write(CSV.row(["path", "status", "width", "height"] + (0..<configuration.bins).map { "bin_\($0)" }))
+                try sink.write(CSV.row(["path", "status", "width", "height"] + configuration.columnNames))
             }
             let emptyBins = [String](repeating: "", count: configuration.bins)
             try imageRun.run(inputs) { index, outcome in

@@ -12,6 +12,10 @@ struct TrainCommand: ParsableCommand {
             or --group-by-folder, stratified otherwise), then fits on everything and writes the \
             model atomically. --real and --fake also take CSV files written by `specdet profile`.
 
+            By default every training image is also profiled as two augmented copies (a JPEG \
+            round trip and a downscale), so that the model holds up on images compressed or \
+            resized in the wild; --augment none trains on the images as they are.
+
             Example:
               specdet train --real photos/ --fake generated/ --output model.json
             """
@@ -41,12 +45,18 @@ struct TrainCommand: ParsableCommand {
     var foldsOut: String?
 
     @Option(help: ArgumentHelp(
-        "Augment training images: jpeg, resize, jpeg,resize or none (copies re-encoded as JPEG q60-95 and/or downscaled x0.5-0.9).",
+        "Augment training images: jpeg, resize, jpeg,resize or none (copies re-encoded as JPEG and/or downscaled, see below).",
         valueName: "KINDS"))
-    var augment = "none"
+    var augment = "jpeg,resize"
 
     @Option(name: .customLong("augment-copies"), help: "Augmented copies per training image.")
     var augmentCopies = 2
+
+    @Option(name: .customLong("augment-qualities"), help: ArgumentHelp("JPEG qualities of augmented copies, drawn uniformly.", valueName: "LO-HI"))
+    var augmentQualities = "\(Augmenter.defaultQualities.lowerBound)-\(Augmenter.defaultQualities.upperBound)"
+
+    @Option(name: .customLong("augment-scales"), help: ArgumentHelp("Downscale factors of augmented copies, drawn uniformly.", valueName: "LO-HI"))
+    var augmentScales = "\(Augmenter.defaultScales.lowerBound)-\(Augmenter.defaultScales.upperBound)"
 
     @OptionGroup var features: FeatureOptions
     @OptionGroup var runOptions: RunOptions
@@ -68,12 +78,26 @@ struct TrainCommand: ParsableCommand {
             }
             return kind
         }
-        return Augmenter(kinds: kinds, copies: augmentCopies, seed: classifier.seed)
+        let qualities = try Self.range(augmentQualities, "--augment-qualities", within: 1...100) { Int($0) }
+        let scales = try Self.range(augmentScales, "--augment-scales", within: 0.01...1) { Double($0) }
+        return Augmenter(kinds: kinds, copies: augmentCopies, seed: classifier.seed,
+                         qualities: qualities, scales: scales)
+    }
+
+    /// Parses `LO-HI` (or a single value) into a range inside `bounds`.
+    private static func range<Value: Comparable>(_ text: String, _ option: String, within bounds: ClosedRange<Value>,
+                                                 _ parse: (Substring) -> Value?) throws -> ClosedRange<Value> {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard (1...2).contains(parts.count), let low = parse(parts[0]), let high = parse(parts[parts.count - 1]),
+              low <= high, bounds.contains(low), bounds.contains(high) else {
+            throw ValidationError("\(option) takes LO-HI within \(bounds.lowerBound)-\(bounds.upperBound), not '\(text)'")
+        }
+        return low...high
     }
 
     func run() throws {
-        let configuration = features.configuration
-        let inputs = try LabelledInputs(real: real, fake: fake, bins: configuration.bins)
+        let configuration = features.configuration()
+        let inputs = try LabelledInputs(real: real, fake: fake, configuration: configuration)
         let imageRun = ImageRun(configuration: configuration, options: runOptions)
         let augmenter = try augmenter()
         if augmenter != nil && !inputs.profiles.isEmpty {
