@@ -9,11 +9,10 @@
 # Per corpus C:
 #   1. groups: tools/make_groups.py C (a real's group is its source photo, an ae128 fake shares
 #      its real's group, a dcgan64 fake is its own group);
-#   2. profiles: `specdet profile C/real` and `C/fake` once, as CSV (`train` takes them in place
-#      of images; their path column is the path as given, the same strings as in the groups file);
-#   3. `specdet train --folds 5 --groups ... --folds-out ...` for every configuration below; every
-#      configuration must produce the same folds file (same groups, same seed), which is checked;
-#   4. tools/reference_cv.py --folds <those folds> --json (reference LR and RBF SVM).
+#   2. `specdet train C/real C/fake --folds 5 --groups ... --folds-out ...` for every configuration
+#      below, from the images (augmented copies are made from images only); every configuration
+#      must give the originals the same folds (same groups, same seed), which is checked;
+#   3. tools/reference_cv.py --folds <those folds> --json (reference LR and RBF SVM).
 # "pooled" is all corpora together (2,800 images; groups by source photo across corpora), the
 # set the built-in default model is trained on.
 #

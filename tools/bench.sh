@@ -37,7 +37,7 @@ for set in jpeg1024 png1024 dev/dcgan64 dev/ae128_convtranspose; do
   dir="$work/$set"
   images=$(count "$dir")
   for jobs in 1 2; do
-    ours=$(wall "$specdet" profile --quiet --jobs "$jobs" "$dir" --output "$work/ours.csv")
+    ours=$(wall "$specdet" profile --quiet --features durall --jobs "$jobs" "$dir" --output "$work/ours.csv")
     theirs=$(wall python3 "$reference" profile "$dir" --recursive --preset generic --jobs "$jobs" --out "$work/theirs.csv")
     printf '| %s | %d | %d | %.1f | %.1f | %.1fx |\n' "$set" "$images" "$jobs" \
       "$(awk "BEGIN { print $images / $ours }")" "$(awk "BEGIN { print $images / $theirs }")" "$(awk "BEGIN { print $theirs / $ours }")"
@@ -50,7 +50,7 @@ echo
 first_jpeg=$(find "$work/jpeg1024" -name '*.jpg' | sort | head -1)
 "$stages" stages "$first_jpeg" 50 | sed 's/^/    /'
 floor=$("$stages" stages "$first_jpeg" 50 | awk '/^floor_ms/ {print $2}')
-ours2=$(wall "$specdet" profile --quiet --jobs 2 "$work/jpeg1024" --output "$work/ours.csv")
+ours2=$(wall "$specdet" profile --quiet --features durall --jobs 2 "$work/jpeg1024" --output "$work/ours.csv")
 measured=$(awk "BEGIN { print $ours2 * 1000 * 2 / $n1024 }")
 printf '\n2 workers: %.2f ms per image per worker measured, floor %.2f ms: %.0f%% above the floor.\n' \
   "$measured" "$floor" "$(awk "BEGIN { print ($measured / $floor - 1) * 100 }")"
@@ -62,7 +62,7 @@ find "$shared/data/dev" -name '*.png' | sort > "$work/dev.txt"
 : > "$work/list.txt"
 while [ "$(wc -l < "$work/list.txt")" -lt 20000 ]; do cat "$work/dev.txt" >> "$work/list.txt"; done
 head -n 20000 "$work/list.txt" > "$work/list20k.txt"
-/usr/bin/time -v "$specdet" profile --quiet --jobs 2 --files-from "$work/list20k.txt" --output "$work/big.csv" 2> "$work/time.txt"
+/usr/bin/time -v "$specdet" profile --quiet --features durall --jobs 2 --files-from "$work/list20k.txt" --output "$work/big.csv" 2> "$work/time.txt"
 rows=$(($(wc -l < "$work/big.csv") - 1))
 rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time.txt")
 elapsed=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$work/time.txt")

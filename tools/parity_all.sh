@@ -11,7 +11,7 @@ for dir in "$shared"/data/dev/* "$shared"/data/bench; do
   name=$(basename "$dir")
   python3 "$shared/peers/durall_reference.py" profile "$dir" --recursive --preset generic --jobs 2 \
     --out "$work/$name.ref.csv" >/dev/null
-  "$specdet" profile --quiet "$dir" --output "$work/$name.specdet.csv"
+  "$specdet" profile --quiet --features durall "$dir" --output "$work/$name.specdet.csv"
   echo "== $name"
   python3 tools/parity.py "$work/$name.specdet.csv" "$work/$name.ref.csv" | tail -2 || status=1
 done
