@@ -35,24 +35,23 @@ struct LabelledInputs {
         }
     }
 
-    static let profileHeaderPrefix = "path,status,width,height,"
-
     /// The `ok` rows of a profile CSV, or nil if `path` is not one.
     static func readProfileCSV(_ path: String, configuration: ProfileConfiguration) throws -> [(path: InputPath, features: [Float])]? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
               let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        let head = handle.readData(ofLength: profileHeaderPrefix.utf8.count + "diagonal_0".utf8.count)
+        // The header's start, up to the first feature column, names the feature set.
+        let leading = ProfileConfiguration.leadingCSVColumns.joined(separator: ",")
+        let starts = FeatureSet.allCases.map { ($0, Data("\(leading),\($0.partNames[0])_0".utf8)) }
+        let head = handle.readData(ofLength: starts.map(\.1.count).max()!)
         try? handle.close()
-        guard let featureSet = FeatureSet.allCases.first(where: {
-            head.starts(with: Data((profileHeaderPrefix + $0.partNames[0] + "_0").utf8))
-        }) else { return nil }
+        guard let featureSet = starts.first(where: { head.starts(with: $0.1) })?.0 else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw CLIError.usage("cannot read '\(path)'")
         }
         let rows = CSV.parse(data)
         let bins = configuration.bins
-        guard let header = rows.first, Array(header.dropFirst(4)) == configuration.columnNames else {
+        guard let header = rows.first, header == configuration.csvHeader else {
             throw CLIError.usage("'\(path)' holds \(featureSet.rawValue) profiles of \((rows.first?.count ?? 4) - 4) values, "
                                  + "but \(configuration.features.rawValue) profiles of \(bins) are wanted (--features/--bins)")
         }

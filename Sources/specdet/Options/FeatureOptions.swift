@@ -44,4 +44,10 @@ extension ProfileConfiguration {
         let parts = features.partNames
         return parts.flatMap { part in (0..<bins / parts.count).map { "\(part)_\($0)" } }
     }
+
+    /// The columns of a profile CSV before the features.
+    static let leadingCSVColumns = ["path", "status", "width", "height"]
+
+    /// The header row of a profile CSV: `leadingCSVColumns`, then `columnNames`.
+    var csvHeader: [String] { Self.leadingCSVColumns + columnNames }
 }

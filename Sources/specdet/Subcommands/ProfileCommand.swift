@@ -27,7 +27,7 @@ struct ProfileCommand: ParsableCommand {
         let imageRun = ImageRun(configuration: configuration, options: runOptions)
         try OutputSink.writing(to: output.output) { sink in
             if !noHeader {
-                try sink.write(CSV.row(["path", "status", "width", "height"] + configuration.columnNames))
+                try sink.write(CSV.row(configuration.csvHeader))
             }
             let emptyBins = [String](repeating: "", count: configuration.bins)
             try imageRun.run(inputs) { index, outcome in
