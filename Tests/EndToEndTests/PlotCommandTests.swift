@@ -64,51 +64,65 @@ private struct PlotSVG {
 }
 
 /// Per-bin means of the `ok` rows of `specdet profile` output (its numbers are `Float`s).
-private func profileMeans(_ paths: [String]) throws -> (means: [Double], count: Int) {
-    let run = try Specdet.run(["profile", "--quiet"] + paths)
+private func profileMeans(_ paths: [String], features: String) throws -> (means: [Double], count: Int) {
+    let run = try Specdet.run(["profile", "--quiet", "--features", features] + paths)
     let rows = csvRows(run.output).dropFirst().filter { $0[1] == "ok" }.map { $0[4...].map { Double(Float($0)!) } }
     let means = rows[0].indices.map { bin in rows.map { $0[bin] }.reduce(0, +) / Double(rows.count) }
     return (means, rows.count)
 }
 
 @Suite struct PlotCommandTests {
-    /// The curves the SVG draws are the means of `specdet profile`'s rows, in the data attributes
-    /// and, within the SVG's rounding to 0.01 px, at the plotted first and last points.
-    @Test(arguments: ["dcgan64", "ae128_convtranspose"])
-    func curvesAreTheMeansOfTheProfiles(corpus: String) throws {
+    /// The curves the SVG draws are the means of `specdet profile`'s rows, one curve per part of
+    /// the profile (durall: all angles; sectors: axis, then diagonal), each over x = 0…1, in the
+    /// data attributes and, within the SVG's rounding to 0.01 px, at the plotted first and last points.
+    @Test(arguments: [("dcgan64", "sectors", ["axis", "diagonal"]), ("ae128_convtranspose", "durall", ["all"])])
+    func curvesAreTheMeansOfTheProfiles(corpus: String, features: String, parts: [String]) throws {
         let folder = try Specdet.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let svgURL = folder.appendingPathComponent("plot.svg"), csvURL = folder.appendingPathComponent("plot.csv")
         let real = "Fixtures/images/\(corpus)/real", fake = "Fixtures/images/\(corpus)/fake"
-        let run = try Specdet.run(["plot", "--quiet", "--real", real, "--fake", fake, "--output", svgURL.path, "--csv", csvURL.path])
+        let run = try Specdet.run(["plot", "--quiet", "--features", features, "--real", real, "--fake", fake,
+                                   "--output", svgURL.path, "--csv", csvURL.path])
         #expect(run.status == 0, "\(run.stderr)")
         #expect(run.output.isEmpty)
 
         let svg = try PlotSVG(svgURL)
         #expect(svg.document.rootElement()?.name == "svg")
         let csv = csvRows(try String(contentsOf: csvURL, encoding: .utf8))
-        #expect(csv[0] == ["bin", "frequency", "mean_real", "std_real", "mean_fake", "std_fake", "relative_error"])
+        #expect(csv[0] == ["bin", "part", "frequency", "mean_real", "std_real", "mean_fake", "std_fake", "relative_error"])
         #expect(csv.count == 1 + 300)
-        for (name, path, column) in [("real", real, 2), ("fake", fake, 4)] {
-            let (expected, count) = try profileMeans([path])
+        let size = 300 / parts.count
+        #expect(csv.dropFirst().map { $0[1] } == parts.flatMap { Array(repeating: $0, count: size) })
+        #expect(csv.dropFirst().map { Double($0[2])! } == Array(repeating: (0..<size).map { Double($0) / Double(size - 1) }, count: parts.count).flatMap { $0 })
+        for (name, path, column) in [("real", real, 3), ("fake", fake, 5)] {
+            let (means, count) = try profileMeans([path], features: features)
+            #expect(means.count == 300)
             #expect(svg.text.contains("\(name): \(path) (\(count) images)"))
-            let values = try svg.values(series: "\(name)-mean")
-            #expect(values.count == 300)
-            #expect(zip(values, expected).allSatisfy { abs($0 - $1) <= 1e-12 })
-            #expect(zip(csv.dropFirst().map { Double($0[column])! }, expected).allSatisfy { abs($0 - $1) <= 1e-12 })
+            #expect(zip(csv.dropFirst().map { Double($0[column])! }, means).allSatisfy { abs($0 - $1) <= 1e-12 })
+            for (index, part) in parts.enumerated() {
+                let expected = Array(means[index * size..<(index + 1) * size])
+                let values = try svg.values(series: "\(name)-\(part)-mean")
+                #expect(values.count == size)
+                #expect(zip(values, expected).allSatisfy { abs($0 - $1) <= 1e-12 })
 
-            let points = try svg.dataPoints(series: "\(name)-mean", panel: "profiles")
-            let tolerance = try svg.yResolution(panel: "profiles")
-            #expect(points.count == 300)
-            #expect(abs(points[0].x) < 1e-4 && abs(points[299].x - 1) < 1e-4)
-            #expect(abs(points[0].y - expected[0]) <= tolerance, "first point \(points[0].y) vs \(expected[0])")
-            #expect(abs(points[299].y - expected[299]) <= tolerance, "last point \(points[299].y) vs \(expected[299])")
-            #expect(try svg.series("\(name)-band").name == "polygon")
+                let points = try svg.dataPoints(series: "\(name)-\(part)-mean", panel: "profiles")
+                let tolerance = try svg.yResolution(panel: "profiles")
+                #expect(points.count == size)
+                #expect(abs(points[0].x) < 1e-4 && abs(points[size - 1].x - 1) < 1e-4)
+                #expect(abs(points[0].y - expected[0]) <= tolerance, "first point \(points[0].y) vs \(expected[0])")
+                #expect(abs(points[size - 1].y - expected[size - 1]) <= tolerance,
+                        "last point \(points[size - 1].y) vs \(expected[size - 1])")
+                #expect(try svg.series("\(name)-\(part)-band").name == "polygon")
+            }
         }
-        let error = try svg.values(series: "relative-error")
-        #expect(zip(error, csv.dropFirst()).allSatisfy { $0 == Double($1[6])! && $0 == Double($1[4])! / Double($1[2])! - 1 })
+        for (index, part) in parts.enumerated() {
+            let error = try svg.values(series: "relative-error-\(part)")
+            let rows = csv.dropFirst().dropFirst(index * size).prefix(size)
+            #expect(error.count == size)
+            #expect(zip(error, rows).allSatisfy { $0 == Double($1[7])! && $0 == Double($1[5])! / Double($1[3])! - 1 })
+        }
         #expect(svg.text.contains("spatial frequency (fraction of the corner radius"))
-        #expect(svg.text.contains("20·ln|F|, normalised to the first bin"))
+        #expect(svg.text.contains("20·ln|F| ÷ its all-angle mean on ring 1"))
         #expect(try svg.elements("//*[@class='legend']").count == 1)
     }
 
@@ -149,13 +163,13 @@ private func profileMeans(_ paths: [String]) throws -> (means: [Double], count: 
         let std = try #require((model["scaler"] as? [String: Any])?["std"] as? [Double])
         let expected = zip(weights, std).map { $0 / $1 }
         let svg = try PlotSVG(svgURL)
-        #expect(zip(try svg.values(series: "weights"), expected).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) })
+        #expect(zip(try svg.values(series: "weights-axis") + svg.values(series: "weights-diagonal"), expected).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) })
         #expect(svg.text.contains("logistic regression"))
         let csv = csvRows(try String(contentsOf: csvURL, encoding: .utf8))
         #expect(csv[0].last == "weight")
         // JSONSerialization may round the model's last digit differently from specdet's JSONDecoder.
-        #expect(zip(csv.dropFirst().map { Double($0[7])! }, expected).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) })
-        #expect(try svg.values(series: "weights").count == 300)
+        #expect(zip(csv.dropFirst().map { Double($0[8])! }, expected).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) })
+        #expect(try svg.values(series: "weights-axis").count == 150)
 
         run = try Specdet.run(["plot", "--quiet", "--model", rbf.path, "--output", svgURL.path, "--csv", csvURL.path] + data)
         #expect(run.status == 0, "\(run.stderr)")

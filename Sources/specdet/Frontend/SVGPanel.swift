@@ -109,12 +109,13 @@ struct SVGPanel {
         zip(xs, ys).filter { $0.1.isFinite }.map { SVGDocument.coordinate(px($0.0)) + "," + SVGDocument.coordinate(py($0.1)) }
     }
 
-    /// A polyline through the finite values, carrying them all in `data-values`.
-    func line(_ svg: inout SVGDocument, series: String, xs: [Double], ys: [Double], color: String) {
+    /// A polyline through the finite values, carrying them all in `data-values`; dashed with
+    /// `dash` (an SVG `stroke-dasharray`) if given.
+    func line(_ svg: inout SVGDocument, series: String, xs: [Double], ys: [Double], color: String, dash: String? = nil) {
         svg.element("polyline", [("data-series", series), ("data-values", ys.map(\.description).joined(separator: " ")),
                                  ("points", points(xs, ys).joined(separator: " ")),
                                  ("fill", "none"), ("stroke", color), ("stroke-width", "1.8"),
-                                 ("stroke-linejoin", "round")])
+                                 ("stroke-linejoin", "round")] + (dash.map { [("stroke-dasharray", $0)] } ?? []))
     }
 
     /// A translucent band from `lower` to `upper`, skipping bins where either is not finite.
@@ -124,22 +125,5 @@ struct SVGPanel {
             + points(keep.reversed().map { xs[$0] }, keep.reversed().map { lower[$0] })
         svg.element("polygon", [("data-series", series), ("points", outline.joined(separator: " ")),
                                 ("fill", color), ("fill-opacity", "0.22"), ("stroke", "none")])
-    }
-
-    /// Bars from 0 to each value, one per x, `width` data units wide; positive and negative
-    /// bars in their own colours. The values are carried in `data-values`.
-    func bars(_ svg: inout SVGDocument, series: String, xs: [Double], values: [Double], width: Double,
-              positive: String, negative: String) {
-        let zero = SVGDocument.coordinate(py(0))
-        svg.begin("g", [("data-series", series), ("data-values", values.map(\.description).joined(separator: " "))])
-        for (sign, color) in [(1.0, positive), (-1.0, negative)] {
-            let path = zip(xs, values).filter { $0.1.isFinite && $0.1 * sign > 0 }.map { x, value in
-                let left = px(max(x - width / 2, xAxis.lower)), right = px(min(x + width / 2, xAxis.upper))
-                return "M\(SVGDocument.coordinate(left)),\(zero)V\(SVGDocument.coordinate(py(value)))"
-                    + "H\(SVGDocument.coordinate(right))V\(zero)Z"
-            }
-            if !path.isEmpty { svg.element("path", [("d", path.joined()), ("fill", color)]) }
-        }
-        svg.end()
     }
 }

@@ -13,8 +13,10 @@ struct PlotCommand: ParsableCommand {
             beneath it their relative error per band (mean fake / mean real − 1). With --model, \
             a third panel shows the classifier's weight per band, acting on the raw profile \
             (divided by the scaler's std when the model standardises); an RBF SVM has none, and \
-            the panel says so. Bin i of N is drawn at x = i / (N − 1): bin 0 is ring 1, the last \
-            bin ring floor(r_max) − 1 (r_max: the corner radius). The SVG is plain XML for a \
+            the panel says so. Each part of a profile (durall: all angles; sectors: the axis and \
+            the diagonal profile, drawn solid and dashed) has its own x axis: its bin i of N at \
+            x = i / (N − 1), bin 0 being ring 1, the last bin ring floor(r_max) − 1 (r_max: the \
+            corner radius). The SVG is plain XML for a \
             browser; each curve carries its numbers in data-values. --real and --fake also \
             take CSV files written by `specdet profile`. Inputs that fail are reported and left out.
 
@@ -37,7 +39,7 @@ struct PlotCommand: ParsableCommand {
     var model: String?
 
     @Option(help: ArgumentHelp(
-        "Also write the plotted numbers as CSV: bin,frequency,mean_real,std_real,mean_fake,std_fake,relative_error[,weight].",
+        "Also write the plotted numbers as CSV: bin,part,frequency,mean_real,std_real,mean_fake,std_fake,relative_error[,weight].",
         valueName: "FILE"))
     var csv: String?
 
@@ -71,7 +73,7 @@ struct PlotCommand: ParsableCommand {
         guard profiles.realCount > 0, profiles.fakeCount > 0 else {
             throw CLIError.usage("a plot needs profiles of both sets; got \(profiles.realCount) real and \(profiles.fakeCount) fake")
         }
-        let comparison = ProfileComparison(profiles)
+        let comparison = ProfileComparison(profiles, configuration: configuration)
         let weights = detector.map(BandWeights.init)
         let plot = SVGSpectrumPlot(comparison: comparison, weights: weights,
                                    realName: Self.setName(real), fakeName: Self.setName(fake))
@@ -93,11 +95,20 @@ struct PlotCommand: ParsableCommand {
 
 /// The per-bin statistics `plot` draws and `--csv` writes.
 ///
-/// Convention: bin `i` of `N` sits at frequency `i / (N − 1)` (bin 0 is ring 1, bin `N − 1`
-/// ring `floor(r_max) − 1`, see `ProfileExtractor`); the mean and the standard deviation are
-/// over the original profiles of one class, the population deviation (divided by n, numpy's
+/// Convention: a profile is one or more parts (`parts`: durall's all-angle profile, or
+/// sectors' axis and diagonal profiles of `bins / 2` values each); bin `i` of a part of `N`
+/// bins sits at frequency `i / (N − 1)` of that part (bin 0 is ring 1, bin `N − 1` ring
+/// `floor(r_max) − 1`, see `ProfileExtractor`). The mean and the standard deviation are over
+/// the original profiles of one class, the population deviation (divided by n, numpy's
 /// default), in `Double`; the relative error is `mean_fake / mean_real − 1`.
 struct ProfileComparison {
+    /// One part of the profile: its name and its bins.
+    struct Part {
+        let name: String
+        let bins: Range<Int>
+    }
+
+    let parts: [Part]
     let frequency: [Double]
     let meanReal: [Double]
     let stdReal: [Double]
@@ -107,7 +118,7 @@ struct ProfileComparison {
     let realCount: Int
     let fakeCount: Int
 
-    init(_ profiles: LabelledProfiles) {
+    init(_ profiles: LabelledProfiles, configuration: ProfileConfiguration) {
         func statistics(label: Int) -> (mean: [Double], std: [Double], count: Int) {
             let rows = profiles.features.indices.filter { profiles.labels[$0] == label && profiles.isOriginal[$0] }
                 .map { profiles.features[$0] }
@@ -123,24 +134,31 @@ struct ProfileComparison {
             return (mean, variance.map { ($0 / n).squareRoot() }, rows.count)
         }
         let real = statistics(label: 0), fake = statistics(label: 1)
-        let bins = real.mean.count
-        frequency = (0..<bins).map { bins > 1 ? Double($0) / Double(bins - 1) : 0 }
+        let names = configuration.features.partNames.count == 1 ? ["all"] : configuration.features.partNames
+        let size = configuration.bins / names.count
+        parts = names.enumerated().map { index, name in Part(name: name, bins: index * size..<(index + 1) * size) }
+        frequency = parts.flatMap { part in
+            part.bins.map { size > 1 ? Double($0 - part.bins.lowerBound) / Double(size - 1) : 0 }
+        }
         (meanReal, stdReal, realCount) = real
         (meanFake, stdFake, fakeCount) = fake
         relativeError = zip(fake.mean, real.mean).map { $0 / $1 - 1 }
     }
 
-    /// `bin,frequency,mean_real,std_real,mean_fake,std_fake,relative_error` and, for a model
-    /// with per-band weights, `weight`; numbers in Swift's shortest round-trip form.
+    /// `bin,part,frequency,mean_real,std_real,mean_fake,std_fake,relative_error` and, for a
+    /// model with per-band weights, `weight`: `bin` counts over the whole profile, `frequency`
+    /// within the part; numbers in Swift's shortest round-trip form.
     func csv(weights: BandWeights?) -> String {
         var perBand: [Double]?
         if case .linear(let values, _) = weights { perBand = values }
-        var text = CSV.row(["bin", "frequency", "mean_real", "std_real", "mean_fake", "std_fake", "relative_error"]
+        var text = CSV.row(["bin", "part", "frequency", "mean_real", "std_real", "mean_fake", "std_fake", "relative_error"]
                            + (perBand == nil ? [] : ["weight"]))
-        for bin in frequency.indices {
-            let numbers = [frequency[bin], meanReal[bin], stdReal[bin], meanFake[bin], stdFake[bin], relativeError[bin]]
-                + (perBand.map { [$0[bin]] } ?? [])
-            text += CSV.row([String(bin)] + numbers.map(\.description))
+        for part in parts {
+            for bin in part.bins {
+                let numbers = [frequency[bin], meanReal[bin], stdReal[bin], meanFake[bin], stdFake[bin], relativeError[bin]]
+                    + (perBand.map { [$0[bin]] } ?? [])
+                text += CSV.row([String(bin), part.name] + numbers.map(\.description))
+            }
         }
         return text
     }
