@@ -121,6 +121,24 @@ private let trainedModel: (url: URL, stdout: String) = {
         #expect(run.stderr.contains("holds durall profiles") && run.stderr.contains("sectors profiles of 300 are wanted"), "\(run.stderr)")
     }
 
+    /// --standardize with the published γ trains a kernel that is 0 between distinct profiles:
+    /// train warns, and indeed every unseen image gets the same score (the bias alone).
+    @Test func standardizingWithThePublishedGammaWarns() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("m.json")
+        let data = ["--real", "Fixtures/images/dcgan64/real", "--fake", "Fixtures/images/dcgan64/fake", "--augment", "none", "--folds", "0"]
+        var run = try Specdet.run(["train", "--quiet", "--standardize", "-o", model.path] + data)
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("warning: --standardize keeps the published gamma 0.86"), "\(run.stderr)")
+        let scores = try Specdet.run(["score", "--quiet", "--model", model.path, "--format", "csv", "Fixtures/images/ae128_convtranspose"])
+        let probabilities = Set(csvRows(scores.output).dropFirst().map { $0[2] })
+        #expect(scores.status == 0 && probabilities.count == 1, "\(probabilities)")
+
+        run = try Specdet.run(["train", "--quiet", "--standardize", "--gamma", "0.0033", "-o", model.path] + data)
+        #expect(run.status == 0 && !run.stderr.contains("warning"), "\(run.stderr)")
+    }
+
     @Test(arguments: [["--augment-scales", "0.9-0.5"], ["--augment-scales", "0-0.5"], ["--augment-qualities", "50-101"], ["--augment", "blur"]])
     func badAugmentationOptionsAreUsageErrors(options: [String]) throws {
         let run = try Specdet.run(["train", "--real", "Fixtures/images/dcgan64/real", "--fake", "Fixtures/images/dcgan64/fake", "-o", "/nonexistent/m.json"] + options)

@@ -33,6 +33,16 @@ struct ClassifierOptions: ParsableArguments {
         if tune && (c != nil || gamma != nil) { throw ValidationError("--tune chooses C and gamma itself: drop --C/--gamma") }
     }
 
+    /// A warning for options that train a useless model, nil if none: the published γ was
+    /// chosen for raw profiles (values near 1 differing by hundredths); on standardised
+    /// features squared distances are hundreds, so exp(−0.86·d²) is 0 between any two
+    /// profiles and the SVM only memorises its training set.
+    var warning: String? {
+        guard classifier == .svm, standardize, gamma == nil, !tune else { return nil }
+        return "--standardize keeps the published gamma 0.86, which suits raw profiles only: on standardised "
+            + "features the RBF kernel is about 0 between any two profiles. Give --gamma (e.g. 1/bins) or use --tune"
+    }
+
     /// The options for the trainer. The model's date is now, or `SOURCE_DATE_EPOCH` (seconds
     /// since 1970, the reproducible-builds convention) when set, so that the same data, options
     /// and seed give the same model file byte for byte.

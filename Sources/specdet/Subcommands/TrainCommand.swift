@@ -100,6 +100,7 @@ struct TrainCommand: ParsableCommand {
         let inputs = try LabelledInputs(real: real, fake: fake, configuration: configuration)
         let imageRun = ImageRun(configuration: configuration, options: runOptions)
         let augmenter = try augmenter()
+        if let warning = classifier.warning { StandardError.write("specdet: warning: \(warning)\n") }
         if augmenter != nil && !inputs.profiles.isEmpty {
             StandardError.write("specdet: warning: profiles read from CSV files are not augmented\n")
         }
