@@ -123,7 +123,27 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// or mistyped keys (`.invalidModel`, naming the key path), then the checks of
     /// `encoded()`: non-finite numbers and vector lengths that disagree with `feature.bins`.
     public static func load(from data: Data) throws(ModelError) -> DetectorModel {
-        let header = try decode(ModelHeader.self, from: data)
+        // One parse when the file is good (a model's support vectors are megabytes of numbers);
+        // only a file that fails is parsed again, for its header, to refuse it in the order above.
+        let model: DetectorModel
+        do {
+            model = try decode(DetectorModel.self, from: data)
+        } catch {
+            try checkHeader(decode(ModelHeader.self, from: data))
+            if error.kind == .malformedJSON {
+                // The header parsed, so the syntax is valid: JSONDecoder says "not valid JSON" when a
+                // number does not fit a Double (1e999).
+                throw ModelError(.nonFiniteValue, "a number is out of range: \(syntaxDetail(data) ?? error.message)")
+            }
+            throw error
+        }
+        try checkHeader(ModelHeader(format: model.format, schemaVersion: model.schemaVersion))
+        try model.validate()
+        return model
+    }
+
+    /// Refuses a foreign, newer or unknown-content header (see `load(from:)`).
+    private static func checkHeader(_ header: ModelHeader) throws(ModelError) {
         guard let format = header.format else {
             throw ModelError(.wrongFormat, "not a specdet model: no \"format\" key")
         }
@@ -150,16 +170,6 @@ public struct DetectorModel: Codable, Sendable, Equatable {
             let known = ClassifierKind.allCases.map(\.rawValue).joined(separator: ", ")
             throw ModelError(.unknownClassifier, "unknown classifier \"\(name)\" (this build knows: \(known))")
         }
-        let model: DetectorModel
-        do {
-            model = try decode(DetectorModel.self, from: data)
-        } catch where error.kind == .malformedJSON {
-            // The header parsed, so the syntax is valid: JSONDecoder says "not valid JSON" when a
-            // number does not fit a Double (1e999).
-            throw ModelError(.nonFiniteValue, "a number is out of range: \(syntaxDetail(data) ?? error.message)")
-        }
-        try model.validate()
-        return model
     }
 
     private static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(ModelError) -> T {
@@ -250,8 +260,8 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     }
 }
 
-/// The few keys read before the full decode, so a foreign or newer file gets a precise refusal
-/// instead of a decoding error about some key deep inside.
+/// The few keys read when the full decode fails, so a foreign or newer file gets a precise
+/// refusal instead of a decoding error about some key deep inside.
 private struct ModelHeader: Decodable {
     struct Feature: Decodable { var features: String? }
     struct Kind: Decodable { var kind: String? }
@@ -259,9 +269,9 @@ private struct ModelHeader: Decodable {
 
     var format: String?
     var schemaVersion: Int?
-    var feature: Feature?
-    var classifier: Kind?
-    var hyperparameters: Hyperparameters?
+    var feature: Feature? = nil
+    var classifier: Kind? = nil
+    var hyperparameters: Hyperparameters? = nil
 
     private enum CodingKeys: String, CodingKey {
         case format
