@@ -113,9 +113,13 @@ struct SVGPanel {
     /// `dash` (an SVG `stroke-dasharray`) if given.
     func line(_ svg: inout SVGDocument, series: String, xs: [Double], ys: [Double], color: String, dash: String? = nil) {
         svg.element("polyline", [("data-series", series), ("data-values", ys.map(\.description).joined(separator: " ")),
-                                 ("points", points(xs, ys).joined(separator: " ")),
-                                 ("fill", "none"), ("stroke", color), ("stroke-width", "1.8"),
-                                 ("stroke-linejoin", "round")] + (dash.map { [("stroke-dasharray", $0)] } ?? []))
+                                 ("points", points(xs, ys).joined(separator: " ")), ("fill", "none"),
+                                 ("stroke-linejoin", "round")] + Self.stroke(color, dash: dash))
+    }
+
+    /// The stroke of every curve (and of its legend sample): 1.8 px in `color`, dashed with `dash`.
+    static func stroke(_ color: String, dash: String?) -> [(String, String)] {
+        [("stroke", color), ("stroke-width", "1.8")] + (dash.map { [("stroke-dasharray", $0)] } ?? [])
     }
 
     /// A translucent band from `lower` to `upper`, skipping bins where either is not finite.

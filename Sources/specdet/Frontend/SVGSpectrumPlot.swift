@@ -122,8 +122,8 @@ struct SVGSpectrumPlot {
             svg.element("rect", [("x", SVGDocument.coordinate(x + 10)), ("y", SVGDocument.coordinate(rowY - 6)),
                                  ("width", "28"), ("height", "12"), ("fill", color), ("fill-opacity", "0.22")])
             svg.element("line", [("x1", SVGDocument.coordinate(x + 10)), ("x2", SVGDocument.coordinate(x + 38)),
-                                 ("y1", SVGDocument.coordinate(rowY)), ("y2", SVGDocument.coordinate(rowY)),
-                                 ("stroke", color), ("stroke-width", "1.8")] + (dash.map { [("stroke-dasharray", $0)] } ?? []))
+                                 ("y1", SVGDocument.coordinate(rowY)), ("y2", SVGDocument.coordinate(rowY))]
+                        + SVGPanel.stroke(color, dash: dash))
             svg.element("text", [("x", SVGDocument.coordinate(x + 46)), ("y", SVGDocument.coordinate(rowY)),
                                  ("dominant-baseline", "middle")], text: label)
         }
