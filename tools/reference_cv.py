@@ -95,6 +95,15 @@ def load_reference(path: str | None = None):
 _WORKER_REF = None
 
 
+def classifier_names(ref, text: str) -> list[str]:
+    """The comma-separated classifier names of `text`, each checked against the reference's."""
+    names = [c.strip() for c in text.split(",") if c.strip()]
+    for n in names:
+        if n not in ref.CLASSIFIER_NAMES:
+            raise UsageError(f"unknown classifier {n!r} (known: {', '.join(ref.CLASSIFIER_NAMES)})")
+    return names
+
+
 def _init_worker(path: str) -> None:
     global _WORKER_REF
     _WORKER_REF = load_reference(path)
@@ -238,11 +247,7 @@ def main(argv=None) -> int:
         if a.jobs < 1:
             raise UsageError("--jobs must be >= 1")
         ref = load_reference(a.reference)
-        names = [c.strip() for c in a.classifiers.split(",") if c.strip()]
-        for n in names:
-            if n not in ref.CLASSIFIER_NAMES:
-                raise UsageError(f"unknown classifier {n!r} "
-                                 f"(known: {', '.join(ref.CLASSIFIER_NAMES)})")
+        names = classifier_names(ref, a.classifiers)
         rows = read_folds(a.folds)
     except UsageError as exc:
         print(f"reference_cv: error: {exc}", file=sys.stderr)

@@ -36,7 +36,8 @@ import sys
 import time
 
 # The reference loader and feature extraction are reference_cv.py's (beside this file).
-from reference_cv import PRESET, LABELS, UsageError, load_reference, reference_path  # noqa: E402
+from reference_cv import (  # noqa: E402
+    PRESET, LABELS, UsageError, classifier_names, load_reference, reference_path)
 from reference_cv import reference_features as _ok_features  # noqa: E402
 
 
@@ -123,11 +124,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     try:
         ref = load_reference(a.reference)
-        names = [c.strip() for c in a.classifiers.split(",") if c.strip()]
-        for n in names:
-            if n not in ref.CLASSIFIER_NAMES:
-                raise UsageError(f"unknown classifier {n!r} (known: "
-                                 f"{', '.join(ref.CLASSIFIER_NAMES)})")
+        names = classifier_names(ref, a.classifiers)
         if a.jobs < 1:
             raise UsageError("--jobs must be >= 1")
         rows = read_variants(a.variants)
