@@ -5,12 +5,14 @@ Usage (from the repo root, after `ROBUSTNESS_WORK=DIR tools/robustness.sh ...` m
 
     python3 tools/feature_prototype.py --variants DIR/variants.csv
             [--features durall,logpow,...] [--classifiers lr,lr_tune,svm_tune]
-            [--augment jpeg,resize|none] [--copies 3] [--oracle] [--jobs 2] [--json OUT]
+            [--augment jpeg,resize|none] [--copies 3] [--scales 0.5-0.9] [--extra-scale 1]
+            [--oracle] [--json OUT]
 
 For every corpus and fold of DIR/variants.csv (tools/make_variants.py): fit on the clean
 images of the other folds (plus, with --augment, augmented copies of them made here the
 way `specdet train --augment` makes them: gray JPEG round trips at q60-95, Pillow-style
-box/bilinear/bicubic/lanczos downscales by x0.5-0.9, copy i = jpeg / resize /
+box/bilinear/bicubic/lanczos downscales by --scales (x0.5-0.9; specdet's default since
+session 2 is --copies 2 --scales 0.4-0.9), copy i = jpeg / resize /
 resize+jpeg by i mod 3), test every variant of the fold. With --oracle, train instead on
 the SAME condition of the other folds (no augmentation): an upper bound telling whether
 the features still separate the classes after the degradation at all.
@@ -43,6 +45,19 @@ Feature sets (--features):
                15 degrees of a diagonal), 100 points each
   durall_abs   durall (300) concatenated with absaxis / 20 (128)
   multi        absaxis of the image concatenated with absaxis of its 2x area reduction
+Sectors plus extra values (the 300 sector values, then the extra ones times --extra-scale;
+the RBF kernel sees raw values, so the scale sets their weight):
+  sectors_std    the standard deviation of 20 ln|F| per ring, resampled to 100 points,
+                 divided by the first all-angle ring mean
+  sectors_peak   (max - mean) of 20 ln|F| per ring, 100 points, same normalisation
+  sectors_lines  2-D peaks at k/8 cycles/pixel (unshifted spectrum, in dB / 20): for k = 1..4
+                 the mean of 20 ln|F| over the column fx = k/8 (fy != 0) minus the mean of
+                 its two neighbouring columns, the same for rows, then the points (1/4, 1/4)
+                 and (1/2, 1/2) minus the mean of their 8 neighbours (10 values): JPEG's 8x8
+                 grid and the upsampling peaks of a stride-2 or stride-4 generator
+  sectors_grid   JPEG grid phase: the column means of |horizontal gradient| folded by x mod 8,
+                 |DFT| of the 8-vector at harmonics 1..4 over its DC term; the same vertically
+                 (8 values)
 Classifiers (--classifiers):
   lr           LogisticRegression(liblinear, C = 1), raw features (the reference's)
   svm          SVC(C = 6.37, RBF, gamma = 0.86), raw features (the reference's SVM-RBF,
@@ -127,7 +142,7 @@ def jpeg_gray(img, q):
     return cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
 
 
-def augment(img, key, kinds, copies, seed=0):
+def augment(img, key, kinds, copies, seed=0, scales=(0.5, 0.9)):
     rng = np.random.default_rng([seed, zlib.crc32(key.encode())])
     out = []
     for i in range(copies):
@@ -137,7 +152,7 @@ def augment(img, key, kinds, copies, seed=0):
             if s == "jpeg":
                 c = jpeg_gray(c, rng.integers(60, 96))
             else:
-                sc = rng.uniform(0.5, 0.9)
+                sc = rng.uniform(*scales)
                 filt = ("box", "bilinear", "bicubic", "lanczos")[rng.integers(0, 4)]
                 w, h = int(round(c.shape[1] * sc)), int(round(c.shape[0] * sc))
                 if w >= 8 and h >= 8:
@@ -179,7 +194,9 @@ def _absaxis(ring_vals, img_shape):
     return v - v.mean()
 
 
-def feature(img, name):
+def feature(img, name, extra_scale=1.0):
+    if name.startswith("sectors_"):
+        return np.concatenate([sector_profiles(img), extra_scale * extra_values(img, name[8:])])
     ml, mp = rings(img)
     if name == "durall":
         v = _resample(ml[1:-1])
@@ -258,6 +275,51 @@ def sector_profiles(img, three=False):
     return np.concatenate(out)
 
 
+def extra_values(img, kind):
+    """The values sectors_std / _peak / _lines / _grid append (see the module doc)."""
+    if kind in ("std", "peak"):
+        f = np.fft.fftshift(np.fft.fft2(img.astype(float))) + 1e-8
+        lm = (20 * np.log(np.abs(f))).ravel()
+        h, w = img.shape
+        y, x = np.indices((h, w))
+        r = np.hypot(x - (w - 1) / 2.0, y - (h - 1) / 2.0).astype(int).ravel()
+        cnt = np.bincount(r)
+        mean = np.bincount(r, weights=lm) / cnt
+        if kind == "std":
+            v = np.sqrt(np.maximum(np.bincount(r, weights=lm ** 2) / cnt - mean ** 2, 0))
+        else:
+            top = np.full(cnt.size, -np.inf)
+            np.maximum.at(top, r, lm)
+            v = top - mean
+        from scipy.interpolate import interp1d
+        v = interp1d(np.linspace(0, 1, v.size - 2), v[1:-1], kind="cubic")(np.linspace(0, 1, 100))
+        return v / _resample(mean[1:-1])[0]
+    if kind == "lines":
+        lm = 20 * np.log(np.abs(np.fft.fft2(img.astype(float)) + 1e-8))
+        h, w = lm.shape
+        out = []
+        for n, line in ((w, lambda c: lm[1:, c % w].mean()), (h, lambda c: lm[c % h, 1:].mean())):
+            for k in (1, 2, 3, 4):
+                c = int(round(k * n / 8))
+                after = c + 1 if c + 1 < n else c - 2       # Nyquist has no right neighbour
+                out.append(line(c) - 0.5 * (line(c - 1) + line(after)))
+        for k in (2, 4):
+            cy, cx = int(round(k * h / 8)) % h, int(round(k * w / 8)) % w
+            around = [lm[(cy + dy) % h, (cx + dx) % w] for dy in (-1, 0, 1) for dx in (-1, 0, 1)
+                      if dy or dx]
+            out.append(lm[cy, cx] - np.mean(around))
+        return np.array(out) / 20.0
+    if kind == "grid":
+        a = img.astype(float)
+        out = []
+        for g in (np.abs(np.diff(a, axis=1)).mean(0), np.abs(np.diff(a, axis=0)).mean(1)):
+            n = (g.size // 8) * 8
+            spectrum = np.abs(np.fft.fft(g[:n].reshape(-1, 8).mean(0)))
+            out.extend(spectrum[1:5] / max(spectrum[0], 1e-9))
+        return np.array(out)
+    raise ValueError(f"sectors_{kind}")
+
+
 FEATURES = ("durall", "logpow", "centered", "lowband", "absaxis", "abslogpow", "slope", "multi")
 
 
@@ -301,6 +363,8 @@ def main(argv=None) -> int:
     ap.add_argument("--classifiers", default="lr")
     ap.add_argument("--augment", default="jpeg,resize")
     ap.add_argument("--copies", type=int, default=3)
+    ap.add_argument("--scales", default="0.5-0.9", help="downscale range LO-HI")
+    ap.add_argument("--extra-scale", type=float, default=1.0, help="weight of sectors_* extras")
     ap.add_argument("--oracle", action="store_true")
     ap.add_argument("--corpora", default="", help="comma-separated subset")
     ap.add_argument("--json")
@@ -317,6 +381,7 @@ def main(argv=None) -> int:
         if r["corpus"] not in groups_of:
             gfile = os.path.join(os.path.dirname(a.variants), r["corpus"], "groups.csv")
             groups_of[r["corpus"]] = {g["path"]: g["group"] for g in csv.DictReader(open(gfile))}
+    scales = tuple(float(v) for v in a.scales.split("-"))
     kinds = [] if a.augment == "none" or a.oracle else a.augment.split(",")
     feats = a.features.split(",")
     clfs = a.classifiers.split(",")
@@ -326,7 +391,7 @@ def main(argv=None) -> int:
     if kinds:
         for r, im in zip(rows, imgs):
             if r["variant"] == "clean":
-                copies[r["path"]] = augment(im, r["path"], kinds, a.copies)
+                copies[r["path"]] = augment(im, r["path"], kinds, a.copies, scales=scales)
     print(f"loaded {len(rows)} images (+{sum(len(c) for c in copies.values())} copies) in "
           f"{time.perf_counter() - t0:.0f}s", file=sys.stderr)
     y = np.array([LABELS[r["label"]] for r in rows])
@@ -337,8 +402,8 @@ def main(argv=None) -> int:
     results = {}
     for fname in feats:
         t1 = time.perf_counter()
-        X = np.vstack([feature(im, fname) for im in imgs])
-        Xc = {p: np.vstack([feature(c, fname) for c in cs]) for p, cs in copies.items()}
+        X = np.vstack([feature(im, fname, a.extra_scale) for im in imgs])
+        Xc = {p: np.vstack([feature(c, fname, a.extra_scale) for c in cs]) for p, cs in copies.items()}
         print(f"features {fname}: {time.perf_counter() - t1:.0f}s", file=sys.stderr)
         for cname in clfs:
             fit = make_fit(cname)
@@ -368,7 +433,8 @@ def main(argv=None) -> int:
                                 e[1] += int(m.sum())
                 acc[c] = {v: e[0] / e[1] for v, e in counts.items()}
             mean = {v: float(np.mean([acc[c][v] for c in acc if v in acc[c]])) for v in CONDITIONS}
-            key = f"{fname}/{cname}" + ("/oracle" if a.oracle else f"/aug={a.augment}x{a.copies}")
+            key = (f"{fname}/{cname}" + (f"/x{a.extra_scale:g}" if fname.startswith("sectors_") else "")
+                   + ("/oracle" if a.oracle else f"/aug={a.augment}x{a.copies}"))
             results[key] = dict(corpora=acc, mean=mean)
             print(f"\n{key} ({time.perf_counter() - t2:.0f}s)")
             print("  corpus               " + " ".join(f"{v:>12s}" for v in CONDITIONS))
