@@ -5,7 +5,9 @@ struct ProfileCommand: ParsableCommand {
         commandName: "profile",
         abstract: "Write the spectral profile of every image as CSV.",
         discussion: """
-            One row per input: path,status,width,height,bin_0,...,bin_{N-1}. A failed input keeps \
+            One row per input: path,status,width,height, then the profile: axis_0,...,axis_{N/2-1}, \
+            diagonal_0,...,diagonal_{N/2-1} for --features sectors (the default), bin_0,...,bin_{N-1} \
+            for durall. A failed input keeps \
             its row, with an error code as status and empty bins.
 
             Example:
