@@ -5,19 +5,24 @@ import Foundation
 /// Folders are walked recursively in sorted byte order without following directory
 /// symlinks; inside folders only names ending in `.png`, `.jpg`, `.jpeg` (any case) are
 /// taken, while a file named explicitly is always taken (its format is sniffed later). A
-/// folder that cannot be read becomes an input of its own, so its error gets a row.
+/// folder that cannot be read becomes an input of its own, so its error gets a row; a folder
+/// argument without any image file is named in a warning on stderr (a mistyped folder).
 enum InputCollector {
     static let imageExtensions: [[UInt8]] = ["png", "jpg", "jpeg"].map { Array($0.utf8) }
 
     static func collect(_ arguments: [String], filesFrom: String?) throws -> [InputPath] {
-        var roots = arguments.map(InputPath.init)
+        var roots = arguments.map(InputPath.init(commandLineArgument:))
         if let filesFrom {
             roots += try readList(filesFrom)
         }
         var inputs: [InputPath] = []
         for root in roots {
             if isDirectory(root, followingLinks: true) {
+                let before = inputs.count
                 walk(root, into: &inputs)
+                if inputs.count == before {
+                    StandardError.write("specdet: warning: '\(root.terminalSafe)' holds no .png, .jpg or .jpeg file\n")
+                }
             } else {
                 inputs.append(root)
             }

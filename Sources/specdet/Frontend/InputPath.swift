@@ -1,3 +1,5 @@
+import Foundation
+
 /// A path exactly as the user gave it (or a folder argument joined with names found under
 /// it), kept as raw bytes so names that are not UTF-8 survive unchanged.
 struct InputPath: Hashable, Sendable {
@@ -9,6 +11,61 @@ struct InputPath: Hashable, Sendable {
 
     init(_ string: String) {
         self.bytes = Array(string.utf8)
+    }
+
+    /// The path a command-line argument names. Swift decodes arguments as UTF-8, replacing
+    /// invalid bytes with U+FFFD; for such an argument the bytes are taken from the raw
+    /// argument vector instead (from its value part for `--option=value`), so a name that is
+    /// not UTF-8 can be given as well as found in a folder.
+    init(commandLineArgument argument: String) {
+        self.bytes = argument.unicodeScalars.contains("\u{FFFD}")
+            ? Self.rawArguments[argument] ?? Array(argument.utf8) : Array(argument.utf8)
+    }
+
+    /// The raw bytes of each argument that is not valid UTF-8 (and of its part after the first
+    /// `=`), keyed by the text Swift decoded from them.
+    private static let rawArguments: [String: [UInt8]] = {
+        var table: [String: [UInt8]] = [:]
+        for index in 1..<Int(CommandLine.argc) {
+            guard let pointer = CommandLine.unsafeArgv[index] else { continue }
+            let raw = Array(UnsafeBufferPointer(start: pointer, count: strlen(pointer))).map { UInt8(bitPattern: $0) }
+            guard String(validating: raw, as: UTF8.self) == nil else { continue }
+            table[String(decoding: raw, as: UTF8.self)] = raw
+            if let equals = raw.firstIndex(of: UInt8(ascii: "=")) {
+                table[String(decoding: raw[(equals + 1)...], as: UTF8.self)] = Array(raw[(equals + 1)...])
+            }
+        }
+        return table
+    }()
+
+    /// The path whose `display` is `text`: `\\` is a backslash and `\xHH` the byte HH; any
+    /// other text stands for its UTF-8 bytes (so a path written by specdet reads back exactly).
+    init(display text: String) {
+        guard text.contains("\\") else {
+            self.bytes = Array(text.utf8)
+            return
+        }
+        let utf8 = Array(text.utf8)
+        var bytes: [UInt8] = []
+        var index = 0
+        while index < utf8.count {
+            if utf8[index] == UInt8(ascii: "\\"), index + 1 < utf8.count {
+                if utf8[index + 1] == UInt8(ascii: "\\") {
+                    bytes.append(UInt8(ascii: "\\"))
+                    index += 2
+                    continue
+                }
+                if utf8[index + 1] == UInt8(ascii: "x"), index + 3 < utf8.count,
+                   let byte = UInt8(String(decoding: utf8[(index + 2)...(index + 3)], as: UTF8.self), radix: 16) {
+                    bytes.append(byte)
+                    index += 4
+                    continue
+                }
+            }
+            bytes.append(utf8[index])
+            index += 1
+        }
+        self.bytes = bytes
     }
 
     /// The path for output: its text, with each byte that is not part of valid UTF-8 written
@@ -43,19 +100,19 @@ struct InputPath: Hashable, Sendable {
     /// `display` with control characters written as `\n`, `\t`, `\r` or `\u{HH}`, for
     /// one-line messages on a terminal (a name could otherwise break the line or carry
     /// terminal escape sequences).
-    var terminalSafe: String {
-        var result = ""
-        for scalar in display.unicodeScalars {
-            switch scalar {
-            case "\n": result += "\\n"
-            case "\t": result += "\\t"
-            case "\r": result += "\\r"
-            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
-                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            default: result.unicodeScalars.append(scalar)
-            }
+    var terminalSafe: String { display.escapingControlCharacters }
+
+    /// The same path without `.` components and repeated or trailing slashes (`./a//b/` is
+    /// `a/b`); `..` is kept, since it depends on links. For comparing paths written differently.
+    var lexicallyNormal: InputPath {
+        let slash = UInt8(ascii: "/")
+        let components = bytes.split(separator: slash).filter { $0 != [UInt8(ascii: ".")] }
+        var normal = bytes.first == slash ? [slash] : []
+        for (index, component) in components.enumerated() {
+            if index > 0 { normal.append(slash) }
+            normal += component
         }
-        return result
+        return InputPath(bytes: normal.isEmpty ? [UInt8(ascii: ".")] : normal)
     }
 
     /// The final path component's bytes.
@@ -74,6 +131,37 @@ struct InputPath: Hashable, Sendable {
 }
 
 extension String {
+    /// The text with control characters written as `\n`, `\t`, `\r` or `\u{HH}`.
+    var escapingControlCharacters: String {
+        var result = ""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\t": result += "\\t"
+            case "\r": result += "\\r"
+            case _ where scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value):
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// Columns the text takes on a terminal: 2 for each East Asian wide or fullwidth
+    /// character (CJK, Hangul, fullwidth forms, most emoji), 1 for any other.
+    var terminalWidth: Int {
+        unicodeScalars.reduce(0) { width, scalar in
+            switch scalar.value {
+            case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
+                 0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
+                 0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+                return width + 2
+            default:
+                return width + 1
+            }
+        }
+    }
+
     func leftPadded(to width: Int, with pad: Character = "0") -> String {
         count >= width ? self : String(repeating: pad, count: width - count) + self
     }

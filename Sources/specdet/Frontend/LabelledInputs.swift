@@ -7,8 +7,11 @@ import SpecdetProfile
 struct LabelledInputs {
     /// Images (files) to decode and profile, with their labels, in command-line order.
     var images: [(path: InputPath, label: Int)] = []
-    /// Profiles read from CSV files (only their `ok` rows), with their labels.
+    /// Profiles read from CSV files (their `ok` rows), with their labels.
     var profiles: [(path: InputPath, label: Int, features: [Float])] = []
+    /// The rows of CSV files whose input had failed when it was profiled: each still counts as a
+    /// failed input, as it would given the image itself.
+    var failedRows: [(path: InputPath, label: Int, code: String, file: String)] = []
 
     /// Sorts `real` and `fake` arguments into images and profile CSVs. A file whose first line
     /// starts `path,status,width,height,` and a feature column is a profile CSV, whatever its
@@ -18,7 +21,13 @@ struct LabelledInputs {
             var imageArguments: [String] = []
             for argument in arguments {
                 if let rows = try Self.readProfileCSV(argument, configuration: configuration) {
-                    profiles += rows.map { ($0.path, label, $0.features) }
+                    for row in rows {
+                        if let features = row.features {
+                            profiles.append((row.path, label, features))
+                        } else {
+                            failedRows.append((row.path, label, row.status, argument))
+                        }
+                    }
                 } else {
                     imageArguments.append(argument)
                 }
@@ -27,16 +36,27 @@ struct LabelledInputs {
                 images += try InputCollector.collect(imageArguments, filesFrom: nil).map { ($0, label) }
             }
         }
-        guard images.contains(where: { $0.label == 0 }) || profiles.contains(where: { $0.label == 0 }) else {
-            throw CLIError.usage("no real inputs: give --real PATH")
+        let realPaths = Set(images.filter { $0.label == 0 }.map(\.path.lexicallyNormal)
+                            + profiles.filter { $0.label == 0 }.map(\.path.lexicallyNormal))
+        let both = Set(images.filter { $0.label == 1 }.map(\.path.lexicallyNormal)
+                       + profiles.filter { $0.label == 1 }.map(\.path.lexicallyNormal)).intersection(realPaths)
+        if let example = both.first {
+            StandardError.write("specdet: warning: \(both.count) input\(both.count == 1 ? " is" : "s are") both real and fake "
+                                + "(e.g. '\(example.terminalSafe)')\n")
         }
-        guard images.contains(where: { $0.label == 1 }) || profiles.contains(where: { $0.label == 1 }) else {
-            throw CLIError.usage("no fake inputs: give --fake PATH")
+        for (arguments, label, option) in [(real, 0, "--real"), (fake, 1, "--fake")] {
+            let found = images.contains { $0.label == label } || profiles.contains { $0.label == label }
+                || failedRows.contains { $0.label == label }
+            guard !found else { continue }
+            throw CLIError.usage(arguments.isEmpty ? "no \(option.dropFirst(2)) inputs: give \(option) PATH"
+                                 : "no \(option.dropFirst(2)) inputs: \(option) names no image file and no profile CSV")
         }
     }
 
-    /// The `ok` rows of a profile CSV, or nil if `path` is not one.
-    static func readProfileCSV(_ path: String, configuration: ProfileConfiguration) throws -> [(path: InputPath, features: [Float])]? {
+    /// The rows of a profile CSV (features nil when the status is not `ok`), or nil if `path`
+    /// is not one.
+    static func readProfileCSV(_ path: String, configuration: ProfileConfiguration) throws
+        -> [(path: InputPath, status: String, features: [Float]?)]? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
               let handle = FileHandle(forReadingAtPath: path) else { return nil }
@@ -55,13 +75,17 @@ struct LabelledInputs {
             throw CLIError.usage("'\(path)' holds \(featureSet.rawValue) profiles of \((rows.first?.count ?? 4) - 4) values, "
                                  + "but \(configuration.features.rawValue) profiles of \(bins) are wanted (--features/--bins)")
         }
-        var result: [(path: InputPath, features: [Float])] = []
-        for (number, row) in rows.dropFirst().enumerated() where row.count > 1 && row[1] == "ok" {
+        var result: [(path: InputPath, status: String, features: [Float]?)] = []
+        for (number, row) in rows.dropFirst().enumerated() where row.count > 1 {
+            guard row[1] == "ok" else {
+                result.append((InputPath(display: row[0]), row[1], nil))
+                continue
+            }
             let features = row[4...].compactMap { Float($0) }
             guard row.count == header.count, features.count == bins else {
                 throw CLIError.usage("'\(path)' line \(number + 2) is not a complete profile row")
             }
-            result.append((InputPath(row[0]), features))
+            result.append((InputPath(display: row[0]), "ok", features))
         }
         return result
     }
@@ -91,7 +115,8 @@ struct LabelledProfiles {
 
 extension LabelledInputs {
     /// Profiles the images with `run` (failures are reported and left out), each followed by
-    /// the profiles of its augmented copies, then adds the CSV rows (never augmented).
+    /// the profiles of its augmented copies, then adds the CSV rows (never augmented); a CSV
+    /// row of a failed input is reported as that input's failure.
     func profile(with run: ImageRun, augmenter: Augmenter? = nil) throws -> LabelledProfiles {
         var result = LabelledProfiles()
         try run.run(images.map(\.path)) { image, path, extractor throws(InputFailure) in
@@ -113,6 +138,10 @@ extension LabelledInputs {
         }
         for row in profiles {
             result.append(row.path, label: row.label, features: row.features)
+            run.diagnostics.recordSuccess()
+        }
+        for row in failedRows {
+            run.diagnostics.recordFailure(row.path, code: row.code, message: "it has no profile in '\(row.file)'")
         }
         return result
     }

@@ -20,7 +20,10 @@ struct PathArguments: ParsableArguments {
     /// The inputs, in order (only this shard's); a usage error when there are none at all.
     func collect() throws -> [InputPath] {
         let inputs = try InputCollector.collect(paths, filesFrom: filesFrom)
-        guard !inputs.isEmpty else { throw CLIError.usage("no input: give image files or folders") }
+        guard !inputs.isEmpty else {
+            throw CLIError.usage(paths.isEmpty && filesFrom == nil ? "no input: give image files or folders"
+                                 : "no input: the folders given hold no .png, .jpg or .jpeg file")
+        }
         guard let shard else { return inputs }
         return inputs.filter { shard.contains($0) }
     }

@@ -23,7 +23,7 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "csv, jsonl or table.")
     var format: ScoreFormat = .csv
 
-    @Flag(name: .customLong("no-header"), help: "Omit the CSV header row (for concatenating shards).")
+    @Flag(name: .customLong("no-header"), help: "Omit the header row of csv and table (for concatenating shards).")
     var noHeader = false
 
     @OptionGroup var output: OutputOptions
@@ -46,7 +46,7 @@ struct ScoreCommand: ParsableCommand {
                 case .table: table.append(fields)
                 }
             }
-            if format == .table { try sink.write(Self.table(table)) }
+            if format == .table { try sink.write(Self.table(table, header: !noHeader)) }
         }
         try imageRun.diagnostics.finish()
     }
@@ -78,15 +78,16 @@ struct ScoreCommand: ParsableCommand {
     }
 
     /// Aligned columns; probabilities rounded to 4 places, control characters in paths escaped.
-    private static func table(_ rows: [[String]]) -> String {
+    private static func table(_ rows: [[String]], header showHeader: Bool) -> String {
         let header = ["path", "status", "p(fake)", "label", "size"]
         let body = rows.map { fields in
-            [JSON.string(fields[0]).dropFirst().dropLast().description, fields[1],
+            [fields[0].escapingControlCharacters, fields[1],
              Double(fields[2]).map { String(format: "%.4f", $0) } ?? "-", fields[3].isEmpty ? "-" : fields[3],
              fields[4].isEmpty ? "-" : "\(fields[4])x\(fields[5])"]
         }
-        let all = [header] + body
-        let widths = header.indices.map { column in all.map { $0[column].count }.max()! }
+        let all = (showHeader ? [header] : []) + body
+        guard !all.isEmpty else { return "" }
+        let widths = header.indices.map { column in all.map { $0[column].terminalWidth }.max() ?? 0 }
         return all.map { row in
             row.indices.map { row[$0].padding(widths[$0]) }.joined(separator: "  ")
                 .replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)

@@ -9,8 +9,8 @@ struct TrainCommand: ParsableCommand {
         abstract: "Train a detector on labelled real and fake images.",
         discussion: """
             Profiles both sets on all cores, reports k-fold cross-validation (grouped by --groups \
-            or --group-by-folder, stratified otherwise), then fits on everything and writes the \
-            model atomically. --real and --fake also take CSV files written by `specdet profile`.
+            or --group-by-folder; otherwise stratified, each image's augmented copies in its \
+            fold), then fits on everything and writes the model atomically. --real and --fake also take CSV files written by `specdet profile`.
 
             By default every training image is also profiled as two augmented copies (a JPEG \
             round trip and a downscale), so that the model holds up on images compressed or \
@@ -102,26 +102,30 @@ struct TrainCommand: ParsableCommand {
         let augmenter = try augmenter()
         if let warning = classifier.warning { StandardError.write("specdet: warning: \(warning)\n") }
         if augmenter != nil && !inputs.profiles.isEmpty {
-            StandardError.write("specdet: warning: profiles read from CSV files are not augmented\n")
+            StandardError.write("specdet: warning: the \(inputs.profiles.count) profiles read from CSV files are used without "
+                                + "augmented copies: augmentation needs the images\n")
         }
         let data = try inputs.profile(with: imageRun, augmenter: augmenter)
         guard data.realCount > 0, data.fakeCount > 0 else {
             throw CLIError.usage("training needs profiles of both classes; got \(data.realCount) real and \(data.fakeCount) fake")
         }
-        // Copies of one image must share its fold: without groups, each image is its own group.
-        let groupNames = try groupNames(for: data.paths) ?? (augmenter == nil ? nil : data.paths.map(\.display))
+        let userGroups = try groupNames(for: data)
+        // An image's copies must stay with it, in the outer folds and in --tune's inner ones.
+        let groupNames = userGroups ?? (data.copyCount == 0 ? nil : data.paths.map(\.display))
         let trainer = Trainer(feature: configuration, options: classifier.trainingOptions(augmentation: augmenter?.summary))
         var report = "training \(classifier.classifier.rawValue) on \(data.realCount) real and \(data.fakeCount) fake images"
-            + (augmenter == nil ? "" : " and \(data.copyCount) augmented copies") + "\n"
+            + (data.copyCount == 0 ? "" : " and \(data.copyCount) augmented copies") + "\n"
         var crossValidation: CrossValidationResult?
         do {
             if folds >= 2 {
-                let assignment = try CrossValidation.folds(labels: data.labels, groups: groupNames, k: folds, seed: classifier.seed)
+                let assignment = try foldAssignment(data, userGroups: userGroups)
                 if let foldsOut { try writeFolds(assignment, data: data, to: foldsOut) }
                 // Held-out folds are scored on the original images only.
                 let result = try CrossValidation.run(trainer, features: data.features, labels: data.labels,
                                                      groups: groupNames, folds: assignment, scored: data.isOriginal)
-                report += Self.describe(result)
+                report += Self.describe(result, grouping: userGroups == nil
+                    ? (data.copyCount == 0 ? "stratified" : "stratified, each image's copies in its fold")
+                    : "grouped by \(groups.map { "'\($0)'" } ?? "folder")")
                 crossValidation = result
             }
             let model = try trainer.train(features: data.features, labels: data.labels, groups: groupNames,
@@ -136,8 +140,28 @@ struct TrainCommand: ParsableCommand {
         try imageRun.diagnostics.finish()
     }
 
-    /// Group names from `--groups` or `--group-by-folder`; nil for stratified folds.
-    private func groupNames(for paths: [InputPath]) throws -> [String]? {
+    /// The fold of every profile: grouped by the user's groups when given; otherwise the
+    /// original images are dealt into stratified folds and each copy follows its original
+    /// (copies come right after their original in `data`).
+    private func foldAssignment(_ data: LabelledProfiles, userGroups: [String]?) throws(ModelError) -> [Int] {
+        if let userGroups {
+            return try CrossValidation.folds(labels: data.labels, groups: userGroups, k: folds, seed: classifier.seed)
+        }
+        let originals = data.isOriginal.indices.filter { data.isOriginal[$0] }
+        var originalFolds = try CrossValidation.folds(labels: originals.map { data.labels[$0] }, k: folds,
+                                                      seed: classifier.seed)[...]
+        var fold = 0
+        return data.isOriginal.map { isOriginal in
+            if isOriginal { fold = originalFolds.removeFirst() }
+            return fold
+        }
+    }
+
+    /// Group names from `--groups` or `--group-by-folder`; nil for stratified folds. A path
+    /// matches a row of the groups file when both are the same after dropping `.` components
+    /// and repeated slashes (`./a//b.png` is `a/b.png`).
+    private func groupNames(for profiles: LabelledProfiles) throws -> [String]? {
+        let paths = profiles.paths
         if groupByFolder {
             return paths.map { path in
                 let text = path.display
@@ -153,18 +177,19 @@ struct TrainCommand: ParsableCommand {
               let groupColumn = header.firstIndex(of: "group") else {
             throw CLIError.usage("the groups file '\(groups)' needs a header with columns path and group")
         }
-        var table: [String: String] = [:]
+        var table: [InputPath: String] = [:]
         for row in rows.dropFirst() where row.count > max(pathColumn, groupColumn) {
-            table[row[pathColumn]] = row[groupColumn]
+            table[InputPath(display: row[pathColumn]).lexicallyNormal] = row[groupColumn]
         }
         var missing = 0
-        let names = paths.map { path -> String in
-            if let group = table[path.display] { return group }
-            missing += 1
-            return "path:" + path.display
+        let names = paths.indices.map { index -> String in
+            if let group = table[paths[index].lexicallyNormal] { return group }
+            if profiles.isOriginal[index] { missing += 1 }
+            return "path:" + paths[index].display
         }
         if missing > 0 {
-            StandardError.write("specdet: warning: \(missing) inputs are not in '\(groups)'; each is its own group\n")
+            StandardError.write("specdet: warning: \(missing) of \(profiles.realCount + profiles.fakeCount) images are not in "
+                                + "'\(groups)'; each is its own group\n")
         }
         return names
     }
@@ -184,8 +209,8 @@ struct TrainCommand: ParsableCommand {
         }
     }
 
-    static func describe(_ result: CrossValidationResult) -> String {
-        var text = "cross-validation: \(result.k) folds, \(result.grouped ? "grouped" : "stratified")\n"
+    static func describe(_ result: CrossValidationResult, grouping: String) -> String {
+        var text = "cross-validation: \(result.k) folds, \(grouping)\n"
         text += "fold  n_real  n_fake  accuracy  balanced_accuracy  roc_auc\n"
         for fold in result.folds {
             text += "\(String(fold.fold).padding(4))  \(String(fold.nReal).padding(6))  \(String(fold.nFake).padding(6))  "
@@ -202,8 +227,9 @@ func format(_ value: Double) -> String {
 }
 
 extension String {
-    /// Left-aligned in a column of `width` characters.
+    /// Left-aligned in a column `width` terminal columns wide (see `terminalWidth`).
     func padding(_ width: Int) -> String {
-        count >= width ? self : self + String(repeating: " ", count: width - count)
+        let own = terminalWidth
+        return own >= width ? self : self + String(repeating: " ", count: width - own)
     }
 }
