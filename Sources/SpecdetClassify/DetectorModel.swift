@@ -207,6 +207,9 @@ public struct DetectorModel: Codable, Sendable, Equatable {
         }
         if let problem = feature.problem { throw ModelError(.invalidModel, "feature: \(problem)") }
         try requireFinite([threshold], "threshold")
+        guard (0...1).contains(threshold) else {
+            throw ModelError(.invalidModel, "threshold is \(threshold); a threshold on P(fake) is between 0 and 1")
+        }
         if let scaler {
             try requireLength(scaler.mean.count, "scaler.mean")
             try requireLength(scaler.std.count, "scaler.std")

@@ -190,6 +190,14 @@ import Testing
         #expect(bias.kind == .invalidModel && bias.message.contains("classifier.bias"))
     }
 
+    @Test func refusesAThresholdOutsideZeroToOne() throws {
+        for value in [1.5, -0.25] {
+            let error = try #require(Self.refusal(Self.edited { $0["threshold"] = value }))
+            #expect(error.kind == .invalidModel && error.message.contains("between 0 and 1"))
+        }
+        #expect(try Self.refusal(Self.edited { $0["threshold"] = 1.0 }) == nil)
+    }
+
     @Test func refusesNonFiniteNumbers() throws {
         let text = String(decoding: try Self.train(TrainingOptions(classifier: .logistic)).encoded(), as: UTF8.self)
         let huge = text.replacingOccurrences(of: "\"threshold\":0.5", with: "\"threshold\":1e999")

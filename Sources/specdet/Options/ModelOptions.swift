@@ -7,7 +7,7 @@ struct ModelOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A model file written by `specdet train` (default: the built-in model).", valueName: "MODEL.json"))
     var model: String?
 
-    @Option(help: "Decision threshold on P(fake), overriding the model's (fake when p >= threshold).")
+    @Option(parsing: .unconditional, help: "Decision threshold on P(fake), overriding the model's (fake when p >= threshold).")
     var threshold: Double?
 
     func validate() throws {

@@ -11,10 +11,10 @@ struct ClassifierOptions: ParsableArguments {
     @Option(help: "svm (RBF kernel, the default), logistic or svm-linear.")
     var classifier: ClassifierKind = .svm
 
-    @Option(name: .customLong("C"), help: "Cost C (default: the published value, 1; 6.37 for svm).")
+    @Option(name: .customLong("C"), parsing: .unconditional, help: "Cost C (default: 6.37 for svm, 1 for logistic and svm-linear: the published values).")
     var c: Double?
 
-    @Option(help: "RBF kernel gamma for svm (default: the published 0.86).")
+    @Option(parsing: .unconditional, help: "RBF kernel gamma for svm (default: the published 0.86).")
     var gamma: Double?
 
     @Flag(inversion: .prefixedNo, help: "Standardise each feature to zero mean and unit variance.")

@@ -32,7 +32,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "table or json.")
     var format: EvaluateFormat = .table
 
-    @Option(name: .customLong("target-fpr"), help: "False-positive rate for which to report a threshold.")
+    @Option(name: .customLong("target-fpr"), parsing: .unconditional, help: "False-positive rate for which to report a threshold.")
     var targetFPR = 0.01
 
     @OptionGroup var output: OutputOptions
