@@ -44,6 +44,16 @@ static int png_lookup(const char *message, sd_status *status) {
     return 0;
 }
 
+/* A side over our limit stops libpng inside IHDR ("Image width exceeds user limit"): say it
+   as for any other format, with the size. IHDR is the first chunk; width, height at 16-23. */
+static void fail_with_size(sd_decoder *dec) {
+    if (dec->len >= 24 && memcmp(dec->data + 12, "IHDR", 4) == 0) {
+        const uint8_t *p = dec->data + 16;
+        sd_check_dimensions(dec, (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3],
+                            (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7]);
+    }
+}
+
 static void on_png_error(png_structp png, png_const_charp message) {
     sd_decoder *dec = png_get_error_ptr(png);
     sd_status status = dec->u.png.phase == SD_PHASE_HEADER ? SD_INVALID_HEADER : SD_CORRUPT_DATA;
@@ -52,6 +62,7 @@ static void on_png_error(png_structp png, png_const_charp message) {
     } else if (png_lookup(message, &status) && status == SD_OK) {
         status = SD_CORRUPT_DATA;
     }
+    if (status == SD_PIXEL_LIMIT_EXCEEDED) fail_with_size(dec);
     sd_fail(&dec->job, status, "%s", message);
 }
 
@@ -59,6 +70,7 @@ static void on_png_warning(png_structp png, png_const_charp message) {
     sd_decoder *dec = png_get_error_ptr(png);
     sd_status status;
     if (png_lookup(message, &status) && status != SD_OK && status != SD_DECODER_ERROR) {
+        if (status == SD_PIXEL_LIMIT_EXCEEDED) fail_with_size(dec);
         sd_fail(&dec->job, status, "%s", message);
     }
     dec->job.warnings++;
