@@ -143,8 +143,8 @@ public struct Trainer: Sendable {
         if options.gamma != nil && options.classifier != .svm {
             throw ModelError(.invalidOptions, "gamma applies to the RBF SVM (svm) only, not \(options.classifier.rawValue)")
         }
-        if let threshold = options.threshold, !threshold.isFinite {
-            throw ModelError(.invalidOptions, "the threshold must be a finite number, got \(threshold)")
+        if let threshold = options.threshold, !(0...1).contains(threshold) {
+            throw ModelError(.invalidOptions, "the threshold is a probability between 0 and 1, got \(threshold)")
         }
         if let grid = options.gridSearch {
             guard grid.folds >= 2 else {

@@ -38,6 +38,18 @@ import Testing
         #expect(rows.map { Array($0.dropFirst()) } == csvRows(walked.output).dropFirst().map { Array($0.dropFirst()) })
     }
 
+    /// `a<FF>.png` and `a<FE>.png` both reach Swift as `a\u{FFFD}.png`: which is meant cannot
+    /// be told, so specdet refuses rather than read one file twice.
+    @Test func namesThatDecodeToTheSameTextAreRefused() throws {
+        let folder = try Self.folder(with: [[0x61, 0xFF] + Array(".png".utf8), [0x61, 0xFE] + Array(".png".utf8)])
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let run = try TimedProcess.run("/bin/sh", ["-c", #"exec "$0" profile "$(printf 'a\377.png')" "$(printf 'a\376.png')""#,
+                                                   Specdet.binary.path], in: folder)
+        #expect(run.exited(2), "\(run.status) \(run.stderr)")
+        #expect(run.stderr.contains("2 different arguments read as"), "\(run.stderr)")
+        #expect(run.output.isEmpty)
+    }
+
     @Test func aFolderWithoutImagesIsNamedInAWarningAndAloneIsAUsageError() throws {
         let folder = try Specdet.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -46,7 +58,7 @@ import Testing
         let alone = try Specdet.run(["score", "empty"], in: folder)
         #expect(alone.status == 2)
         #expect(alone.stderr.contains("'empty' holds no .png, .jpg or .jpeg file"), "\(alone.stderr)")
-        #expect(alone.stderr.contains("the folders given hold no .png, .jpg or .jpeg file"))
+        #expect(alone.stderr.contains("no input: the paths given name no file and no folder with a .png"))
         let mixed = try Specdet.run(["profile", "--quiet", "empty", Specdet.root.appendingPathComponent(Self.image).path], in: folder)
         #expect(mixed.status == 0)
         #expect(csvRows(mixed.output).count == 2)
@@ -125,26 +137,32 @@ import Testing
         #expect(partial.stderr.contains("11 of 12 images are not in"), "\(partial.stderr)")
     }
 
-    /// Without --groups, augmented training deals the images into stratified folds (copies
-    /// follow their image): with as many images of each class as folds, every fold holds
-    /// one of each.
-    @Test func augmentedFoldsWithoutGroupsAreStratified() throws {
+    /// Without --groups, augmented training deals the images into the same stratified folds
+    /// as training without copies, each copy in its image's fold, and the model file does not
+    /// call those folds grouped.
+    @Test func augmentedFoldsWithoutGroupsAreTheStratifiedFoldsOfTheImages() throws {
         let folder = try Specdet.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let run = try Specdet.run(["train", "--quiet", "--real", "Fixtures/images/ae128_nearest/real", "--fake", "Fixtures/images/dcgan64/fake",
-                                   "--folds", "6", "--folds-out", folder.appendingPathComponent("folds.csv").path,
-                                   "-o", folder.appendingPathComponent("m.json").path])
-        #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.output.contains("6 folds, stratified, each image's copies in its fold"), "\(run.output)")
-        let rows = csvRows(try String(contentsOf: folder.appendingPathComponent("folds.csv"), encoding: .utf8)).dropFirst()
-        let originals = rows.filter { $0[3] == "0" }
-        #expect(originals.count == 12)
-        for fold in 0..<6 {
-            #expect(originals.filter { $0[2] == String(fold) }.map { $0[1] }.sorted() == ["fake", "real"], "fold \(fold)")
+        var foldsOfImages: [[String: String]] = []
+        for augment in ["jpeg,resize", "none"] {
+            let run = try Specdet.run(["train", "--quiet", "--augment", augment, "--seed", "3",
+                                       "--real", "Fixtures/images/ae128_nearest/real", "Fixtures/images/dcgan64/real",
+                                       "--fake", "Fixtures/images/ae128_nearest/fake", "Fixtures/images/dcgan64/fake",
+                                       "--folds", "4", "--folds-out", folder.appendingPathComponent("folds.csv").path,
+                                       "-o", folder.appendingPathComponent("m.json").path])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(run.output.contains(augment == "none" ? "4 folds, stratified\n" : "4 folds, stratified, each image's copies in its fold"),
+                    "\(run.output)")
+            let rows = csvRows(try String(contentsOf: folder.appendingPathComponent("folds.csv"), encoding: .utf8)).dropFirst()
+            var foldOfPath: [String: Set<String>] = [:]
+            for row in rows { foldOfPath[row[0], default: []].insert(row[2]) }
+            #expect(foldOfPath.count == 24 && foldOfPath.values.allSatisfy { $0.count == 1 })
+            foldsOfImages.append(foldOfPath.mapValues { $0.first! })
+            let model = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("m.json"))) as! [String: Any]
+            let crossValidation = (model["training"] as! [String: Any])["cross_validation"] as! [String: Any]
+            #expect(crossValidation["grouped"] as? Bool == false)
         }
-        var foldOfPath: [String: Set<String>] = [:]
-        for row in rows { foldOfPath[row[0], default: []].insert(row[2]) }
-        #expect(foldOfPath.values.allSatisfy { $0.count == 1 })
+        #expect(foldsOfImages[0] == foldsOfImages[1])
     }
 
     @Test func theScoreTableEscapesOnlyControlCharactersAndCanOmitItsHeader() throws {

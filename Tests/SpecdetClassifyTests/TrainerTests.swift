@@ -42,6 +42,9 @@ import Testing
         #expect(Self.refusal(TrainingOptions(c: .infinity))?.kind == .invalidOptions)
         #expect(Self.refusal(TrainingOptions(classifier: .svm, gamma: -1))?.kind == .invalidOptions)
         #expect(Self.refusal(TrainingOptions(threshold: .nan))?.kind == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(threshold: 2))?.kind == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(threshold: -0.1))?.kind == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(threshold: 1)) == nil)
         #expect(Self.refusal(TrainingOptions(gridSearch: GridSearch(folds: 1)))?.kind == .invalidOptions)
         #expect(Self.refusal(TrainingOptions(gridSearch: GridSearch(cValues: [])))?.kind == .invalidOptions)
     }

@@ -22,8 +22,8 @@ final class Diagnostics {
         StandardError.write("specdet: \(path.terminalSafe): \(code): \(message)\n")
     }
 
-    /// `N files: X ok, Y failed` on stderr, unless quiet or no file was read (as when every
-    /// input was a profile CSV).
+    /// `N files: X ok, Y failed` on stderr (a row of a profile CSV counts as the file it
+    /// stands for), unless quiet or there was no input.
     func printSummary() {
         let total = succeeded + failed
         guard !quiet, total > 0 else { return }

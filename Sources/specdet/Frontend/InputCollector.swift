@@ -11,7 +11,7 @@ enum InputCollector {
     static let imageExtensions: [[UInt8]] = ["png", "jpg", "jpeg"].map { Array($0.utf8) }
 
     static func collect(_ arguments: [String], filesFrom: String?) throws -> [InputPath] {
-        var roots = arguments.map(InputPath.init(commandLineArgument:))
+        var roots = try arguments.map { try InputPath(commandLineArgument: $0) }
         if let filesFrom {
             roots += try readList(filesFrom)
         }

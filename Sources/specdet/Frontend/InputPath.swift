@@ -17,22 +17,36 @@ struct InputPath: Hashable, Sendable {
     /// invalid bytes with U+FFFD; for such an argument the bytes are taken from the raw
     /// argument vector instead (from its value part for `--option=value`), so a name that is
     /// not UTF-8 can be given as well as found in a folder.
-    init(commandLineArgument argument: String) {
-        self.bytes = argument.unicodeScalars.contains("\u{FFFD}")
-            ? Self.rawArguments[argument] ?? Array(argument.utf8) : Array(argument.utf8)
+    ///
+    /// - Throws: a usage error when arguments of different bytes decode to this same text
+    ///   (`a<FF>` and `a<FE>`): which one is meant cannot be told; `--files-from` can.
+    init(commandLineArgument argument: String) throws {
+        guard argument.unicodeScalars.contains("\u{FFFD}"), let forms = Self.rawArguments[argument] else {
+            self.bytes = Array(argument.utf8)
+            return
+        }
+        guard forms.count == 1 else {
+            throw CLIError.usage("\(forms.count) different arguments read as '\(argument)' (bytes that are not UTF-8); "
+                                 + "list such names in a file for --files-from")
+        }
+        self.bytes = forms[0]
     }
 
-    /// The raw bytes of each argument that is not valid UTF-8 (and of its part after the first
-    /// `=`), keyed by the text Swift decoded from them.
-    private static let rawArguments: [String: [UInt8]] = {
-        var table: [String: [UInt8]] = [:]
+    /// The distinct byte strings of the arguments (and of the value parts of `--option=value`
+    /// arguments) that decode to a text holding U+FFFD, keyed by that text.
+    private static let rawArguments: [String: [[UInt8]]] = {
+        var table: [String: [[UInt8]]] = [:]
+        func add(_ raw: [UInt8]) {
+            let text = String(decoding: raw, as: UTF8.self)
+            guard text.unicodeScalars.contains("\u{FFFD}"), table[text]?.contains(raw) != true else { return }
+            table[text, default: []].append(raw)
+        }
         for index in 1..<Int(CommandLine.argc) {
             guard let pointer = CommandLine.unsafeArgv[index] else { continue }
             let raw = Array(UnsafeBufferPointer(start: pointer, count: strlen(pointer))).map { UInt8(bitPattern: $0) }
-            guard String(validating: raw, as: UTF8.self) == nil else { continue }
-            table[String(decoding: raw, as: UTF8.self)] = raw
-            if let equals = raw.firstIndex(of: UInt8(ascii: "=")) {
-                table[String(decoding: raw[(equals + 1)...], as: UTF8.self)] = Array(raw[(equals + 1)...])
+            add(raw)
+            if raw.starts(with: Array("--".utf8)), let equals = raw.firstIndex(of: UInt8(ascii: "=")) {
+                add(Array(raw[(equals + 1)...]))
             }
         }
         return table
@@ -56,6 +70,7 @@ struct InputPath: Hashable, Sendable {
                     continue
                 }
                 if utf8[index + 1] == UInt8(ascii: "x"), index + 3 < utf8.count,
+                   utf8[(index + 2)...(index + 3)].allSatisfy({ Character(UnicodeScalar($0)).isHexDigit }),
                    let byte = UInt8(String(decoding: utf8[(index + 2)...(index + 3)], as: UTF8.self), radix: 16) {
                     bytes.append(byte)
                     index += 4
@@ -148,13 +163,20 @@ extension String {
     }
 
     /// Columns the text takes on a terminal: 2 for each East Asian wide or fullwidth
-    /// character (CJK, Hangul, fullwidth forms, most emoji), 1 for any other.
+    /// character (CJK, Hangul, fullwidth forms, emoji shown as emoji), 0 for combining marks,
+    /// joiners and variation selectors, 1 for any other.
     var terminalWidth: Int {
         unicodeScalars.reduce(0) { width, scalar in
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .enclosingMark, .format: return width
+            default: break
+            }
+            if (0xFE00...0xFE0F).contains(scalar.value) { return width }
+            if scalar.properties.isEmojiPresentation { return width + 2 }
             switch scalar.value {
             case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF,
                  0xA000...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60,
-                 0xFFE0...0xFFE6, 0x1F300...0x1F64F, 0x1F900...0x1F9FF, 0x20000...0x3FFFD:
+                 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
                 return width + 2
             default:
                 return width + 1

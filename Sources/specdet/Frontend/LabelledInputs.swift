@@ -36,12 +36,13 @@ struct LabelledInputs {
                 images += try InputCollector.collect(imageArguments, filesFrom: nil).map { ($0, label) }
             }
         }
-        let realPaths = Set(images.filter { $0.label == 0 }.map(\.path.lexicallyNormal)
-                            + profiles.filter { $0.label == 0 }.map(\.path.lexicallyNormal))
-        let both = Set(images.filter { $0.label == 1 }.map(\.path.lexicallyNormal)
-                       + profiles.filter { $0.label == 1 }.map(\.path.lexicallyNormal)).intersection(realPaths)
-        if let example = both.first {
-            StandardError.write("specdet: warning: \(both.count) input\(both.count == 1 ? " is" : "s are") both real and fake "
+        // The same file as real and as fake is a mistake in the arguments, not in the data.
+        let labelled = images.map { ($0.path, $0.label) } + profiles.map { ($0.path, $0.label) }
+        let realPaths = Set(labelled.filter { $0.1 == 0 }.map { $0.0.lexicallyNormal })
+        let fakesAlsoReal = labelled.filter { $0.1 == 1 && realPaths.contains($0.0.lexicallyNormal) }.map(\.0)
+        if let example = fakesAlsoReal.first {
+            let count = Set(fakesAlsoReal.map(\.lexicallyNormal)).count
+            StandardError.write("specdet: warning: \(count) input\(count == 1 ? " is" : "s are") both real and fake "
                                 + "(e.g. '\(example.terminalSafe)')\n")
         }
         for (arguments, label, option) in [(real, 0, "--real"), (fake, 1, "--fake")] {
@@ -141,7 +142,8 @@ extension LabelledInputs {
             run.diagnostics.recordSuccess()
         }
         for row in failedRows {
-            run.diagnostics.recordFailure(row.path, code: row.code, message: "it has no profile in '\(row.file)'")
+            run.diagnostics.recordFailure(row.path, code: row.code.escapingControlCharacters,
+                                          message: "it has no profile in '\(row.file.escapingControlCharacters)'")
         }
         return result
     }

@@ -121,8 +121,9 @@ struct TrainCommand: ParsableCommand {
                 let assignment = try foldAssignment(data, userGroups: userGroups)
                 if let foldsOut { try writeFolds(assignment, data: data, to: foldsOut) }
                 // Held-out folds are scored on the original images only.
-                let result = try CrossValidation.run(trainer, features: data.features, labels: data.labels,
+                var result = try CrossValidation.run(trainer, features: data.features, labels: data.labels,
                                                      groups: groupNames, folds: assignment, scored: data.isOriginal)
+                result.grouped = userGroups != nil  // the groups of copies only keep them with their image
                 report += Self.describe(result, grouping: userGroups == nil
                     ? (data.copyCount == 0 ? "stratified" : "stratified, each image's copies in its fold")
                     : "grouped by \(groups.map { "'\($0)'" } ?? "folder")")
@@ -141,20 +142,19 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// The fold of every profile: grouped by the user's groups when given; otherwise the
-    /// original images are dealt into stratified folds and each copy follows its original
-    /// (copies come right after their original in `data`).
+    /// distinct original images are dealt into stratified folds, and each copy (copies come
+    /// right after their original in `data`) and each repeat of a path follows its image.
     private func foldAssignment(_ data: LabelledProfiles, userGroups: [String]?) throws(ModelError) -> [Int] {
         if let userGroups {
             return try CrossValidation.folds(labels: data.labels, groups: userGroups, k: folds, seed: classifier.seed)
         }
-        let originals = data.isOriginal.indices.filter { data.isOriginal[$0] }
-        var originalFolds = try CrossValidation.folds(labels: originals.map { data.labels[$0] }, k: folds,
-                                                      seed: classifier.seed)[...]
-        var fold = 0
-        return data.isOriginal.map { isOriginal in
-            if isOriginal { fold = originalFolds.removeFirst() }
-            return fold
+        var distinct: [InputPath: Int] = [:], distinctLabels: [Int] = []
+        for index in data.paths.indices where data.isOriginal[index] && distinct[data.paths[index]] == nil {
+            distinct[data.paths[index]] = distinctLabels.count
+            distinctLabels.append(data.labels[index])
         }
+        let distinctFolds = try CrossValidation.folds(labels: distinctLabels, k: folds, seed: classifier.seed)
+        return data.paths.map { distinctFolds[distinct[$0]!] }
     }
 
     /// Group names from `--groups` or `--group-by-folder`; nil for stratified folds. A path
