@@ -48,9 +48,7 @@ static int png_lookup(const char *message, sd_status *status) {
    as for any other format, with the size. IHDR is the first chunk; width, height at 16-23. */
 static void fail_with_size(sd_decoder *dec) {
     if (dec->len >= 24 && memcmp(dec->data + 12, "IHDR", 4) == 0) {
-        const uint8_t *p = dec->data + 16;
-        sd_check_dimensions(dec, (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3],
-                            (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7]);
+        sd_check_dimensions(dec, png_get_uint_32(dec->data + 16), png_get_uint_32(dec->data + 20));
     }
 }
 
@@ -103,7 +101,7 @@ static void check_chunk_lengths(sd_decoder *dec) {
     size_t pos = 8; /* after the signature */
     while (dec->len - pos >= 8) {
         const uint8_t *p = dec->data + pos;
-        uint32_t length = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+        uint32_t length = png_get_uint_32(p);
         if (length > PNG_UINT_31_MAX) return;
         if ((size_t)length + 12 > dec->len - pos) {
             int printable = 1;

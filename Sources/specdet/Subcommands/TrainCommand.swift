@@ -10,7 +10,8 @@ struct TrainCommand: ParsableCommand {
         discussion: """
             Profiles both sets on all cores, reports k-fold cross-validation (grouped by --groups \
             or --group-by-folder; otherwise stratified, each image's augmented copies in its \
-            fold), then fits on everything and writes the model atomically. --real and --fake also take CSV files written by `specdet profile`.
+            fold), then fits on everything and writes the model atomically. --real and --fake \
+            also take CSV files written by `specdet profile`.
 
             By default every training image is also profiled as two augmented copies (a JPEG \
             round trip and a downscale), so that the model holds up on images compressed or \
