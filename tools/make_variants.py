@@ -9,7 +9,9 @@ Usage (from the repo root):
 
 FOLDS.csv has the columns `path,label,fold` (as written by `specdet train --folds-out`, or by
 hand): every image is held out once, in its fold. The originals must be colour or gray
-PNG/JPEG files that OpenCV reads.
+PNG/JPEG files that OpenCV reads. A `copy` column (what `--folds-out` adds when training
+augments: 0 for the image itself, k for its k-th augmented copy) is honoured: rows with
+another copy than 0 are skipped.
 
 Variants (each made from the original file, never from another variant):
 
@@ -144,6 +146,8 @@ def read_folds(path: str) -> list[tuple[str, str, int]]:
             raise UsageError(f"{path}: needs the columns path,label,fold")
         rows = []
         for i, r in enumerate(rd, start=2):
+            if r.get("copy", "0") != "0":
+                continue
             if r["label"] not in LABELS:
                 raise UsageError(f"{path}:{i}: label must be real or fake")
             try:
