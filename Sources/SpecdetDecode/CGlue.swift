@@ -34,6 +34,15 @@ extension DecodeError {
     init(status: sd_status, message: UnsafePointer<CChar>) {
         self.init(DecodeErrorCode(status), String(cString: message))
     }
+
+    /// The same, with the header's size for a refusal because of that size (the C glue
+    /// leaves 0 in `info` when it did not read one). A damaged file keeps no size: its
+    /// header's claim is not an image.
+    init(status: sd_status, message: UnsafePointer<CChar>, info: sd_info) {
+        let known = status == SD_PIXEL_LIMIT_EXCEEDED && info.width > 0 && info.height > 0
+        self.init(DecodeErrorCode(status), String(cString: message),
+                  width: known ? Int(info.width) : nil, height: known ? Int(info.height) : nil)
+    }
 }
 
 extension DecodeLimits {

@@ -21,15 +21,22 @@ public enum DecodeErrorCode: String, Sendable, CaseIterable {
     case ioError = "io_error"
 }
 
-/// A failed decode: a stable code and a one-line human message (without the path; the
-/// caller names the file).
+/// A failed decode: a stable code, a one-line human message (without the path; the
+/// caller names the file) and, for an image refused for its size, that size.
 public struct DecodeError: Error, Sendable, Equatable, CustomStringConvertible {
     public let code: DecodeErrorCode
     public let message: String
+    /// The header's width of an image refused by `DecodeLimits` (`pixel_limit_exceeded`
+    /// after the header was read); nil for every other failure.
+    public let width: Int?
+    /// The height in the header, under the same condition as `width`.
+    public let height: Int?
 
-    public init(_ code: DecodeErrorCode, _ message: String) {
+    public init(_ code: DecodeErrorCode, _ message: String, width: Int? = nil, height: Int? = nil) {
         self.code = code
         self.message = message
+        self.width = width
+        self.height = height
     }
 
     public var description: String { "\(code.rawValue): \(message)" }

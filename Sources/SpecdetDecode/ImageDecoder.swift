@@ -54,7 +54,7 @@ public enum ImageDecoder {
             var info = sd_info()
             var status = open(&cLimits, &decoder, &info, message, cMessageCapacity)
             guard status == SD_OK, let decoder else {
-                return .failure(DecodeError(status: status, message: message))
+                return .failure(DecodeError(status: status, message: message, info: info))
             }
             defer { sd_close(decoder) }
             let count = Int(info.width) * Int(info.height)
@@ -63,7 +63,7 @@ public enum ImageDecoder {
                 initialized = status == SD_OK ? count : 0
             }
             guard status == SD_OK else {
-                return .failure(DecodeError(status: status, message: message))
+                return .failure(DecodeError(status: status, message: message, info: info))
             }
             return .success(
                 DecodedImage(

@@ -70,6 +70,9 @@ sd_status sd_report(const sd_job *job, char *msg, size_t msgcap) {
 
 void sd_check_dimensions(sd_decoder *dec, uint32_t width, uint32_t height) {
     const sd_limits *limits = &dec->limits;
+    /* Kept also when a check fails, so the caller can say how large the refused image is. */
+    dec->info.width = width;
+    dec->info.height = height;
     if (width == 0 || height == 0) {
         sd_fail(&dec->job, SD_INVALID_HEADER, "image is %ux%u pixels", width, height);
     }
@@ -314,11 +317,11 @@ static sd_status finish_open(sd_decoder *dec, sd_decoder **out, sd_info *info, c
         sniff_and_open(dec);
     }
     sd_status status = sd_report(&dec->job, msg, msgcap);
+    *info = dec->info;
     if (status != SD_OK) {
         sd_close(dec);
         return status;
     }
-    *info = dec->info;
     *out = dec;
     return SD_OK;
 }

@@ -123,17 +123,19 @@ import Testing
 }
 
 @Suite struct LimitOptionTests {
-    /// Each limit is an option: an image over it becomes an error row, the run goes on.
+    /// Each limit is an option: an image over it becomes an error row, the run goes on. The
+    /// row keeps the size when the header was read (the file-size check comes before it).
     @Test(arguments: [
-        (["--max-fft-memory", "100000"], "memory_limit_exceeded"),
-        (["--max-pixels", "10000"], "pixel_limit_exceeded"),
-        (["--max-side", "100"], "pixel_limit_exceeded"),
-        (["--max-file-size", "1000"], "file_too_large"),
+        (["--max-fft-memory", "100000"], "memory_limit_exceeded", "1024"),
+        (["--max-pixels", "10000"], "pixel_limit_exceeded", "1024"),
+        (["--max-side", "100"], "pixel_limit_exceeded", "1024"),
+        (["--max-file-size", "1000"], "file_too_large", ""),
     ])
-    func limitsTurnLargeImagesIntoErrorRows(options: [String], code: String) throws {
+    func limitsTurnLargeImagesIntoErrorRows(options: [String], code: String, side: String) throws {
         let run = try Specdet.run(["profile", "--quiet"] + options + ["Fixtures/images/jpeg/mate_wood_1024x1024_q85_baseline_color.jpg"])
         #expect(run.status == 1)
         let rows = csvRows(run.output).dropFirst()
         #expect(rows.count == 1 && rows.first?[1] == code, "\(rows.first?.prefix(2) ?? [])")
+        #expect(rows.first?[2] == side && rows.first?[3] == side, "\(rows.first?.prefix(4) ?? [])")
     }
 }

@@ -21,7 +21,9 @@ import Testing
     func pixelLimitIsInclusive(file: String) throws {
         let path = Fixtures.path(file)
         #expect(try ImageDecoder.decode(path: path, limits: DecodeLimits(maxPixels: 64 * 48)).width == 64)
-        #expect(decodeFailure(path, limits: DecodeLimits(maxPixels: 64 * 48 - 1)).error?.code == .pixelLimitExceeded)
+        let error = decodeFailure(path, limits: DecodeLimits(maxPixels: 64 * 48 - 1)).error
+        #expect(error?.code == .pixelLimitExceeded)
+        #expect(error?.width == 64 && error?.height == 48, "the refusal says how large the image is")
     }
 
     @Test(arguments: [png, jpeg])
@@ -32,6 +34,7 @@ import Testing
         #expect(error?.code == .pixelLimitExceeded)
         // The same words for both formats (libpng stops inside IHDR with its own).
         #expect(error?.message == "64x48 image: a side is over the 63-pixel limit")
+        #expect(error?.width == 64 && error?.height == 48)
     }
 
     @Test func fileSizeLimitIsInclusive() throws {

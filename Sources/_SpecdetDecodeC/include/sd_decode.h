@@ -90,7 +90,8 @@ typedef struct sd_decoder sd_decoder;
  * checks its size, reads it whole, sniffs the format from the content, reads the header,
  * checks the limits and prepares the conversion; a multi-scan JPEG is read whole here (its
  * coefficient buffer is bounded by max_decoder_memory), before the caller allocates the output.
- * On SD_OK, *out holds a decoder to pass to sd_read_gray and then sd_close.
+ * On SD_OK, *out holds a decoder to pass to sd_read_gray and then sd_close. On failure,
+ * info->width and info->height are the header's when it was read that far, else 0.
  */
 sd_status sd_open_file(const char *path, const sd_limits *limits, sd_decoder **out,
                        sd_info *info, char *msg, size_t msgcap);

@@ -8,7 +8,8 @@ struct ImageProfile: Sendable {
     let features: [Float]
 }
 
-/// Why one input has no result: a stable code, a message, and the size when it decoded.
+/// Why one input has no result: a stable code, a message, and the size when it decoded or
+/// was refused for its size.
 struct InputFailure: Error, Sendable {
     let code: String
     let message: String
@@ -47,7 +48,8 @@ struct ImageRun {
                 let image = try ImageDecoder.decodeDetailed(pathBytes: path.bytes, limits: limits).image
                 return .success(try work(image, path, extractor))
             } catch let error as DecodeError {
-                return .failure(InputFailure(code: error.code.rawValue, message: error.message))
+                return .failure(InputFailure(code: error.code.rawValue, message: error.message,
+                                             width: error.width, height: error.height))
             } catch let error as InputFailure {
                 return .failure(error)
             } catch {
