@@ -85,7 +85,7 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
-CONDITIONS = ("clean", "q90", "q75", "half_area", "half_bicubic")
+CONDITIONS = ("clean", "q90", "q75", "half_area", "half_bicubic", "half_q90")
 LABELS = {"real": 0, "fake": 1}
 N = 300
 
@@ -143,10 +143,16 @@ def jpeg_gray(img, q):
 
 
 def augment(img, key, kinds, copies, seed=0, scales=(0.5, 0.9)):
+    recipes = [kinds if len(kinds) == 1 else [["jpeg"], ["resize"], ["resize", "jpeg"]][i % 3]
+               for i in range(copies)]
+    return augment_recipes(img, key, recipes, seed, scales)
+
+
+def augment_recipes(img, key, recipes, seed=0, scales=(0.5, 0.9)):
+    """One copy per recipe (a list of steps, "jpeg" or "resize", applied in order)."""
     rng = np.random.default_rng([seed, zlib.crc32(key.encode())])
     out = []
-    for i in range(copies):
-        steps = kinds if len(kinds) == 1 else [["jpeg"], ["resize"], ["resize", "jpeg"]][i % 3]
+    for steps in recipes:
         c = img
         for s in steps:
             if s == "jpeg":
@@ -366,6 +372,11 @@ def main(argv=None) -> int:
     ap.add_argument("--scales", default="0.5-0.9", help="downscale range LO-HI")
     ap.add_argument("--extra-scale", type=float, default=1.0, help="weight of sectors_* extras")
     ap.add_argument("--oracle", action="store_true")
+    ap.add_argument("--gate", default="",
+                    help="PLAIN/JPEG recipes, e.g. 'resize,resize/jpeg,resize+jpeg': two models, "
+                         "JPEG files scored by the second")
+    ap.add_argument("--gate-originals", default="both", choices=["both", "plain"],
+                    help="which branches train on the clean originals")
     ap.add_argument("--corpora", default="", help="comma-separated subset")
     ap.add_argument("--json")
     a = ap.parse_args(argv)
@@ -388,6 +399,16 @@ def main(argv=None) -> int:
     t0 = time.perf_counter()
     imgs = [cv2.imread(r["path"], cv2.IMREAD_GRAYSCALE) for r in rows]
     copies = {}
+    gate = None
+    if a.gate:
+        gate = [[r.split("+") for r in side.split(",") if r] for side in a.gate.split("/")]
+        kinds = []
+        gate_copies = [{}, {}]
+        for r, im in zip(rows, imgs):
+            if r["variant"] == "clean":
+                for b in (0, 1):
+                    gate_copies[b][r["path"]] = augment_recipes(im, r["path"], gate[b], seed=b,
+                                                                scales=scales)
     if kinds:
         for r, im in zip(rows, imgs):
             if r["variant"] == "clean":
@@ -404,6 +425,9 @@ def main(argv=None) -> int:
         t1 = time.perf_counter()
         X = np.vstack([feature(im, fname, a.extra_scale) for im in imgs])
         Xc = {p: np.vstack([feature(c, fname, a.extra_scale) for c in cs]) for p, cs in copies.items()}
+        if gate:
+            Xg = [{p: np.vstack([feature(c, fname, a.extra_scale) for c in cs]) if cs else None
+                   for p, cs in gc.items()} for gc in gate_copies]
         print(f"features {fname}: {time.perf_counter() - t1:.0f}s", file=sys.stderr)
         for cname in clfs:
             fit = make_fit(cname)
@@ -414,6 +438,30 @@ def main(argv=None) -> int:
                 for k in sorted(set(fold[corp == c].tolist())):
                     te = (corp == c) & (fold == k)
                     train_conds = CONDITIONS if a.oracle else ("clean",)
+                    if gate:
+                        tr = (corp == c) & (fold != k) & (var == "clean")
+                        models = []
+                        for b in (0, 1):
+                            use_orig = b == 0 or a.gate_originals == "both"
+                            Xtr = [X[tr]] if use_orig else []
+                            ytr = [y[tr]] if use_orig else []
+                            for i in np.flatnonzero(tr):
+                                cc = Xg[b].get(rows[i]["path"])
+                                if cc is not None:
+                                    Xtr.append(cc)
+                                    ytr.append(np.full(len(cc), y[i]))
+                            models.append(fit(np.vstack(Xtr), np.concatenate(ytr), None))
+                        for v in CONDITIONS:
+                            m = te & (var == v)
+                            if m.any():
+                                jpeg_file = np.array([rows[i]["path"].endswith(".jpg")
+                                                      for i in np.flatnonzero(m)])
+                                p = np.where(jpeg_file, models[1].predict(X[m]),
+                                             models[0].predict(X[m]))
+                                e = counts.setdefault(v, [0, 0])
+                                e[0] += int((p == y[m]).sum())
+                                e[1] += int(m.sum())
+                        continue
                     for tc in train_conds:
                         tr = (corp == c) & (fold != k) & (var == tc)
                         Xtr, ytr, gtr = [X[tr]], [y[tr]], [grp[tr]]
@@ -434,7 +482,8 @@ def main(argv=None) -> int:
                 acc[c] = {v: e[0] / e[1] for v, e in counts.items()}
             mean = {v: float(np.mean([acc[c][v] for c in acc if v in acc[c]])) for v in CONDITIONS}
             key = (f"{fname}/{cname}" + (f"/x{a.extra_scale:g}" if fname.startswith("sectors_") else "")
-                   + ("/oracle" if a.oracle else f"/aug={a.augment}x{a.copies}"))
+                   + ("/oracle" if a.oracle else f"/gate={a.gate}/{a.gate_originals}" if gate
+                      else f"/aug={a.augment}x{a.copies}"))
             results[key] = dict(corpora=acc, mean=mean)
             print(f"\n{key} ({time.perf_counter() - t2:.0f}s)")
             print("  corpus               " + " ".join(f"{v:>12s}" for v in CONDITIONS))

@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Write degraded copies (JPEG q90/q75, halved) of labelled images, for robustness tests.
+"""Write degraded copies (JPEG q90/q75, halved, halved then JPEG) of labelled images, for
+robustness tests.
 
 Usage (from the repo root):
 
     python3 tools/make_variants.py --folds FOLDS.csv --out DIR [--corpus NAME]
                                    [--groups GROUPS.csv]
-                                   [--variants clean,q90,q75,half_area,half_bicubic]
+                                   [--variants clean,q90,q75,half_area,half_bicubic,half_q90]
 
 FOLDS.csv has the columns `path,label,fold` (as written by `specdet train --folds-out`, or by
 hand): every image is held out once, in its fold. The originals must be colour or gray
@@ -26,6 +27,8 @@ Variants (each made from the original file, never from another variant):
   axis when halving; horizontal pass, rounding to 8 bits, vertical pass), reimplemented in
   numpy with float weights, written as PNG. It keeps more of the top octave than
   INTER_AREA does, so it is the harder of the two halvings for a spectral detector.
+* `half_q90`: the `half_area` image encoded as JPEG q90 like `q90`, written as `.jpg`: the
+  compound an image meets when a site shrinks an upload and re-compresses it.
 
 Layout of DIR (made if missing):
 
@@ -52,7 +55,7 @@ import functools
 import os
 import sys
 
-VARIANTS = ("clean", "q90", "q75", "half_area", "half_bicubic")
+VARIANTS = ("clean", "q90", "q75", "half_area", "half_bicubic", "half_q90")
 LABELS = ("real", "fake")
 
 
@@ -117,6 +120,11 @@ def make_variant(img, variant: str) -> tuple[bytes, str]:
 
     if variant in ("q90", "q75"):
         ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, int(variant[1:])])
+        ext = ".jpg"
+    elif variant == "half_q90":
+        h, w = img.shape[:2]
+        small = cv2.resize(img, half_size(w, h), interpolation=cv2.INTER_AREA)
+        ok, buf = cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 90])
         ext = ".jpg"
     elif variant == "half_area":
         h, w = img.shape[:2]

@@ -14,7 +14,8 @@
 #      train --groups G --folds-out F` draws them (seed 0): every image is held out exactly
 #      once, together with every other crop of its photograph;
 #   2. tools/make_variants.py writes, from each original RGB PNG, JPEG q90 and q75 copies
-#      (OpenCV), a halved copy with OpenCV INTER_AREA and one with a Pillow-style bicubic;
+#      (OpenCV), a halved copy with OpenCV INTER_AREA and one with a Pillow-style bicubic,
+#      and the INTER_AREA halving saved as JPEG q90;
 #   3. per configuration and fold k: `specdet train CONFIG --folds 0` on the CLEAN images of
 #      the other folds (never on a variant; --groups given, so that the inner folds of --tune
 #      keep a photograph's crops together), then `specdet score` on every copy of fold k;
