@@ -15,7 +15,11 @@ box/bilinear/bicubic/lanczos downscales by --scales (x0.5-0.9; specdet's default
 session 2 is --copies 2 --scales 0.4-0.9), copy i = jpeg / resize /
 resize+jpeg by i mod 3), test every variant of the fold. With --oracle, train instead on
 the SAME condition of the other folds (no augmentation): an upper bound telling whether
-the features still separate the classes after the degradation at all.
+the features still separate the classes after the degradation at all. With --gate
+"PLAIN/JPEG" (each side a comma list of copy recipes, steps joined by "+", e.g.
+"resize,resize/jpeg,resize+jpeg"), fit two models per fold, each on the originals (only the
+plain one with --gate-originals plain) and its side's copies, and score a `.jpg` test file
+with the JPEG model, any other with the plain one (docs/ACCURACY.md, "Session 5").
 
 Luma: cv2.imread(path, IMREAD_GRAYSCALE), as the reference. Spectrum: numpy fft2,
 fftshift, rings r = floor(hypot(x - (W-1)/2, y - (H-1)/2)) as the reference.
