@@ -334,6 +334,7 @@ static sd_status out_of_memory(char *msg, size_t msgcap) {
 sd_status sd_open_file(const char *path, const sd_limits *limits, sd_decoder **out,
                        sd_info *info, char *msg, size_t msgcap) {
     *out = NULL;
+    *info = (sd_info){0};
     sd_decoder *dec = new_decoder(limits);
     if (dec == NULL) return out_of_memory(msg, msgcap);
     if (read_file(dec, path) != SD_OK) {
@@ -347,6 +348,7 @@ sd_status sd_open_file(const char *path, const sd_limits *limits, sd_decoder **o
 sd_status sd_open_memory(const uint8_t *data, size_t len, const sd_limits *limits,
                          sd_decoder **out, sd_info *info, char *msg, size_t msgcap) {
     *out = NULL;
+    *info = (sd_info){0};
     sd_decoder *dec = new_decoder(limits);
     if (dec == NULL) return out_of_memory(msg, msgcap);
     dec->data = data;

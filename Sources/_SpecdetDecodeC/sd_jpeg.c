@@ -67,6 +67,14 @@ _Noreturn static void fail_with_jpeg_message(j_common_ptr cinfo, sd_status statu
 
 static void on_jpeg_error(j_common_ptr cinfo) {
     sd_decoder *dec = cinfo->client_data;
+    if (cinfo->err->msg_code == JERR_IMAGE_TOO_BIG) {
+        /* libjpeg's own bound, met in jpeg_read_header before ours: record the size, then
+           say it in the words of sd_check_dimensions. */
+        uint32_t width = dec->u.jpeg.cinfo.image_width, height = dec->u.jpeg.cinfo.image_height;
+        sd_check_dimensions(dec, width, height);
+        sd_fail(&dec->job, SD_PIXEL_LIMIT_EXCEEDED, "%ux%u image: a side is over libjpeg's %u-pixel limit",
+                width, height, (unsigned)JPEG_MAX_DIMENSION);
+    }
     if (cinfo->err->msg_code == JERR_NO_BACKING_STORE) {
         sd_fail(&dec->job, SD_PIXEL_LIMIT_EXCEEDED,
                 "image needs more than the %llu MiB decoder memory limit",
@@ -139,8 +147,6 @@ void sd_jpeg_open(sd_decoder *dec) {
         sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "JPEG with %d components of unknown colour space",
                 cinfo->num_components);
     }
-    dec->info.width = cinfo->image_width;
-    dec->info.height = cinfo->image_height;
     dec->info.source_channels = (uint32_t)cinfo->num_components;
 
     cinfo->out_color_space = is_cmyk(cinfo) ? JCS_CMYK : JCS_GRAYSCALE;

@@ -148,8 +148,6 @@ void sd_png_open(sd_decoder *dec) {
 
     int has_trns = png_get_valid(png, dec->u.png.info, PNG_INFO_tRNS) != 0;
     int has_alpha = (color_type & PNG_COLOR_MASK_ALPHA) || has_trns;
-    dec->info.width = width;
-    dec->info.height = height;
     dec->info.source_channels = ((color_type & PNG_COLOR_MASK_COLOR) ? 3 : 1) + (has_alpha ? 1 : 0);
 
     if (color_type == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import SpecdetDecode
 import Testing
 
@@ -35,6 +36,20 @@ import Testing
         // The same words for both formats (libpng stops inside IHDR with its own).
         #expect(error?.message == "64x48 image: a side is over the 63-pixel limit")
         #expect(error?.width == 64 && error?.height == 48)
+    }
+
+    /// libjpeg refuses a side over 65,500 inside its header reader, before specdet's own check:
+    /// the refusal still names the size, in specdet's words, and carries it.
+    @Test func libjpegsOwnSideLimitKeepsTheSize() throws {
+        var bytes = Array(try Data(contentsOf: URL(fileURLWithPath: Fixtures.path(Self.jpeg))))
+        // SOF0: FF C0, length (2), precision (1), height (2), width (2).
+        let sof = try #require(bytes.indices.dropLast().first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 })
+        bytes[sof + 7] = 0xFF
+        bytes[sof + 8] = 0xFF
+        let error = #expect(throws: DecodeError.self) { _ = try ImageDecoder.decode(data: bytes) }
+        #expect(error?.code == .pixelLimitExceeded)
+        #expect(error?.message == "65535x48 image: a side is over libjpeg's 65500-pixel limit")
+        #expect(error?.width == 65535 && error?.height == 48)
     }
 
     @Test func fileSizeLimitIsInclusive() throws {
