@@ -6,7 +6,8 @@ Usage (from the repo root, after `ROBUSTNESS_WORK=DIR tools/robustness.sh ...` m
     python3 tools/feature_prototype.py --variants DIR/variants.csv
             [--features durall,logpow,...] [--classifiers lr,lr_tune,svm_tune]
             [--augment jpeg,resize|none] [--copies 3] [--scales 0.5-0.9] [--extra-scale 1]
-            [--oracle] [--json OUT]
+            [--oracle] [--gate PLAIN/JPEG [--gate-originals both|plain]]
+            [--corpora NAME,...] [--json OUT]
 
 For every corpus and fold of DIR/variants.csv (tools/make_variants.py): fit on the clean
 images of the other folds (plus, with --augment, augmented copies of them made here the
@@ -384,6 +385,12 @@ def main(argv=None) -> int:
     ap.add_argument("--corpora", default="", help="comma-separated subset")
     ap.add_argument("--json")
     a = ap.parse_args(argv)
+    if a.gate:
+        sides = a.gate.split("/")
+        steps = {s for side in sides for r in side.split(",") if r for s in r.split("+")}
+        if len(sides) != 2 or not steps <= {"jpeg", "resize"} or a.oracle:
+            ap.error("--gate takes PLAIN/JPEG, each a comma list of recipes of the steps jpeg "
+                     "and resize joined by '+' (and not --oracle)")
     import cv2
 
     cv2.setNumThreads(1)
@@ -422,6 +429,7 @@ def main(argv=None) -> int:
     y = np.array([LABELS[r["label"]] for r in rows])
     fold = np.array([int(r["fold"]) for r in rows])
     var = np.array([r["variant"] for r in rows])
+    present = tuple(v for v in CONDITIONS if v in set(var.tolist()))  # older folders lack half_q90
     corp = np.array([r["corpus"] for r in rows])
     grp = np.array([groups_of[r["corpus"]][r["source"]] for r in rows])
     results = {}
@@ -449,12 +457,14 @@ def main(argv=None) -> int:
                             use_orig = b == 0 or a.gate_originals == "both"
                             Xtr = [X[tr]] if use_orig else []
                             ytr = [y[tr]] if use_orig else []
+                            gtr = [grp[tr]] if use_orig else []
                             for i in np.flatnonzero(tr):
                                 cc = Xg[b].get(rows[i]["path"])
                                 if cc is not None:
                                     Xtr.append(cc)
                                     ytr.append(np.full(len(cc), y[i]))
-                            models.append(fit(np.vstack(Xtr), np.concatenate(ytr), None))
+                                    gtr.append(np.full(len(cc), grp[i]))
+                            models.append(fit(np.vstack(Xtr), np.concatenate(ytr), np.concatenate(gtr)))
                         for v in CONDITIONS:
                             m = te & (var == v)
                             if m.any():
@@ -484,17 +494,17 @@ def main(argv=None) -> int:
                                 e[0] += int((p == y[m]).sum())
                                 e[1] += int(m.sum())
                 acc[c] = {v: e[0] / e[1] for v, e in counts.items()}
-            mean = {v: float(np.mean([acc[c][v] for c in acc if v in acc[c]])) for v in CONDITIONS}
+            mean = {v: float(np.mean([acc[c][v] for c in acc if v in acc[c]])) for v in present}
             key = (f"{fname}/{cname}" + (f"/x{a.extra_scale:g}" if fname.startswith("sectors_") else "")
                    + ("/oracle" if a.oracle else f"/gate={a.gate}/{a.gate_originals}" if gate
                       else f"/aug={a.augment}x{a.copies}"))
             results[key] = dict(corpora=acc, mean=mean)
             print(f"\n{key} ({time.perf_counter() - t2:.0f}s)")
-            print("  corpus               " + " ".join(f"{v:>12s}" for v in CONDITIONS))
+            print("  corpus               " + " ".join(f"{v:>12s}" for v in present))
             for c in acc:
                 print(f"  {c:20s} " + " ".join(f"{acc[c].get(v, float('nan')):12.3f}"
-                                               for v in CONDITIONS))
-            print(f"  {'MEAN':20s} " + " ".join(f"{mean[v]:12.3f}" for v in CONDITIONS),
+                                               for v in present))
+            print(f"  {'MEAN':20s} " + " ".join(f"{mean[v]:12.3f}" for v in present),
                   flush=True)
     if a.json:
         with open(a.json, "w") as fh:

@@ -1,6 +1,5 @@
 #!/usr/bin/env python3
-"""Write degraded copies (JPEG q90/q75, halved, halved then JPEG) of labelled images, for
-robustness tests.
+"""Write degraded copies (JPEG q90/q75, halved, halved then JPEG) for robustness tests.
 
 Usage (from the repo root):
 
@@ -154,7 +153,7 @@ def read_folds(path: str) -> list[tuple[str, str, int]]:
             raise UsageError(f"{path}: needs the columns path,label,fold")
         rows = []
         for i, r in enumerate(rd, start=2):
-            if r.get("copy", "0") != "0":
+            if (r.get("copy") or "0").strip() != "0":
                 continue
             if r["label"] not in LABELS:
                 raise UsageError(f"{path}:{i}: label must be real or fake")
