@@ -83,7 +83,8 @@ void sd_jpeg_open(sd_decoder *dec);
 void sd_jpeg_read(sd_decoder *dec, uint8_t *dst);
 void sd_jpeg_close(sd_decoder *dec);
 
-/* Checks width and height against the limits (sd_fail with SD_PIXEL_LIMIT_EXCEEDED). */
+/* Records width and height in dec->info, then checks them against the limits (sd_fail with
+   SD_INVALID_HEADER for a zero side, SD_PIXEL_LIMIT_EXCEEDED over a limit). */
 void sd_check_dimensions(sd_decoder *dec, uint32_t width, uint32_t height);
 
 #endif
