@@ -78,14 +78,17 @@ public enum CrossValidation {
     /// threshold. Folds run one after another: training is serialised by the solvers anyway.
     ///
     /// - Parameters:
+    ///   - groups: group names for the inner folds of each fold's grid search (see `Trainer`).
     ///   - folds: the fold of every sample, e.g. from `folds(labels:groups:k:seed:)`; fold
     ///     numbers need not be contiguous, empty folds are skipped.
+    ///   - grouped: whether `folds` keep groups together, recorded in the result (the caller
+    ///     drew them; `groups` alone does not say, e.g. groups that only tie copies to an image).
     ///   - scored: which samples are scored when their fold is held out (default all); e.g.
     ///     only the originals when augmented copies are trained on but should not be tested.
     /// - Throws: as `Trainer.train`; `.invalidInput` if a fold's training part lacks a class.
     public static func run(
         _ trainer: Trainer, features: [[Float]], labels: [Int], groups: [String]? = nil, folds: [Int],
-        scored: [Bool]? = nil
+        grouped: Bool, scored: [Bool]? = nil
     ) throws(ModelError) -> CrossValidationResult {
         let matrix = try FeatureMatrix(validating: features, columns: trainer.feature.bins)
         guard folds.count == matrix.rowCount else {
@@ -109,7 +112,7 @@ public enum CrossValidation {
                     fold: fold, nReal: scored.negativeCount, nFake: scored.positiveCount, accuracy: counts.accuracy,
                     balancedAccuracy: counts.balancedAccuracy, rocAUC: scored.rocAUC))
         }
-        return CrossValidationResult(folds: results, grouped: groups != nil)
+        return CrossValidationResult(folds: results, grouped: grouped)
     }
 }
 

@@ -90,7 +90,8 @@ import Testing
         let data = SyntheticProfiles(count: 200, seed: 31)
         let folds = try CrossValidation.folds(labels: data.labels, k: 4)
         let trainer = Trainer(feature: ProfileConfiguration())
-        let result = try CrossValidation.run(trainer, features: data.features, labels: data.labels, folds: folds)
+        let result = try CrossValidation.run(
+            trainer, features: data.features, labels: data.labels, folds: folds, grouped: false)
         #expect(result.k == 4 && result.folds.map(\.fold) == [0, 1, 2, 3] && !result.grouped)
         #expect(result.folds.reduce(0) { $0 + $1.nReal + $1.nFake } == 200)
         #expect(result.accuracy > 0.7 && result.accuracy < 1, "accuracy \(result.accuracy)")
@@ -109,7 +110,7 @@ import Testing
 
         let grouped = try CrossValidation.run(
             trainer, features: data.features, labels: data.labels, groups: data.labels.indices.map { "g\($0 / 4)" },
-            folds: folds)
+            folds: folds, grouped: true)
         #expect(grouped.grouped)
     }
 }

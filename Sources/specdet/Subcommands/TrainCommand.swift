@@ -122,9 +122,9 @@ struct TrainCommand: ParsableCommand {
                 let assignment = try foldAssignment(data, userGroups: userGroups)
                 if let foldsOut { try writeFolds(assignment, data: data, to: foldsOut) }
                 // Held-out folds are scored on the original images only.
-                var result = try CrossValidation.run(trainer, features: data.features, labels: data.labels,
-                                                     groups: groupNames, folds: assignment, scored: data.isOriginal)
-                result.grouped = userGroups != nil  // the groups of copies only keep them with their image
+                let result = try CrossValidation.run(trainer, features: data.features, labels: data.labels,
+                                                     groups: groupNames, folds: assignment, grouped: userGroups != nil,
+                                                     scored: data.isOriginal)
                 report += Self.describe(result, grouping: userGroups == nil
                     ? (data.copyCount == 0 ? "stratified" : "stratified, each image's copies in its fold")
                     : "grouped by \(groups.map { "'\($0)'" } ?? "folder")")
