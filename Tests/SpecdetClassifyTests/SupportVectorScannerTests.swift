@@ -1,0 +1,128 @@
+import Foundation
+import SpecdetProfile
+import Testing
+@testable import SpecdetClassify
+
+/// `DetectorModel.load` reads support vectors with its own scanner; these tests hold it to
+/// JSONDecoder's result, and check that it gives up (to JSONDecoder) wherever it is unsure.
+@Suite struct SupportVectorScannerTests {
+    /// A small RBF SVM model file, compact JSON as `encoded()` writes it.
+    static let svmModelText: String = {
+        let data = SyntheticProfiles(count: 60, seed: 31)
+        var options = TrainingOptions(classifier: .svm)
+        options.date = fixedDate
+        let model = try! Trainer(feature: ProfileConfiguration(), options: options)
+            .train(features: data.features, labels: data.labels)
+        return String(decoding: try! model.encoded(), as: UTF8.self)
+    }()
+
+    /// The scanner's model, or nil if it gave up; and JSONDecoder's, or nil if it refused.
+    static func both(_ text: String) -> (scanned: DetectorModel?, decoded: DetectorModel?) {
+        let data = Data(text.utf8)
+        return (DetectorModel.decodeScanningSupportVectors(data), try? JSONDecoder().decode(DetectorModel.self, from: data))
+    }
+
+    /// `text` with the first support-vector number replaced by `number`.
+    static func withFirstNumber(_ number: String) throws -> String {
+        let marker = "\"support_vectors\":[["
+        let start = try #require(svmModelText.range(of: marker)).upperBound
+        let end = try #require(svmModelText[start...].firstIndex(where: { $0 == "," || $0 == "]" }))
+        return svmModelText.replacingCharacters(in: start..<end, with: number)
+    }
+
+    @Test func theBuiltInModelIsScannedToJSONDecodersModel() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Sources/specdet/Resources/default-model.json")
+        let data = try Data(contentsOf: url)
+        let scanned = try #require(DetectorModel.decodeScanningSupportVectors(data))
+        guard case .rbfSVM(_, let vectors, let coefficients, _, _) = scanned.classifier else {
+            Issue.record("the built-in model is not an RBF SVM")
+            return
+        }
+        #expect(vectors.count == coefficients.count && vectors.count > 1000)
+        #expect(scanned == (try JSONDecoder().decode(DetectorModel.self, from: data)))
+        #expect(try DetectorModel.load(from: data) == scanned)
+    }
+
+    @Test func layoutAndNumberSpellingsAreScannedAlike() throws {
+        let object = try JSONSerialization.jsonObject(with: Data(Self.svmModelText.utf8))
+        let pretty = String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted]), as: UTF8.self)
+        var texts = [Self.svmModelText, pretty, " \n\t" + Self.svmModelText + "\r\n"]
+        // A skipped value before the classifier, with brackets and an escaped quote in a string.
+        texts.append(
+            Self.svmModelText.replacingOccurrences(of: "{\"classifier\":", with: "{\"threshold_note\":[{\"a\":\"]}\\\"\"}],\"classifier\":"))
+        for number in ["1E+0", "-0", "0", "0.000", "2.5e-3", "1.1754944e-38", "3.4028235e38", "123456789012345678901234567890"] {
+            texts.append(try Self.withFirstNumber(number))
+        }
+        for (index, text) in texts.enumerated() {
+            let (scanned, decoded) = Self.both(text)
+            let same = scanned == decoded  // not inside #expect, which would print both models
+            #expect(scanned != nil && same, "text \(index)")
+        }
+        #expect(Self.both(try Self.withFirstNumber("-0")).scanned.flatMap(Self.firstNumber)?.sign == .minus)
+    }
+
+    static func firstNumber(_ model: DetectorModel) -> Float? {
+        guard case .rbfSVM(_, let vectors, _, _, _) = model.classifier else { return nil }
+        return vectors.first?.first
+    }
+
+    @Test func givesUpWhereItIsUnsure() throws {
+        var texts: [String] = []
+        // Not JSON numbers, out of Float's range, or rounding to a subnormal or zero (JSONDecoder
+        // refuses some of those).
+        for number in ["01", "1.", ".5", "+1", "1e", "NaN", "0x10", "1e999", "1e-40", "1e-50", "0.0e7", "\"1\"", ""] {
+            texts.append(try Self.withFirstNumber(number))
+        }
+        let text = Self.svmModelText
+        texts += [
+            text.replacingOccurrences(of: "\"support_vectors\"", with: "\"support\\u005fvectors\""),  // escaped key
+            text.replacingOccurrences(of: "\"support_vectors\":", with: "\"support_vectors\":[[1]],\"support_vectors\":"),
+            text.replacingOccurrences(of: "{\"classifier\":", with: "{\"classifier\":{},\"classifier\":"),
+            text.replacingOccurrences(of: "\"support_vectors\":[[", with: "\"support_vectors\":[[],["),
+            String(text.dropLast()), text + "x", "\u{FEFF}" + text,
+        ]
+        for (index, text) in texts.enumerated() {
+            let (scanned, decoded) = Self.both(text)
+            // `load` then takes JSONDecoder's way: the same model or the same refusal as before.
+            let loaded = try? DetectorModel.load(from: Data(text.utf8))
+            let same = loaded == nil || loaded == decoded
+            #expect(scanned == nil && same, "text \(index)")
+        }
+        let escaped = Self.both(text.replacingOccurrences(of: "\"support_vectors\"", with: "\"support\\u005fvectors\""))
+        #expect(escaped.decoded != nil)
+    }
+
+    /// Random damage to a small model file: whatever the scanner accepts, JSONDecoder decodes
+    /// to the same model.
+    @Test func damagedFilesNeverScanToADifferentModel() throws {
+        var json = try #require(JSONSerialization.jsonObject(with: Data(Self.svmModelText.utf8)) as? [String: Any])
+        var classifier = try #require(json["classifier"] as? [String: Any])
+        classifier["support_vectors"] = [[0.5, -1.25, 3e-5], [1, 2, 3]]
+        classifier["coefficients"] = [1.5, -1.5]
+        json["classifier"] = classifier
+        let small = try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])
+        let alphabet = Array("[]{},:\"0123456789-+.eE \\u".utf8)
+        var generator = SplitMix64(seed: 4)
+        var scannedCount = 0
+        for _ in 0..<3000 {
+            var bytes = [UInt8](small)
+            for _ in 0...Int(generator.next() % 3) {
+                let index = Int(generator.next() % UInt64(bytes.count))
+                switch generator.next() % 4 {
+                case 0: bytes[index] = alphabet[Int(generator.next() % UInt64(alphabet.count))]
+                case 1: bytes.remove(at: index)
+                case 2: bytes.insert(alphabet[Int(generator.next() % UInt64(alphabet.count))], at: index)
+                default: bytes.removeSubrange(index...)
+                }
+                if bytes.isEmpty { bytes = [UInt8(ascii: "{")] }
+            }
+            let data = Data(bytes)
+            guard let scanned = DetectorModel.decodeScanningSupportVectors(data) else { continue }
+            scannedCount += 1
+            let same = scanned == (try? JSONDecoder().decode(DetectorModel.self, from: data))
+            #expect(same, "\(String(decoding: bytes, as: UTF8.self))")
+        }
+        #expect(scannedCount > 100)  // the damage often misses the structure; those must agree too
+    }
+}
