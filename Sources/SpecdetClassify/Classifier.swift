@@ -86,6 +86,68 @@ public enum Classifier: Sendable, Equatable {
         }
     }
 
+    /// The classifier whose decision value is the mean of the members' (all of one kind):
+    /// weights, biases and ρ averaged; an RBF SVM's support vectors pooled, each coefficient
+    /// divided by the member count and a vector shared by several members kept once with the
+    /// sum of its coefficients. Platt's A and B are averaged: an approximation, since nobody
+    /// fitted a sigmoid to the mean; the sign of the decision value, which labels, is exact.
+    /// One member is returned as it is.
+    static func average(_ members: [Classifier]) -> Classifier {
+        precondition(!members.isEmpty && members.allSatisfy { $0.kind == members[0].kind }, "members of one kind")
+        guard members.count > 1 else { return members[0] }
+        let share = 1 / Double(members.count)
+        func meanOf(_ values: [Double]) -> Double { values.reduce(0, +) * share }
+        func meanOf(_ vectors: [[Double]]) -> [Double] {
+            vectors.dropFirst().reduce(vectors[0]) { sum, vector in zip(sum, vector).map(+) }.map { $0 * share }
+        }
+        func meanOf(_ platts: [PlattScaling]) -> PlattScaling {
+            PlattScaling(a: meanOf(platts.map(\.a)), b: meanOf(platts.map(\.b)))
+        }
+        switch members[0] {
+        case .logistic:
+            let parts = members.map { member -> (weights: [Double], bias: Double) in
+                guard case .logistic(let weights, let bias) = member else { preconditionFailure() }
+                return (weights, bias)
+            }
+            return .logistic(weights: meanOf(parts.map(\.weights)), bias: meanOf(parts.map(\.bias)))
+        case .linearSVM:
+            let parts = members.map { member -> (weights: [Double], bias: Double, platt: PlattScaling?) in
+                guard case .linearSVM(let weights, let bias, let platt) = member else { preconditionFailure() }
+                return (weights, bias, platt)
+            }
+            let platts = parts.compactMap(\.platt)
+            return .linearSVM(
+                weights: meanOf(parts.map(\.weights)), bias: meanOf(parts.map(\.bias)),
+                platt: platts.count == parts.count ? meanOf(platts) : nil)
+        case .rbfSVM(let gamma, _, _, _, _):
+            var vectors: [[Float]] = []
+            var coefficients: [Double] = []
+            var indexOfVector: [[UInt32]: Int] = [:]
+            var rhos: [Double] = []
+            var platts: [PlattScaling] = []
+            for member in members {
+                guard case .rbfSVM(_, let memberVectors, let memberCoefficients, let rho, let platt) = member else {
+                    preconditionFailure()
+                }
+                for (vector, coefficient) in zip(memberVectors, memberCoefficients) {
+                    let key = vector.map(\.bitPattern)
+                    if let index = indexOfVector[key] {
+                        coefficients[index] += coefficient * share
+                    } else {
+                        indexOfVector[key] = vectors.count
+                        vectors.append(vector)
+                        coefficients.append(coefficient * share)
+                    }
+                }
+                rhos.append(rho)
+                platts.append(platt)
+            }
+            return .rbfSVM(
+                gamma: gamma, supportVectors: vectors, coefficients: coefficients, rho: meanOf(rhos),
+                platt: meanOf(platts))
+        }
+    }
+
     /// `P(fake)` for the decision value `f` of this classifier.
     func probability(decision f: Double) -> Double {
         switch self {

@@ -79,6 +79,7 @@ public enum CrossValidation {
     ///
     /// - Parameters:
     ///   - groups: group names for the inner folds of each fold's grid search (see `Trainer`).
+    ///   - rounds: the augmentation round of each sample, as for `Trainer.train`.
     ///   - folds: the fold of every sample, e.g. from `folds(labels:groups:k:seed:)`; fold
     ///     numbers need not be contiguous, empty folds are skipped.
     ///   - grouped: whether `folds` keep groups together, recorded in the result (the caller
@@ -87,14 +88,15 @@ public enum CrossValidation {
     ///     only the originals when augmented copies are trained on but should not be tested.
     /// - Throws: as `Trainer.train`; `.invalidInput` if a fold's training part lacks a class.
     public static func run(
-        _ trainer: Trainer, features: [[Float]], labels: [Int], groups: [String]? = nil, folds: [Int],
-        grouped: Bool, scored: [Bool]? = nil
+        _ trainer: Trainer, features: [[Float]], labels: [Int], groups: [String]? = nil, rounds: [Int]? = nil,
+        folds: [Int], grouped: Bool, scored: [Bool]? = nil
     ) throws(ModelError) -> CrossValidationResult {
         let matrix = try FeatureMatrix(validating: features, columns: trainer.feature.bins)
         guard folds.count == matrix.rowCount else {
             throw ModelError(.invalidInput, "\(folds.count) fold numbers for \(matrix.rowCount) samples")
         }
         try checkGroups(groups, count: matrix.rowCount)
+        try checkRounds(rounds, count: matrix.rowCount)
         if let scored, scored.count != matrix.rowCount {
             throw ModelError(.invalidInput, "\(scored.count) scored flags for \(matrix.rowCount) samples")
         }
@@ -102,7 +104,7 @@ public enum CrossValidation {
         for fold in Set(folds).sorted() {
             let train = folds.indices.filter { folds[$0] != fold }
             let test = folds.indices.filter { folds[$0] == fold && scored?[$0] ?? true }
-            let model = try trainer.fit(matrix, labels: labels, groups: groups, rows: train)
+            let model = try trainer.fit(matrix, labels: labels, groups: groups, rounds: rounds, rows: train)
             var probabilities: [Double] = []
             for index in test { probabilities.append(try model.probabilityFake(Array(matrix.row(index)))) }
             let scored = try ScoredSamples(labels: test.map { labels[$0] }, scores: probabilities)

@@ -23,36 +23,56 @@ public struct Trainer: Sendable {
     /// - Parameters:
     ///   - groups: optional group name per sample (e.g. the source photo); used only to keep
     ///     groups together in the inner folds of a grid search.
+    ///   - rounds: optional augmentation round per sample: 0 for an original image, r ≥ 1 for
+    ///     a copy drawn in round r. With rounds, one classifier is trained per round, on the
+    ///     originals and that round's copies, and the model is their average
+    ///     (`Classifier.average`); a grid search runs on round 1's samples, the scaler is
+    ///     fitted on all. Without, one classifier is trained on all samples.
     ///   - crossValidation: a result of `CrossValidation.run` to record in the model.
     /// - Throws: `.invalidOptions`, `.invalidInput` (labels not 0/1, one class only, counts
-    ///   differ), `.dimensionMismatch`/`.nonFiniteValue` for bad vectors, `.solverFailed`.
+    ///   differ, a negative round), `.dimensionMismatch`/`.nonFiniteValue` for bad vectors,
+    ///   `.solverFailed`.
     public func train(
-        features: [[Float]], labels: [Int], groups: [String]? = nil,
+        features: [[Float]], labels: [Int], groups: [String]? = nil, rounds: [Int]? = nil,
         crossValidation: CrossValidationResult? = nil
     ) throws(ModelError) -> DetectorModel {
         let matrix = try FeatureMatrix(validating: features, columns: feature.bins)
         try checkGroups(groups, count: matrix.rowCount)
+        try checkRounds(rounds, count: matrix.rowCount)
         return try fit(
-            matrix, labels: labels, groups: groups, rows: Array(0..<matrix.rowCount), crossValidation: crossValidation)
+            matrix, labels: labels, groups: groups, rounds: rounds, rows: Array(0..<matrix.rowCount),
+            crossValidation: crossValidation)
     }
 
     /// Trains on `rows` of `matrix` (all samples, or one cross-validation fold's training part).
     func fit(
-        _ matrix: FeatureMatrix, labels: [Int], groups: [String]?, rows: [Int],
+        _ matrix: FeatureMatrix, labels: [Int], groups: [String]?, rounds: [Int]?, rows: [Int],
         crossValidation: CrossValidationResult? = nil
     ) throws(ModelError) -> DetectorModel {
         try validateOptions()
         try validateTrainingLabels(labels, rowCount: matrix.rowCount, rows: rows)
+        let memberRows = Self.rowsOfEachRound(rows, rounds: rounds)
         let kind = options.classifier
         var c = options.c ?? TrainingOptions.publishedC(for: kind)
         var gamma = kind == .svm ? options.gamma ?? TrainingOptions.publishedGamma : nil
         var gridResult: GridSearchResult?
         if let grid = options.gridSearch {
-            (c, gamma, gridResult) = try search(grid, matrix, labels: labels, groups: groups, rows: rows)
+            (c, gamma, gridResult) = try search(grid, matrix, labels: labels, groups: groups, rows: memberRows[0])
         }
         let scaler = options.standardize || options.gridSearch != nil ? Standardizer(fitting: matrix, rows: rows) : nil
-        let (classifier, solver) = try fitClassifier(
-            scaler?.transform(matrix) ?? matrix, labels: labels, rows: rows, c: c, gamma: gamma, probability: true)
+        let x = scaler?.transform(matrix) ?? matrix
+        var members: [Classifier] = []
+        var solver = ""
+        for member in memberRows {
+            try validateTrainingLabels(labels, rowCount: matrix.rowCount, rows: member)
+            let classifier: Classifier
+            (classifier, solver) = try fitClassifier(x, labels: labels, rows: member, c: c, gamma: gamma, probability: true)
+            members.append(classifier)
+        }
+        if members.count > 1 {
+            solver += "; the mean of \(members.count) such classifiers, one per augmentation round (Platt's A and B averaged)"
+        }
+        let classifier = Classifier.average(members)
         let fakes = rows.reduce(0) { $0 + labels[$1] }
         let model = DetectorModel(
             feature: feature, scaler: scaler, classifier: classifier,
@@ -156,6 +176,26 @@ public struct Trainer: Sendable {
             for value in grid.cValues { try positive(value, "every grid C") }
             for value in grid.gammaFactors { try positive(value, "every grid gamma factor") }
         }
+    }
+}
+
+extension Trainer {
+    /// The training rows of each round's classifier: the originals (round 0) with that round's
+    /// copies; all of `rows` as one member when there are no rounds or only originals.
+    static func rowsOfEachRound(_ rows: [Int], rounds: [Int]?) -> [[Int]] {
+        guard let rounds, let last = rows.map({ rounds[$0] }).max(), last > 0 else { return [rows] }
+        return (1...last).map { round in rows.filter { rounds[$0] == 0 || rounds[$0] == round } }
+    }
+}
+
+/// Checks that there is one round per sample and no negative one, when rounds are given.
+func checkRounds(_ rounds: [Int]?, count: Int) throws(ModelError) {
+    guard let rounds else { return }
+    guard rounds.count == count else {
+        throw ModelError(.invalidInput, "\(rounds.count) augmentation rounds for \(count) samples")
+    }
+    if let negative = rounds.first(where: { $0 < 0 }) {
+        throw ModelError(.invalidInput, "augmentation round \(negative) is negative")
     }
 }
 

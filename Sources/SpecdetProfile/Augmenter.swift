@@ -13,8 +13,11 @@ public struct Augmenter: Sendable, Equatable {
 
     /// The transformations in use; empty means no augmentation.
     public var kinds: [Kind]
-    /// Augmented copies per image.
+    /// Augmented copies per image in each round.
     public var copies: Int
+    /// Independent draws of the copies. A trainer fits one classifier per round, on the
+    /// originals and that round's copies, and averages them (`Trainer.train(rounds:)`).
+    public var rounds: Int
     /// Seeds every random choice, together with each image's key (its path).
     public var seed: UInt64
     /// JPEG qualities drawn from (uniformly, inclusive).
@@ -29,11 +32,13 @@ public struct Augmenter: Sendable, Equatable {
     /// 0.5–0.9, a model still called a third of halved fakes real; docs/ACCURACY.md).
     public static let defaultScales = 0.4...0.9
 
-    public init(kinds: [Kind], copies: Int = 2, seed: UInt64 = 0,
+    public init(kinds: [Kind], copies: Int = 2, rounds: Int = 1, seed: UInt64 = 0,
                 qualities: ClosedRange<Int> = defaultQualities, scales: ClosedRange<Double> = defaultScales) {
         precondition(copies >= 0, "copies must not be negative")
+        precondition(rounds >= 1, "there is at least one round")
         self.kinds = kinds
         self.copies = copies
+        self.rounds = rounds
         self.seed = seed
         self.qualities = qualities
         self.scales = scales
@@ -46,17 +51,35 @@ public struct Augmenter: Sendable, Equatable {
         if kinds.contains(.resize) {
             parts.append("resize x\(scales.lowerBound)-\(scales.upperBound) (box/bilinear/bicubic/lanczos)")
         }
-        return parts.joined(separator: " + ") + ", \(copies) copies per image, seed \(seed)"
+        return parts.joined(separator: " + ") + ", \(copies) copies per image"
+            + (rounds > 1 ? " in each of \(rounds) rounds" : "") + ", seed \(seed)"
     }
 
-    /// The augmented copies of `image`, drawn from a generator seeded by `seed` and `key` (so
-    /// results do not depend on the order or parallelism of a run).
+    /// One augmented copy and the round it was drawn in (1, 2, …).
+    public struct Copy: Sendable {
+        public var round: Int
+        public var image: GrayImage
+    }
+
+    /// The augmented copies of `image`, round by round; each round's from a generator seeded
+    /// by `seed`, the round and `key` (so results do not depend on the order or parallelism of
+    /// a run; round 1 draws what a one-round augmenter draws).
     ///
-    /// With both kinds, copy `i` is a JPEG round trip (i mod 3 = 0), a downscale (1), or a
-    /// downscale then a JPEG round trip (2). A downscale below 8x8 is left out of its copy.
-    public func copies(of image: GrayImage, key: [UInt8]) throws(DecodeError) -> [GrayImage] {
+    /// With both kinds, copy `i` of a round is a JPEG round trip (i mod 3 = 0), a downscale
+    /// (1), or a downscale then a JPEG round trip (2). A downscale below 8x8 is left out of its copy.
+    public func copies(of image: GrayImage, key: [UInt8]) throws(DecodeError) -> [Copy] {
         guard !kinds.isEmpty else { return [] }
-        var generator = SplitMix64(seed: seed ^ fnv1a64(key))
+        var result: [Copy] = []
+        for round in 1...rounds {
+            for copy in try copies(of: image, key: key, round: round) { result.append(Copy(round: round, image: copy)) }
+        }
+        return result
+    }
+
+    /// One round's copies.
+    private func copies(of image: GrayImage, key: [UInt8], round: Int) throws(DecodeError) -> [GrayImage] {
+        // Round r ≥ 2 moves the seed by r − 1 times the golden-ratio constant, SplitMix64's own step.
+        var generator = SplitMix64(seed: (seed &+ UInt64(round - 1) &* 0x9E37_79B9_7F4A_7C15) ^ fnv1a64(key))
         var result: [GrayImage] = []
         for index in 0..<copies {
             let steps: [Kind]

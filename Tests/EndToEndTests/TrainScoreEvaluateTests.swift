@@ -21,9 +21,12 @@ private let trainedModel: (url: URL, stdout: String) = {
         let feature = json["feature"] as! [String: Any]
         #expect(feature["bins"] as? Int == 300 && feature["features"] as? String == "sectors")
         let training = json["training"] as! [String: Any]
-        // 12 images of each class, each with its 2 augmented copies (the default).
-        #expect(training["n_real"] as? Int == 36 && training["n_fake"] as? Int == 36)
-        #expect((training["augmentation"] as? String)?.hasPrefix("jpeg q60-95 + resize x0.4-0.9") == true, "\(training)")
+        // 12 images of each class, each with its 2 augmented copies in each of 3 rounds (the default).
+        #expect(training["n_real"] as? Int == 84 && training["n_fake"] as? Int == 84)
+        let augmentation = training["augmentation"] as? String ?? ""
+        #expect(augmentation.hasPrefix("jpeg q60-95 + resize x0.4-0.9") && augmentation.contains("in each of 3 rounds"))
+        #expect((training["solver"] as? String)?.contains("the mean of 3 such classifiers") == true)
+        #expect(trainedModel.stdout.contains("and 144 augmented copies (3 rounds: one classifier each, averaged)"))
         let cv = training["cross_validation"] as! [String: Any]
         #expect((cv["folds"] as! [Any]).count == 5)
     }
@@ -220,7 +223,7 @@ private let trainedModel: (url: URL, stdout: String) = {
         for row in rows.dropFirst() { foldOfPath[row[0], default: []].insert(row[2]) }
         #expect(foldOfPath.count == 12)
         #expect(foldOfPath.values.allSatisfy { $0.count == 1 })
-        #expect(rows.dropFirst().filter { $0[3] != "0" }.count == 36)
+        #expect(rows.dropFirst().filter { $0[3] != "0" }.count == 12 * 3 * 3)  // 3 copies in each of 3 rounds
         let json = try JSONSerialization.jsonObject(with: models[0]) as! [String: Any]
         #expect(((json["training"] as! [String: Any])["augmentation"] as? String)?.contains("jpeg") == true)
     }

@@ -99,4 +99,71 @@ import Testing
         #expect(model.training.toolVersion == "specdet 9.9" && model.training.augmentation == "jpeg q 70-95")
         #expect(try DetectorModel.load(from: model.encoded()) == model)
     }
+
+    // MARK: Augmentation rounds
+
+    /// The synthetic data, each sample followed by a noisy copy per round (rounds 1 and 2).
+    static func withCopies(rounds: Int) -> (features: [[Float]], labels: [Int], rounds: [Int]) {
+        var generator = SplitMix64(seed: 43)
+        var result: (features: [[Float]], labels: [Int], rounds: [Int]) = ([], [], [])
+        for (features, label) in zip(data.features, data.labels) {
+            result.features.append(features)
+            result.labels.append(label)
+            result.rounds.append(0)
+            for round in 0...rounds where round > 0 {
+                result.features.append(features.map { $0 + Float(Int(generator.next() % 201) - 100) * 2e-4 })
+                result.labels.append(label)
+                result.rounds.append(round)
+            }
+        }
+        return result
+    }
+
+    @Test(arguments: [ClassifierKind.logistic, .svmLinear, .svm])
+    func roundsTrainOneClassifierEachAndAverageThem(kind: ClassifierKind) throws {
+        let sample = Self.withCopies(rounds: 2)
+        let trainer = Trainer(feature: ProfileConfiguration(), options: TrainingOptions(classifier: kind, date: fixedDate))
+        let model = try trainer.train(features: sample.features, labels: sample.labels, rounds: sample.rounds)
+        let members = try (1...2).map { round in
+            let rows = sample.rounds.indices.filter { sample.rounds[$0] == 0 || sample.rounds[$0] == round }
+            return try trainer.train(features: rows.map { sample.features[$0] }, labels: rows.map { sample.labels[$0] })
+        }
+        for probe in SyntheticProfiles(count: 20, seed: 44).features {
+            let expected = try members.map { try $0.decisionValue(probe) }.reduce(0, +) / 2
+            #expect(abs(try model.decisionValue(probe) - expected) <= 1e-9 * max(1, abs(expected)))
+        }
+        #expect(model.training.solver.hasSuffix("the mean of 2 such classifiers, one per augmentation round (Platt's A and B averaged)"))
+        #expect(model.training.nReal + model.training.nFake == sample.features.count)
+        if case .rbfSVM(_, let vectors, _, _, let platt) = model.classifier,
+            case .rbfSVM(_, let first, _, _, let firstPlatt) = members[0].classifier,
+            case .rbfSVM(_, let second, _, _, let secondPlatt) = members[1].classifier
+        {
+            // An original that is a support vector of both members is kept once.
+            let shared = Set(first.map { $0.map(\.bitPattern) }).intersection(second.map { $0.map(\.bitPattern) }).count
+            #expect(shared > 0 && vectors.count == first.count + second.count - shared)
+            #expect(platt.a == (firstPlatt.a + secondPlatt.a) / 2 && platt.b == (firstPlatt.b + secondPlatt.b) / 2)
+        }
+        #expect(try DetectorModel.load(from: model.encoded()) == model)
+    }
+
+    @Test func originalsOnlyAreOneClassifierAsWithoutRounds() throws {
+        let trainer = Trainer(feature: ProfileConfiguration(), options: TrainingOptions(classifier: .svm, date: fixedDate))
+        let plain = try trainer.train(features: Self.data.features, labels: Self.data.labels)
+        let zeros = try trainer.train(
+            features: Self.data.features, labels: Self.data.labels, rounds: Array(repeating: 0, count: Self.data.labels.count))
+        #expect(try zeros.encoded() == plain.encoded())
+        // One round of copies is one classifier on everything, as without rounds.
+        let sample = Self.withCopies(rounds: 1)
+        let oneRound = try trainer.train(features: sample.features, labels: sample.labels, rounds: sample.rounds)
+        #expect(try oneRound.encoded() == trainer.train(features: sample.features, labels: sample.labels).encoded())
+    }
+
+    @Test func refusesBadRounds() {
+        let trainer = Trainer(feature: ProfileConfiguration())
+        for rounds in [[0, 1], Array(repeating: -1, count: Self.data.labels.count)] {
+            #expect(throws: ModelError.self) {
+                try trainer.train(features: Self.data.features, labels: Self.data.labels, rounds: rounds)
+            }
+        }
+    }
 }

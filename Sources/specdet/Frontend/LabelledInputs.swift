@@ -99,18 +99,23 @@ struct LabelledProfiles {
     var paths: [InputPath] = []
     var labels: [Int] = []
     var features: [[Float]] = []
+    /// The augmentation round of each profile: 0 for an original, r ≥ 1 for a copy drawn in round r.
+    var rounds: [Int] = []
+
     /// False for augmented copies.
-    var isOriginal: [Bool] = []
+    var isOriginal: [Bool] { rounds.map { $0 == 0 } }
+    var realCount: Int { zip(labels, rounds).filter { $0.0 == 0 && $0.1 == 0 }.count }
+    var fakeCount: Int { zip(labels, rounds).filter { $0.0 == 1 && $0.1 == 0 }.count }
+    var copyCount: Int { rounds.filter { $0 != 0 }.count }
+    /// The number of augmentation rounds (0 without copies).
+    var roundCount: Int { rounds.max() ?? 0 }
 
-    var realCount: Int { zip(labels, isOriginal).filter { $0.0 == 0 && $0.1 }.count }
-    var fakeCount: Int { zip(labels, isOriginal).filter { $0.0 == 1 && $0.1 }.count }
-    var copyCount: Int { isOriginal.filter { !$0 }.count }
-
-    mutating func append(_ path: InputPath, label: Int, features vector: [Float], original: Bool = true) {
+    /// Appends an original (round 0) or a copy drawn in `round`.
+    mutating func append(_ path: InputPath, label: Int, features vector: [Float], round: Int = 0) {
         paths.append(path)
         labels.append(label)
         features.append(vector)
-        isOriginal.append(original)
+        rounds.append(round)
     }
 }
 
@@ -122,19 +127,20 @@ extension LabelledInputs {
         var result = LabelledProfiles()
         try run.run(images.map(\.path)) { image, path, extractor throws(InputFailure) in
             let original = try ImageRun.profile(image, extractor)
-            guard let augmenter else { return [original.features] }
-            let copies: [GrayImage]
+            guard let augmenter else { return [(round: 0, features: original.features)] }
+            let copies: [Augmenter.Copy]
             do throws(DecodeError) {
                 copies = try augmenter.copies(of: image, key: path.bytes)
             } catch {
                 throw InputFailure(code: error.code.rawValue, message: "augmentation failed: \(error.message)")
             }
             // A copy too small for a profile is left out; its original still counts.
-            return [original.features] + copies.compactMap { try? extractor.profile(of: $0) }
+            return [(round: 0, features: original.features)]
+                + copies.compactMap { copy in (try? extractor.profile(of: copy.image)).map { (copy.round, $0) } }
         } emit: { index, outcome in
             guard case .success(let vectors) = outcome else { return }
-            for (number, vector) in vectors.enumerated() {
-                result.append(images[index].path, label: images[index].label, features: vector, original: number == 0)
+            for (round, vector) in vectors {
+                result.append(images[index].path, label: images[index].label, features: vector, round: round)
             }
         }
         for row in profiles {

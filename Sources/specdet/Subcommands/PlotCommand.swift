@@ -120,7 +120,7 @@ struct ProfileComparison {
 
     init(_ profiles: LabelledProfiles, configuration: ProfileConfiguration) {
         func statistics(label: Int) -> (mean: [Double], std: [Double], count: Int) {
-            let rows = profiles.features.indices.filter { profiles.labels[$0] == label && profiles.isOriginal[$0] }
+            let rows = profiles.features.indices.filter { profiles.labels[$0] == label && profiles.rounds[$0] == 0 }
                 .map { profiles.features[$0] }
             let bins = rows[0].count, n = Double(rows.count)
             var mean = [Double](repeating: 0, count: bins), variance = mean

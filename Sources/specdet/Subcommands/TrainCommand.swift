@@ -15,7 +15,10 @@ struct TrainCommand: ParsableCommand {
 
             By default every training image is also profiled as two augmented copies (a JPEG \
             round trip and a downscale), so that the model holds up on images compressed or \
-            resized in the wild; --augment none trains on the images as they are.
+            resized in the wild, in each of three rounds: each round's classifier learns the \
+            images with that round's copies, and the model averages the three (as one \
+            classifier of the same kind). --augment none trains one classifier on the images \
+            as they are.
 
             Example:
               specdet train --real photos/ --fake generated/ --output model.json
@@ -50,8 +53,13 @@ struct TrainCommand: ParsableCommand {
         valueName: "KINDS"))
     var augment = "jpeg,resize"
 
-    @Option(name: .customLong("augment-copies"), help: "Augmented copies per training image.")
+    @Option(name: .customLong("augment-copies"), help: "Augmented copies per training image in each round.")
     var augmentCopies = 2
+
+    @Option(name: .customLong("augment-rounds"), help: ArgumentHelp(
+        "Independent draws of the copies: one classifier is trained per round, on the images and that round's copies, and the model is their average.",
+        valueName: "N"))
+    var augmentRounds = 3
 
     @Option(name: .customLong("augment-qualities"), help: ArgumentHelp("JPEG qualities of augmented copies, drawn uniformly.", valueName: "LO-HI"))
     var augmentQualities = "\(Augmenter.defaultQualities.lowerBound)-\(Augmenter.defaultQualities.upperBound)"
@@ -66,6 +74,7 @@ struct TrainCommand: ParsableCommand {
         if folds == 1 || folds < 0 { throw ValidationError("--folds must be 0 (no cross-validation) or at least 2") }
         if groups != nil && groupByFolder { throw ValidationError("give --groups or --group-by-folder, not both") }
         if augmentCopies < 0 { throw ValidationError("--augment-copies must not be negative") }
+        if augmentRounds < 1 { throw ValidationError("--augment-rounds must be at least 1") }
         _ = try augmenter()
     }
 
@@ -81,7 +90,7 @@ struct TrainCommand: ParsableCommand {
         }
         let qualities = try Self.range(augmentQualities, "--augment-qualities", within: 1...100) { Int($0) }
         let scales = try Self.range(augmentScales, "--augment-scales", within: 0.01...1) { Double($0) }
-        return Augmenter(kinds: kinds, copies: augmentCopies, seed: classifier.seed,
+        return Augmenter(kinds: kinds, copies: augmentCopies, rounds: augmentRounds, seed: classifier.seed,
                          qualities: qualities, scales: scales)
     }
 
@@ -115,7 +124,8 @@ struct TrainCommand: ParsableCommand {
         let groupNames = userGroups ?? (data.copyCount == 0 ? nil : data.paths.map(\.display))
         let trainer = Trainer(feature: configuration, options: classifier.trainingOptions(augmentation: augmenter?.summary))
         var report = "training \(classifier.classifier.rawValue) on \(data.realCount) real and \(data.fakeCount) fake images"
-            + (data.copyCount == 0 ? "" : " and \(data.copyCount) augmented copies") + "\n"
+            + (data.copyCount == 0 ? "" : " and \(data.copyCount) augmented copies")
+            + (data.roundCount > 1 ? " (\(data.roundCount) rounds: one classifier each, averaged)" : "") + "\n"
         var crossValidation: CrossValidationResult?
         do {
             if folds >= 2 {
@@ -123,15 +133,15 @@ struct TrainCommand: ParsableCommand {
                 if let foldsOut { try writeFolds(assignment, data: data, to: foldsOut) }
                 // Held-out folds are scored on the original images only.
                 let result = try CrossValidation.run(trainer, features: data.features, labels: data.labels,
-                                                     groups: groupNames, folds: assignment, grouped: userGroups != nil,
-                                                     scored: data.isOriginal)
+                                                     groups: groupNames, rounds: data.rounds, folds: assignment,
+                                                     grouped: userGroups != nil, scored: data.isOriginal)
                 report += Self.describe(result, grouping: userGroups == nil
                     ? (data.copyCount == 0 ? "stratified" : "stratified, each image's copies in its fold")
                     : "grouped by \(groups.map { "'\($0)'" } ?? "folder")")
                 crossValidation = result
             }
             let model = try trainer.train(features: data.features, labels: data.labels, groups: groupNames,
-                                          crossValidation: crossValidation)
+                                          rounds: data.rounds, crossValidation: crossValidation)
             let encoded = try model.encoded()
             try OutputSink.writing(to: output) { try $0.write(bytes: encoded) }
         } catch let error as ModelError {
@@ -150,7 +160,7 @@ struct TrainCommand: ParsableCommand {
             return try CrossValidation.folds(labels: data.labels, groups: userGroups, k: folds, seed: classifier.seed)
         }
         var distinct: [InputPath: Int] = [:], distinctLabels: [Int] = []
-        for index in data.paths.indices where data.isOriginal[index] && distinct[data.paths[index]] == nil {
+        for index in data.paths.indices where data.rounds[index] == 0 && distinct[data.paths[index]] == nil {
             distinct[data.paths[index]] = distinctLabels.count
             distinctLabels.append(data.labels[index])
         }
@@ -185,7 +195,7 @@ struct TrainCommand: ParsableCommand {
         var missing = 0
         let names = paths.indices.map { index -> String in
             if let group = table[paths[index].lexicallyNormal] { return group }
-            if profiles.isOriginal[index] { missing += 1 }
+            if profiles.rounds[index] == 0 { missing += 1 }
             return "path:" + paths[index].display
         }
         if missing > 0 {
@@ -203,7 +213,7 @@ struct TrainCommand: ParsableCommand {
             try sink.write(CSV.row(["path", "label", "fold"] + (augmented ? ["copy"] : [])))
             var copyNumber = 0
             for index in assignment.indices {
-                copyNumber = data.isOriginal[index] ? 0 : copyNumber + 1
+                copyNumber = data.rounds[index] == 0 ? 0 : copyNumber + 1
                 try sink.write(CSV.row([data.paths[index].display, data.labels[index] == 1 ? "fake" : "real",
                                         String(assignment[index])] + (augmented ? [String(copyNumber)] : [])))
             }
