@@ -157,28 +157,61 @@ enum SupportVectorScanner {
         /// Longer number texts are left to JSONDecoder (a `Float` needs at most 9 significant digits).
         static let longestNumber = 40
 
-        /// One JSON number (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`) converted by
-        /// `strtof`, as JSONDecoder converts a `Float`; nil if it is not one, or if it is out of
-        /// range, subnormal or a zero with an exponent (JSONDecoder refuses some of those, e.g.
-        /// 1e-50 and 0.0e7; they are left to it).
+        /// One JSON number (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`) as the `Float`
+        /// nearest to it (ties to even), the value `strtof` and so JSONDecoder give; nil if it is
+        /// not one, or if it is out of range, subnormal or a zero with an exponent (JSONDecoder
+        /// refuses some of those, e.g. 1e-50 and 0.0e7; they are left to it).
+        ///
+        /// Clinger's fast path: up to 15 significant digits m and a decimal exponent e with
+        /// |e| ≤ 22 make m and 10^|e| exact `Double`s, so m·10^e is rounded once, to `Double`.
+        /// Rounding that on to `Float` gives the nearest `Float` unless the `Double` fell exactly on
+        /// a midpoint between two `Float`s; that case, and every other, goes to `strtof`.
         mutating func parseFloat(into text: inout [CChar]) -> Float? {
             let start = position
-            _ = take(UInt8(ascii: "-"))
-            let mantissaStart = position
+            let negative = take(UInt8(ascii: "-"))
+            var mantissa: UInt64 = 0
+            var significantDigits = 0
+            var exponent = 0
+            func accumulate(_ digit: UInt8, fraction: Bool) {
+                if mantissa == 0 && digit == UInt8(ascii: "0") {
+                    if fraction { exponent -= 1 }
+                    return
+                }
+                significantDigits += 1
+                guard significantDigits <= 15 else { return }  // strtof's case; the digits still count
+                mantissa = mantissa * 10 + UInt64(digit - UInt8(ascii: "0"))
+                if fraction { exponent -= 1 }
+            }
             if !take(UInt8(ascii: "0")) {
                 guard let digit = peek(), (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(digit) else { return nil }
-                skipDigits()
+                while let digit = takeDigit() { accumulate(digit, fraction: false) }
             }
             if take(UInt8(ascii: ".")) {
-                guard skipDigits() else { return nil }
+                guard let first = takeDigit() else { return nil }
+                accumulate(first, fraction: true)
+                while let digit = takeDigit() { accumulate(digit, fraction: true) }
             }
-            let mantissaIsZero = bytes[mantissaStart..<position].allSatisfy {
-                $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: ".")
+            let hasExponent = take(UInt8(ascii: "e")) || take(UInt8(ascii: "E"))
+            if hasExponent {
+                let negativeExponent = !take(UInt8(ascii: "+")) && take(UInt8(ascii: "-"))
+                guard let first = takeDigit() else { return nil }
+                var value = Int(first - UInt8(ascii: "0"))
+                while let digit = takeDigit() { value = min(value * 10 + Int(digit - UInt8(ascii: "0")), 100_000) }
+                exponent += negativeExponent ? -value : value
             }
-            let hasExponent = peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E")
-            if take(UInt8(ascii: "e")) || take(UInt8(ascii: "E")) {
-                if !take(UInt8(ascii: "+")) { _ = take(UInt8(ascii: "-")) }
-                guard skipDigits() else { return nil }
+            if significantDigits == 0 {
+                return hasExponent ? nil : (negative ? -0.0 : 0)
+            }
+            if significantDigits <= 15 && abs(exponent) <= 22 {
+                let magnitude = Double(mantissa)
+                let power = Self.exactPowersOfTen[abs(exponent)]
+                let nearest = exponent < 0 ? magnitude / power : magnitude * power
+                // The 29 bits a Float drops from a Double's significand are 1 then 28 zeros
+                // exactly at a midpoint (in Float's normal range, checked first).
+                if nearest >= Double(Float.leastNormalMagnitude) && nearest.bitPattern & 0x1FFF_FFFF != 0x1000_0000 {
+                    let value = Float(negative ? -nearest : nearest)
+                    return value.isNormal ? value : nil
+                }
             }
             let length = position - start
             guard length <= Self.longestNumber else { return nil }
@@ -187,17 +220,19 @@ enum SupportVectorScanner {
                 buffer[length] = 0
                 return strtof(buffer.baseAddress!, nil)
             }
-            return value.isNormal || (value == 0 && mantissaIsZero && !hasExponent) ? value : nil
+            return value.isNormal ? value : nil
         }
 
-        /// Steps over `[0-9]*`; true if there was at least one digit.
-        @discardableResult
-        mutating func skipDigits() -> Bool {
-            let start = position
-            while position < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[position]) {
-                position += 1
-            }
-            return position > start
+        /// 10^0 … 10^22, each exactly a `Double`.
+        static let exactPowersOfTen: [Double] = (0...22).map { exponent in
+            (0..<exponent).reduce(1.0) { power, _ in power * 10 }
+        }
+
+        /// The next byte if it is a digit, stepping over it.
+        mutating func takeDigit() -> UInt8? {
+            guard let byte = peek(), (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) else { return nil }
+            position += 1
+            return byte
         }
 
         // MARK: Bytes

@@ -125,4 +125,45 @@ import Testing
         }
         #expect(scannedCount > 100)  // the damage often misses the structure; those must agree too
     }
+
+    /// The scanner's numbers against `strtof`, bit for bit: random decimals of every length and
+    /// exponent, the shortest forms of random `Float`s, and decimals next to and exactly on the
+    /// midpoints between two `Float`s, where a conversion that rounds twice would go wrong.
+    @Test func numbersAreTheNearestFloatAsStrtofGivesThem() throws {
+        var generator = SplitMix64(seed: 9)
+        func below(_ bound: Int) -> Int { Int(generator.next() % UInt64(bound)) }
+        var texts: [String] = ["16777217", "16777219", "33554434", "0.5", "-0", "3.4028235e38", "1.17549435e-38"]
+        while texts.count < 60_000 {
+            switch below(4) {
+            case 0:  // random digits, a point somewhere, maybe an exponent
+                var digits = String(1 + below(9)) + (0..<below(18)).map { _ in String(below(10)) }.joined()
+                if digits.count > 1 && below(2) == 0 {
+                    digits.insert(".", at: digits.index(digits.startIndex, offsetBy: 1 + below(digits.count - 1)))
+                }
+                texts.append((below(2) == 0 ? "-" : "") + digits + (below(2) == 0 ? "e\(below(61) - 30)" : ""))
+            case 1:  // a random Float's shortest form (what model files hold)
+                let value = Float(bitPattern: UInt32(truncatingIfNeeded: generator.next()))
+                if value.isNormal { texts.append("\(value)") }
+            default:  // next to, or exactly on, a midpoint between two Floats
+                let value = Float(bitPattern: UInt32(truncatingIfNeeded: generator.next()) & 0x7FFF_FFFF)
+                guard value.isNormal, value.nextUp.isFinite else { continue }
+                let midpoint = (Double(value) + Double(value.nextUp)) / 2
+                texts.append(String(format: "%.\(1 + below(17))g", midpoint))
+            }
+        }
+        var expected: [UInt32] = []
+        var kept: [String] = []
+        for text in texts {
+            let value = strtof(text, nil)
+            if value.isNormal || text == "-0" {  // the scanner leaves the others to JSONDecoder
+                expected.append(value.bitPattern)
+                kept.append(text)
+            }
+        }
+        let json = "{\"classifier\":{\"support_vectors\":[[" + kept.joined(separator: ",") + "]]}}"
+        let scanned = try #require(SupportVectorScanner.extract(from: Data(json.utf8))?.supportVectors.first)
+        let mismatches = zip(kept, zip(scanned, expected)).filter { $0.1.0.bitPattern != $0.1.1 }.map(\.0)
+        #expect(scanned.count == kept.count && mismatches.isEmpty, "\(mismatches.prefix(5))")
+        #expect(kept.count > 50_000)
+    }
 }
