@@ -72,7 +72,8 @@ public enum Classifier: Sendable, Equatable {
             return sum + bias
         case .rbfSVM(let gamma, let supportVectors, let coefficients, let rho, _):
             // The kernel values and the summation order are those of training and of libsvm's
-            // svm_predict_values, so this equals libsvm's decision value to the last bit.
+            // svm_predict_values, so this equals libsvm's decision value to the last bit (for a
+            // model of one libsvm model; an average of several has no libsvm counterpart).
             return x.withUnsafeBufferPointer { x in
                 var sum = 0.0
                 for (vector, alpha) in zip(supportVectors, coefficients) {
@@ -86,39 +87,41 @@ public enum Classifier: Sendable, Equatable {
         }
     }
 
-    /// The classifier whose decision value is the mean of the members' (all of one kind):
-    /// weights, biases and ρ averaged; an RBF SVM's support vectors pooled, each coefficient
-    /// divided by the member count and a vector shared by several members kept once with the
-    /// sum of its coefficients. Platt's A and B are averaged: an approximation, since nobody
-    /// fitted a sigmoid to the mean; the sign of the decision value, which labels, is exact.
-    /// One member is returned as it is.
+    /// The classifier whose decision value is the mean of the members' (all of one kind, with
+    /// one γ and one length of weights): weights, biases and ρ averaged; an RBF SVM's support
+    /// vectors pooled, each coefficient divided by the member count and a vector shared by
+    /// several members kept once with the sum of its coefficients. Platt's A and B are
+    /// averaged: an approximation, since nobody fitted a sigmoid to the mean; the sign of the
+    /// decision value, which labels, is exact. One member is returned as it is.
     static func average(_ members: [Classifier]) -> Classifier {
         precondition(!members.isEmpty && members.allSatisfy { $0.kind == members[0].kind }, "members of one kind")
         guard members.count > 1 else { return members[0] }
         let share = 1 / Double(members.count)
-        func meanOf(_ values: [Double]) -> Double { values.reduce(0, +) * share }
-        func meanOf(_ vectors: [[Double]]) -> [Double] {
-            vectors.dropFirst().reduce(vectors[0]) { sum, vector in zip(sum, vector).map(+) }.map { $0 * share }
-        }
-        func meanOf(_ platts: [PlattScaling]) -> PlattScaling {
-            PlattScaling(a: meanOf(platts.map(\.a)), b: meanOf(platts.map(\.b)))
+        func mean(_ values: [Double]) -> Double { values.reduce(0, +) * share }
+        func meanPlatt(_ platts: [PlattScaling]) -> PlattScaling {
+            PlattScaling(a: mean(platts.map(\.a)), b: mean(platts.map(\.b)))
         }
         switch members[0] {
-        case .logistic:
-            let parts = members.map { member -> (weights: [Double], bias: Double) in
-                guard case .logistic(let weights, let bias) = member else { preconditionFailure() }
-                return (weights, bias)
+        case .logistic, .linearSVM:
+            var weights: [[Double]] = [], biases: [Double] = [], platts: [PlattScaling] = []
+            for member in members {
+                switch member {
+                case .logistic(let memberWeights, let bias), .linearSVM(let memberWeights, let bias, nil):
+                    weights.append(memberWeights)
+                    biases.append(bias)
+                case .linearSVM(let memberWeights, let bias, let platt?):
+                    weights.append(memberWeights)
+                    biases.append(bias)
+                    platts.append(platt)
+                case .rbfSVM:
+                    preconditionFailure("members of one kind")
+                }
             }
-            return .logistic(weights: meanOf(parts.map(\.weights)), bias: meanOf(parts.map(\.bias)))
-        case .linearSVM:
-            let parts = members.map { member -> (weights: [Double], bias: Double, platt: PlattScaling?) in
-                guard case .linearSVM(let weights, let bias, let platt) = member else { preconditionFailure() }
-                return (weights, bias, platt)
-            }
-            let platts = parts.compactMap(\.platt)
+            precondition(weights.allSatisfy { $0.count == weights[0].count }, "weights of one length")
+            let meanWeights = weights[0].indices.map { index in mean(weights.map { $0[index] }) }
+            if case .logistic = members[0] { return .logistic(weights: meanWeights, bias: mean(biases)) }
             return .linearSVM(
-                weights: meanOf(parts.map(\.weights)), bias: meanOf(parts.map(\.bias)),
-                platt: platts.count == parts.count ? meanOf(platts) : nil)
+                weights: meanWeights, bias: mean(biases), platt: platts.count == members.count ? meanPlatt(platts) : nil)
         case .rbfSVM(let gamma, _, _, _, _):
             var vectors: [[Float]] = []
             var coefficients: [Double] = []
@@ -126,9 +129,9 @@ public enum Classifier: Sendable, Equatable {
             var rhos: [Double] = []
             var platts: [PlattScaling] = []
             for member in members {
-                guard case .rbfSVM(_, let memberVectors, let memberCoefficients, let rho, let platt) = member else {
-                    preconditionFailure()
-                }
+                guard case .rbfSVM(let memberGamma, let memberVectors, let memberCoefficients, let rho, let platt) = member,
+                    memberGamma == gamma
+                else { preconditionFailure("RBF members of one γ") }
                 for (vector, coefficient) in zip(memberVectors, memberCoefficients) {
                     let key = vector.map(\.bitPattern)
                     if let index = indexOfVector[key] {
@@ -143,8 +146,8 @@ public enum Classifier: Sendable, Equatable {
                 platts.append(platt)
             }
             return .rbfSVM(
-                gamma: gamma, supportVectors: vectors, coefficients: coefficients, rho: meanOf(rhos),
-                platt: meanOf(platts))
+                gamma: gamma, supportVectors: vectors, coefficients: coefficients, rho: mean(rhos),
+                platt: meanPlatt(platts))
         }
     }
 

@@ -2,14 +2,14 @@ import Foundation
 
 /// Reads `classifier.support_vectors` of a model file straight from its bytes, so that
 /// `DetectorModel.load` need not take the megabytes of numbers through JSONDecoder (the
-/// built-in model's 646,200 values took 0.25 s there, most of a one-image `score`).
+/// built-in model's 1.7 million values would take it about 0.7 s, most of a one-image `score`).
 ///
 /// It only ever shortens the way to the result JSONDecoder would give: every number is
-/// checked against JSON's grammar and converted by `strtof`, as JSONDecoder converts a
-/// `Float`. Anything it is not sure of (an escaped or repeated key, a number out of range,
-/// subnormal or a zero with an exponent, nesting deeper than it follows, a syntax error)
-/// makes it give up, and the caller then
-/// decodes the whole file the ordinary way, errors and all.
+/// checked against JSON's grammar and converted to the nearest `Float`, the value JSONDecoder's
+/// `strtof` gives. Anything it is not sure of (an escaped or repeated key, a number over 40
+/// characters, out of range, subnormal or a zero with an exponent, nesting deeper than it
+/// follows, a syntax error) makes it give up, and the caller then decodes the whole file the
+/// ordinary way, errors and all.
 enum SupportVectorScanner {
     /// The support vectors and the file with `[]` in their place.
     struct Extraction {
@@ -154,13 +154,15 @@ enum SupportVectorScanner {
             return take(UInt8(ascii: "]")) ? vectors : nil
         }
 
-        /// Longer number texts are left to JSONDecoder (a `Float` needs at most 9 significant digits).
+        /// Longer number texts are left to JSONDecoder (a `Float` needs at most 9 significant
+        /// digits); the bound also keeps the decimal exponent's arithmetic exact.
         static let longestNumber = 40
 
         /// One JSON number (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`) as the `Float`
         /// nearest to it (ties to even), the value `strtof` and so JSONDecoder give; nil if it is
-        /// not one, or if it is out of range, subnormal or a zero with an exponent (JSONDecoder
-        /// refuses some of those, e.g. 1e-50 and 0.0e7; they are left to it).
+        /// not one, if it is longer than `longestNumber`, or if it is out of range, subnormal or a
+        /// zero with an exponent (JSONDecoder refuses some of those, e.g. 1e-50 and 0.0e7; they
+        /// are left to it).
         ///
         /// Clinger's fast path: up to 15 significant digits m and a decimal exponent e with
         /// |e| ≤ 22 make m and 10^|e| exact `Double`s, so m·10^e is rounded once, to `Double`.
@@ -199,6 +201,8 @@ enum SupportVectorScanner {
                 while let digit = takeDigit() { value = min(value * 10 + Int(digit - UInt8(ascii: "0")), 100_000) }
                 exponent += negativeExponent ? -value : value
             }
+            let length = position - start
+            guard length <= Self.longestNumber else { return nil }
             if significantDigits == 0 {
                 return hasExponent ? nil : (negative ? -0.0 : 0)
             }
@@ -206,15 +210,10 @@ enum SupportVectorScanner {
                 let magnitude = Double(mantissa)
                 let power = Self.exactPowersOfTen[abs(exponent)]
                 let nearest = exponent < 0 ? magnitude / power : magnitude * power
-                // The 29 bits a Float drops from a Double's significand are 1 then 28 zeros
-                // exactly at a midpoint (in Float's normal range, checked first).
-                if nearest >= Double(Float.leastNormalMagnitude) && nearest.bitPattern & 0x1FFF_FFFF != 0x1000_0000 {
-                    let value = Float(negative ? -nearest : nearest)
-                    return value.isNormal ? value : nil
-                }
+                // 1e-22 ≤ nearest < 1e37: inside Float's normal range, where the 29 bits a Float
+                // drops from a Double's significand are 1 then 28 zeros exactly at a midpoint.
+                if nearest.bitPattern & 0x1FFF_FFFF != 0x1000_0000 { return Float(negative ? -nearest : nearest) }
             }
-            let length = position - start
-            guard length <= Self.longestNumber else { return nil }
             let value = text.withUnsafeMutableBufferPointer { buffer -> Float in
                 for offset in 0..<length { buffer[offset] = CChar(bitPattern: bytes[start + offset]) }
                 buffer[length] = 0

@@ -24,10 +24,10 @@ public struct Trainer: Sendable {
     ///   - groups: optional group name per sample (e.g. the source photo); used only to keep
     ///     groups together in the inner folds of a grid search.
     ///   - rounds: optional augmentation round per sample: 0 for an original image, r ≥ 1 for
-    ///     a copy drawn in round r. With rounds, one classifier is trained per round, on the
-    ///     originals and that round's copies, and the model is their average
-    ///     (`Classifier.average`); a grid search runs on round 1's samples, the scaler is
-    ///     fitted on all. Without, one classifier is trained on all samples.
+    ///     a copy drawn in round r. With rounds, one classifier is trained per round present, on
+    ///     the originals and that round's copies, and the model is their average
+    ///     (`Classifier.average`); a grid search runs on the first round's samples, the
+    ///     scaler is fitted on all. Without, one classifier is trained on all samples.
     ///   - crossValidation: a result of `CrossValidation.run` to record in the model.
     /// - Throws: `.invalidOptions`, `.invalidInput` (labels not 0/1, one class only, counts
     ///   differ, a negative round), `.dimensionMismatch`/`.nonFiniteValue` for bad vectors,
@@ -181,10 +181,13 @@ public struct Trainer: Sendable {
 
 extension Trainer {
     /// The training rows of each round's classifier: the originals (round 0) with that round's
-    /// copies; all of `rows` as one member when there are no rounds or only originals.
+    /// copies, for each round that has copies among `rows`, in round order; all of `rows` as one
+    /// member when there are no rounds or only originals.
     static func rowsOfEachRound(_ rows: [Int], rounds: [Int]?) -> [[Int]] {
-        guard let rounds, let last = rows.map({ rounds[$0] }).max(), last > 0 else { return [rows] }
-        return (1...last).map { round in rows.filter { rounds[$0] == 0 || rounds[$0] == round } }
+        guard let rounds else { return [rows] }
+        let present = Set(rows.map { rounds[$0] }).subtracting([0]).sorted()
+        guard !present.isEmpty else { return [rows] }
+        return present.map { round in rows.filter { rounds[$0] == 0 || rounds[$0] == round } }
     }
 }
 

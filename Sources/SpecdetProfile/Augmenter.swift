@@ -15,8 +15,8 @@ public struct Augmenter: Sendable, Equatable {
     public var kinds: [Kind]
     /// Augmented copies per image in each round.
     public var copies: Int
-    /// Independent draws of the copies. A trainer fits one classifier per round, on the
-    /// originals and that round's copies, and averages them (`Trainer.train(rounds:)`).
+    /// Independent draws of the copies (`copies` each), e.g. for a trainer that fits one
+    /// classifier per round on the originals and that round's copies.
     public var rounds: Int
     /// Seeds every random choice, together with each image's key (its path).
     public var seed: UInt64
@@ -55,9 +55,11 @@ public struct Augmenter: Sendable, Equatable {
             + (rounds > 1 ? " in each of \(rounds) rounds" : "") + ", seed \(seed)"
     }
 
-    /// One augmented copy and the round it was drawn in (1, 2, …).
+    /// One augmented copy and the round it was drawn in.
     public struct Copy: Sendable {
+        /// The round, 1 … `rounds`.
         public var round: Int
+        /// The copy.
         public var image: GrayImage
     }
 
@@ -78,7 +80,8 @@ public struct Augmenter: Sendable, Equatable {
 
     /// One round's copies.
     private func copies(of image: GrayImage, key: [UInt8], round: Int) throws(DecodeError) -> [GrayImage] {
-        // Round r ≥ 2 moves the seed by r − 1 times the golden-ratio constant, SplitMix64's own step.
+        // Round r ≥ 2 adds r − 1 times an odd 64-bit constant (the golden ratio's) to the seed, so
+        // that the rounds of one image start their generators far apart.
         var generator = SplitMix64(seed: (seed &+ UInt64(round - 1) &* 0x9E37_79B9_7F4A_7C15) ^ fnv1a64(key))
         var result: [GrayImage] = []
         for index in 0..<copies {

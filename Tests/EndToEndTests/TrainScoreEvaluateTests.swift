@@ -142,7 +142,7 @@ private let trainedModel: (url: URL, stdout: String) = {
         #expect(run.status == 0 && !run.stderr.contains("warning"), "\(run.stderr)")
     }
 
-    @Test(arguments: [["--augment-scales", "0.9-0.5"], ["--augment-scales", "0-0.5"], ["--augment-qualities", "50-101"], ["--augment", "blur"]])
+    @Test(arguments: [["--augment-scales", "0.9-0.5"], ["--augment-scales", "0-0.5"], ["--augment-qualities", "50-101"], ["--augment", "blur"], ["--augment-rounds", "0"]])
     func badAugmentationOptionsAreUsageErrors(options: [String]) throws {
         let run = try Specdet.run(["train", "--real", "Fixtures/images/dcgan64/real", "--fake", "Fixtures/images/dcgan64/fake", "-o", "/nonexistent/m.json"] + options)
         #expect(run.status == 2)

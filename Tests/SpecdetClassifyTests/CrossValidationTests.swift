@@ -113,4 +113,28 @@ import Testing
             folds: folds, grouped: true)
         #expect(grouped.grouped)
     }
+
+    /// With rounds, each fold's model is the round-averaged one: the first fold by hand, with
+    /// the training part's rounds, and it differs from one classifier on all rows.
+    @Test func runTrainsEachFoldInRounds() throws {
+        let sample = TrainerTests.withCopies(rounds: 2)
+        let folds = sample.rounds.indices.map { $0 / 6 % 4 }  // a real and a fake image, each with its two copies
+        let trainer = Trainer(feature: ProfileConfiguration(), options: TrainingOptions(classifier: .svm))
+        let isOriginal = sample.rounds.map { $0 == 0 }
+        let result = try CrossValidation.run(
+            trainer, features: sample.features, labels: sample.labels, rounds: sample.rounds, folds: folds, grouped: false,
+            scored: isOriginal)
+        let train = folds.indices.filter { folds[$0] != 0 }
+        let test = folds.indices.filter { folds[$0] == 0 && isOriginal[$0] }
+        let model = try trainer.train(
+            features: train.map { sample.features[$0] }, labels: train.map { sample.labels[$0] },
+            rounds: train.map { sample.rounds[$0] })
+        let scored = try ScoredSamples(
+            labels: test.map { sample.labels[$0] }, scores: test.map { try model.probabilityFake(sample.features[$0]) })
+        #expect(scored.rocAUC != nil && scored.rocAUC == result.folds[0].rocAUC)
+        #expect(scored.confusion(threshold: model.threshold).accuracy == result.folds[0].accuracy)
+        let withoutRounds = try CrossValidation.run(
+            trainer, features: sample.features, labels: sample.labels, folds: folds, grouped: false, scored: isOriginal)
+        #expect(withoutRounds.folds.map(\.rocAUC) != result.folds.map(\.rocAUC))
+    }
 }

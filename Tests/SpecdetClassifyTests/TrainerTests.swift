@@ -110,7 +110,7 @@ import Testing
             result.features.append(features)
             result.labels.append(label)
             result.rounds.append(0)
-            for round in 0...rounds where round > 0 {
+            for round in 1...rounds {
                 result.features.append(features.map { $0 + Float(Int(generator.next() % 201) - 100) * 2e-4 })
                 result.labels.append(label)
                 result.rounds.append(round)
@@ -156,6 +156,28 @@ import Testing
         let sample = Self.withCopies(rounds: 1)
         let oneRound = try trainer.train(features: sample.features, labels: sample.labels, rounds: sample.rounds)
         #expect(try oneRound.encoded() == trainer.train(features: sample.features, labels: sample.labels).encoded())
+    }
+
+    /// The scaler is fitted on every sample, the grid search on the first round's; a round
+    /// without copies (a gap) trains no classifier.
+    @Test func roundsShareTheScalerAndSearchTheFirstRound() throws {
+        let sample = Self.withCopies(rounds: 2)
+        let grid = GridSearch(folds: 2, cValues: [0.1, 10], gammaFactors: [1])
+        let trainer = Trainer(
+            feature: ProfileConfiguration(), options: TrainingOptions(classifier: .svm, gridSearch: grid, date: fixedDate))
+        let model = try trainer.train(features: sample.features, labels: sample.labels, rounds: sample.rounds)
+        let matrix = FeatureMatrix(
+            rowCount: sample.features.count, columnCount: sample.features[0].count, values: sample.features.flatMap { $0 })
+        #expect(model.scaler == Standardizer(fitting: matrix, rows: Array(sample.features.indices)))
+        let firstRound = sample.rounds.indices.filter { sample.rounds[$0] <= 1 }
+        let searched = try trainer.train(
+            features: firstRound.map { sample.features[$0] }, labels: firstRound.map { sample.labels[$0] })
+        #expect(model.hyperparameters == searched.hyperparameters)
+
+        let gap = sample.rounds.map { $0 == 2 ? 3 : $0 }  // rounds 0, 1 and 3
+        let plain = Trainer(feature: ProfileConfiguration(), options: TrainingOptions(classifier: .svm, date: fixedDate))
+        #expect(try plain.train(features: sample.features, labels: sample.labels, rounds: gap).encoded()
+            == plain.train(features: sample.features, labels: sample.labels, rounds: sample.rounds).encoded())
     }
 
     @Test func refusesBadRounds() {

@@ -102,8 +102,6 @@ struct LabelledProfiles {
     /// The augmentation round of each profile: 0 for an original, r ≥ 1 for a copy drawn in round r.
     var rounds: [Int] = []
 
-    /// False for augmented copies.
-    var isOriginal: [Bool] { rounds.map { $0 == 0 } }
     var realCount: Int { zip(labels, rounds).filter { $0.0 == 0 && $0.1 == 0 }.count }
     var fakeCount: Int { zip(labels, rounds).filter { $0.0 == 1 && $0.1 == 0 }.count }
     var copyCount: Int { rounds.filter { $0 != 0 }.count }

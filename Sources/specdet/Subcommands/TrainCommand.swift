@@ -134,7 +134,7 @@ struct TrainCommand: ParsableCommand {
                 // Held-out folds are scored on the original images only.
                 let result = try CrossValidation.run(trainer, features: data.features, labels: data.labels,
                                                      groups: groupNames, rounds: data.rounds, folds: assignment,
-                                                     grouped: userGroups != nil, scored: data.isOriginal)
+                                                     grouped: userGroups != nil, scored: data.rounds.map { $0 == 0 })
                 report += Self.describe(result, grouping: userGroups == nil
                     ? (data.copyCount == 0 ? "stratified" : "stratified, each image's copies in its fold")
                     : "grouped by \(groups.map { "'\($0)'" } ?? "folder")")
@@ -206,7 +206,8 @@ struct TrainCommand: ParsableCommand {
     }
 
     /// `path,label,fold` of every input; with augmentation a `copy` column follows (0 for the
-    /// original, k for its k-th copy), so that a copy's fold can be checked against its source's.
+    /// original, k for its k-th copy, counted through the rounds in order), so that a copy's
+    /// fold can be checked against its source's.
     private func writeFolds(_ assignment: [Int], data: LabelledProfiles, to path: String) throws {
         let augmented = data.copyCount > 0
         try OutputSink.writing(to: path) { sink in
