@@ -5,7 +5,7 @@ Usage (from the repo root, after `ROBUSTNESS_WORK=DIR tools/robustness.sh ...` m
 
     python3 tools/feature_prototype.py --variants DIR/variants.csv
             [--features durall,logpow,...] [--classifiers lr,lr_tune,svm_tune]
-            [--augment jpeg,resize|none] [--copies 3] [--scales 0.5-0.9] [--extra-scale 1]
+            [--augment jpeg,resize|none] [--copies 3] [--rounds 1] [--scales 0.5-0.9] [--extra-scale 1]
             [--oracle] [--gate PLAIN/JPEG [--gate-originals both|plain]]
             [--corpora NAME,...] [--json OUT]
 
@@ -13,8 +13,11 @@ For every corpus and fold of DIR/variants.csv (tools/make_variants.py): fit on t
 images of the other folds (plus, with --augment, augmented copies of them made here the
 way `specdet train --augment` makes them: gray JPEG round trips at q60-95, Pillow-style
 box/bilinear/bicubic/lanczos downscales by --scales (x0.5-0.9; specdet's default since
-session 2 is --copies 2 --scales 0.4-0.9), copy i = jpeg / resize /
-resize+jpeg by i mod 3), test every variant of the fold. With --oracle, train instead on
+session 2 is --copies 2 --scales 0.4-0.9, since session 6 with --rounds 3), copy i = jpeg /
+resize / resize+jpeg by i mod 3), test every variant of the fold. With --rounds K, the copies
+are drawn K times (seeds 0..K-1), one classifier is fitted per draw, and a test image is
+labelled by the sign of the mean of their decision functions (`specdet train
+--augment-rounds K`; docs/ACCURACY.md, "Session 6"). With --oracle, train instead on
 the SAME condition of the other folds (no augmentation): an upper bound telling whether
 the features still separate the classes after the degradation at all. With --gate
 "PLAIN/JPEG" (each side a comma list of copy recipes, steps joined by "+", e.g.
@@ -374,6 +377,9 @@ def main(argv=None) -> int:
     ap.add_argument("--classifiers", default="lr")
     ap.add_argument("--augment", default="jpeg,resize")
     ap.add_argument("--copies", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="draws of the copies (seeds 0..K-1); one classifier per draw, labels by the "
+                         "sign of the mean decision function (specdet train --augment-rounds)")
     ap.add_argument("--scales", default="0.5-0.9", help="downscale range LO-HI")
     ap.add_argument("--extra-scale", type=float, default=1.0, help="weight of sectors_* extras")
     ap.add_argument("--oracle", action="store_true")
@@ -385,6 +391,8 @@ def main(argv=None) -> int:
     ap.add_argument("--corpora", default="", help="comma-separated subset")
     ap.add_argument("--json")
     a = ap.parse_args(argv)
+    if a.rounds < 1:
+        ap.error("--rounds must be at least 1")
     if a.gate:
         sides = a.gate.split("/")
         steps = {s for side in sides for r in side.split(",") if r for s in r.split("+")}
@@ -409,7 +417,7 @@ def main(argv=None) -> int:
     clfs = a.classifiers.split(",")
     t0 = time.perf_counter()
     imgs = [cv2.imread(r["path"], cv2.IMREAD_GRAYSCALE) for r in rows]
-    copies = {}
+    copies = [{} for _ in range(a.rounds if kinds else 1)]  # per round: path -> copies
     gate = None
     if a.gate:
         gate = [[r.split("+") for r in side.split(",") if r] for side in a.gate.split("/")]
@@ -423,8 +431,10 @@ def main(argv=None) -> int:
     if kinds:
         for r, im in zip(rows, imgs):
             if r["variant"] == "clean":
-                copies[r["path"]] = augment(im, r["path"], kinds, a.copies, scales=scales)
-    print(f"loaded {len(rows)} images (+{sum(len(c) for c in copies.values())} copies) in "
+                for k, round_copies in enumerate(copies):
+                    round_copies[r["path"]] = augment(im, r["path"], kinds, a.copies, seed=k,
+                                                      scales=scales)
+    print(f"loaded {len(rows)} images (+{sum(len(c) for rc in copies for c in rc.values())} copies) in "
           f"{time.perf_counter() - t0:.0f}s", file=sys.stderr)
     y = np.array([LABELS[r["label"]] for r in rows])
     fold = np.array([int(r["fold"]) for r in rows])
@@ -436,7 +446,8 @@ def main(argv=None) -> int:
     for fname in feats:
         t1 = time.perf_counter()
         X = np.vstack([feature(im, fname, a.extra_scale) for im in imgs])
-        Xc = {p: np.vstack([feature(c, fname, a.extra_scale) for c in cs]) for p, cs in copies.items()}
+        Xcs = [{p: np.vstack([feature(c, fname, a.extra_scale) for c in cs]) for p, cs in rc.items()}
+               for rc in copies]
         if gate:
             Xg = [{p: np.vstack([feature(c, fname, a.extra_scale) for c in cs]) if cs else None
                    for p, cs in gc.items()} for gc in gate_copies]
@@ -478,18 +489,22 @@ def main(argv=None) -> int:
                         continue
                     for tc in train_conds:
                         tr = (corp == c) & (fold != k) & (var == tc)
-                        Xtr, ytr, gtr = [X[tr]], [y[tr]], [grp[tr]]
-                        for i in np.flatnonzero(tr):
-                            cc = Xc.get(rows[i]["path"]) if not a.oracle else None
-                            if cc is not None:
-                                Xtr.append(cc)
-                                ytr.append(np.full(len(cc), y[i]))
-                                gtr.append(np.full(len(cc), grp[i]))
-                        model = fit(np.vstack(Xtr), np.concatenate(ytr), np.concatenate(gtr))
+                        models = []
+                        for Xc in Xcs:  # one classifier per round of copies
+                            Xtr, ytr, gtr = [X[tr]], [y[tr]], [grp[tr]]
+                            for i in np.flatnonzero(tr):
+                                cc = Xc.get(rows[i]["path"]) if not a.oracle else None
+                                if cc is not None:
+                                    Xtr.append(cc)
+                                    ytr.append(np.full(len(cc), y[i]))
+                                    gtr.append(np.full(len(cc), grp[i]))
+                            models.append(fit(np.vstack(Xtr), np.concatenate(ytr), np.concatenate(gtr)))
                         for v in (CONDITIONS if not a.oracle else (tc,)):
                             m = te & (var == v)
                             if m.any():
-                                p = model.predict(X[m])
+                                p = (models[0].predict(X[m]) if len(models) == 1 else
+                                     (np.mean([mo.decision_function(X[m]) for mo in models], 0) > 0)
+                                     .astype(int))
                                 e = counts.setdefault(v, [0, 0])
                                 e[0] += int((p == y[m]).sum())
                                 e[1] += int(m.sum())
@@ -497,7 +512,7 @@ def main(argv=None) -> int:
             mean = {v: float(np.mean([acc[c][v] for c in acc if v in acc[c]])) for v in present}
             key = (f"{fname}/{cname}" + (f"/x{a.extra_scale:g}" if fname.startswith("sectors_") else "")
                    + ("/oracle" if a.oracle else f"/gate={a.gate}/{a.gate_originals}" if gate
-                      else f"/aug={a.augment}x{a.copies}"))
+                      else f"/aug={a.augment}x{a.copies}" + (f"/rounds={a.rounds}" if a.rounds > 1 else "")))
             results[key] = dict(corpora=acc, mean=mean)
             print(f"\n{key} ({time.perf_counter() - t2:.0f}s)")
             print("  corpus               " + " ".join(f"{v:>12s}" for v in present))
