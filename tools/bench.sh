@@ -67,7 +67,9 @@ done
 echo
 echo "## Per-stage floor of one 1024x1024 JPEG (thread CPU time, median of 50)"
 echo
-first_jpeg=$(find "$work/jpeg1024" -name '*.jpg' | sort | head -1)
+# sed reads all of sort's output: `head -1` could exit first and, under pipefail, the SIGPIPE
+# that sort then gets would stop the script (exit 141).
+first_jpeg=$(find "$work/jpeg1024" -name '*.jpg' | sort | sed -n 1p)
 "$stages" stages "$first_jpeg" 50 | sed 's/^/    /'
 floor=$("$stages" stages "$first_jpeg" 50 | awk '/^floor_ms/ {print $2}')
 ours2=$(wall "$specdet" profile --quiet --features durall --jobs 2 "$work/jpeg1024" --output "$work/ours.csv")
