@@ -74,13 +74,29 @@ public enum Classifier: Sendable, Equatable {
             // The kernel values and the summation order are those of training and of libsvm's
             // svm_predict_values, so this equals libsvm's decision value to the last bit (for a
             // model of one libsvm model; an average of several has no libsvm counterpart).
-            return x.withUnsafeBufferPointer { x in
+            return x.withUnsafeBufferPointer { buffer in
+                let x = buffer.baseAddress!, dimension = buffer.count, count = supportVectors.count
                 var sum = 0.0
-                for (vector, alpha) in zip(supportVectors, coefficients) {
-                    let distance = vector.withUnsafeBufferPointer { vector in
-                        KernelMath.squaredDistance(vector.baseAddress!, x.baseAddress!, count: x.count)
+                var index = 0
+                while index + 4 <= count {  // four vectors at a time, summed in order
+                    let distances = supportVectors[index].withUnsafeBufferPointer { a0 in
+                        supportVectors[index + 1].withUnsafeBufferPointer { a1 in
+                            supportVectors[index + 2].withUnsafeBufferPointer { a2 in
+                                supportVectors[index + 3].withUnsafeBufferPointer { a3 in
+                                    KernelMath.squaredDistances(
+                                        a0.baseAddress!, a1.baseAddress!, a2.baseAddress!, a3.baseAddress!, x, count: dimension)
+                                }
+                            }
+                        }
                     }
-                    sum += alpha * exp(-gamma * distance)
+                    for lane in 0..<4 { sum += coefficients[index + lane] * exp(-gamma * distances[lane]) }
+                    index += 4
+                }
+                for index in index..<count {
+                    let distance = supportVectors[index].withUnsafeBufferPointer { vector in
+                        KernelMath.squaredDistance(vector.baseAddress!, x, count: dimension)
+                    }
+                    sum += coefficients[index] * exp(-gamma * distance)
                 }
                 return sum - rho
             }

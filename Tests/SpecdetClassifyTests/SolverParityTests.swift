@@ -117,4 +117,32 @@ import Testing
             #expect(try model.decisionValue(probe) == model.classifier.decisionValue(scaler.transform(probe)))
         }
     }
+
+    /// Prediction measures four support vectors at a time; each distance must be the one
+    /// training's kernel computed, to the last bit, whatever the length.
+    @Test func fourDistancesAtOnceEqualOneAtATime() {
+        var generator = SplitMix64(seed: 12)
+        func value() -> Float { Float(Int64(bitPattern: generator.next() >> 8) % 2_000_001 - 1_000_000) * 1e-6 }
+        for count in [0, 1, 3, 4, 5, 299, 300, 301] {
+            let vectors = (0..<5).map { _ in (0..<count).map { _ in value() } }
+            let distances = vectors[0].withUnsafeBufferPointer { a0 in
+                vectors[1].withUnsafeBufferPointer { a1 in
+                    vectors[2].withUnsafeBufferPointer { a2 in
+                        vectors[3].withUnsafeBufferPointer { a3 in
+                            vectors[4].withUnsafeBufferPointer { b in
+                                KernelMath.squaredDistances(
+                                    a0.baseAddress!, a1.baseAddress!, a2.baseAddress!, a3.baseAddress!, b.baseAddress!, count: count)
+                            }
+                        }
+                    }
+                }
+            }
+            for lane in 0..<4 {
+                let single = vectors[lane].withUnsafeBufferPointer { a in
+                    vectors[4].withUnsafeBufferPointer { b in KernelMath.squaredDistance(a.baseAddress!, b.baseAddress!, count: count) }
+                }
+                #expect(distances[lane].bitPattern == single.bitPattern, "count \(count), lane \(lane)")
+            }
+        }
+    }
 }

@@ -38,7 +38,14 @@ struct ScoreCommand: ParsableCommand {
         try OutputSink.writing(to: output.output) { sink in
             if format == .csv && !noHeader { try sink.write(CSV.row(Self.columns)) }
             var table: [[String]] = []
-            try imageRun.run(inputs) { index, outcome in
+            // The model is evaluated on the worker threads: with thousands of support vectors it
+            // costs more than profiling a small image.
+            try imageRun.run(inputs, work: { image, _, extractor throws(InputFailure) in
+                let profile = try ImageRun.profile(image, extractor)
+                return ScoredProfile(
+                    profile: profile,
+                    probability: Result { () throws(ModelError) in try model.probabilityFake(profile.features) })
+            }) { index, outcome in
                 let fields = try Self.fields(inputs[index], outcome, model: model)
                 switch format {
                 case .csv: try sink.write(CSV.row(fields))
@@ -51,16 +58,22 @@ struct ScoreCommand: ParsableCommand {
         try imageRun.diagnostics.finish()
     }
 
+    /// A profile and the model's P(fake) of it.
+    struct ScoredProfile: Sendable {
+        var profile: ImageProfile
+        var probability: Result<Double, ModelError>
+    }
+
     /// The row of one input, as text fields in `columns` order (empty where unknown).
-    static func fields(_ path: InputPath, _ outcome: Result<ImageProfile, InputFailure>, model: DetectorModel) throws -> [String] {
+    static func fields(_ path: InputPath, _ outcome: Result<ScoredProfile, InputFailure>, model: DetectorModel) throws -> [String] {
         switch outcome {
-        case .success(let profile):
+        case .success(let scored):
             let probability: Double
-            do {
-                probability = try model.probabilityFake(profile.features)
-            } catch {
-                throw CLIError.model(error.message)
+            switch scored.probability {
+            case .success(let value): probability = value
+            case .failure(let error): throw CLIError.model(error.message)
             }
+            let profile = scored.profile
             return [path.display, "ok", String(probability), model.isFake(probability: probability) ? "fake" : "real",
                     String(profile.width), String(profile.height)]
         case .failure(let failure):
