@@ -123,7 +123,7 @@ import Testing
     @Test func fourDistancesAtOnceEqualOneAtATime() {
         var generator = SplitMix64(seed: 12)
         func value() -> Float { Float(Int64(bitPattern: generator.next() >> 8) % 2_000_001 - 1_000_000) * 1e-6 }
-        for count in [0, 1, 3, 4, 5, 299, 300, 301] {
+        for count in [0, 1, 2, 3, 4, 5, 6, 299, 300, 301, 302] {
             let vectors = (0..<5).map { _ in (0..<count).map { _ in value() } }
             let distances = vectors[0].withUnsafeBufferPointer { a0 in
                 vectors[1].withUnsafeBufferPointer { a1 in
@@ -143,6 +143,28 @@ import Testing
                 }
                 #expect(distances[lane].bitPattern == single.bitPattern, "count \(count), lane \(lane)")
             }
+        }
+    }
+
+    /// An RBF SVM's decision value, four support vectors per pass and the rest one by one,
+    /// equals the plain sum over its vectors in order, for every remainder of the count by 4.
+    @Test func rbfDecisionValuesSumEveryVectorInOrder() {
+        var generator = SplitMix64(seed: 13)
+        func value() -> Float { Float(generator.next() >> 40) / Float(1 << 24) }
+        let probe = (0..<300).map { _ in value() }
+        for count in 1...9 {
+            let vectors = (0..<count).map { _ in (0..<300).map { _ in value() } }
+            let coefficients = (0..<count).map { _ in Double(value()) - 0.5 }
+            let classifier = Classifier.rbfSVM(
+                gamma: 0.86, supportVectors: vectors, coefficients: coefficients, rho: 0.25, platt: PlattScaling(a: -1, b: 0))
+            var expected = 0.0
+            for (vector, alpha) in zip(vectors, coefficients) {
+                let distance = vector.withUnsafeBufferPointer { a in
+                    probe.withUnsafeBufferPointer { b in KernelMath.squaredDistance(a.baseAddress!, b.baseAddress!, count: 300) }
+                }
+                expected += alpha * exp(-0.86 * distance)
+            }
+            #expect(classifier.decisionValue(probe).bitPattern == (expected - 0.25).bitPattern, "\(count) vectors")
         }
     }
 }
