@@ -105,8 +105,7 @@ public enum CrossValidation {
             let train = folds.indices.filter { folds[$0] != fold }
             let test = folds.indices.filter { folds[$0] == fold && scored?[$0] ?? true }
             let model = try trainer.fit(matrix, labels: labels, groups: groups, rounds: rounds, rows: train)
-            var probabilities: [Double] = []
-            for index in test { probabilities.append(try model.probabilityFake(Array(matrix.row(index)))) }
+            let probabilities = try model.probabilitiesFake(test.map { Array(matrix.row($0)) })
             let scored = try ScoredSamples(labels: test.map { labels[$0] }, scores: probabilities)
             let counts = scored.confusion(threshold: model.threshold)
             results.append(

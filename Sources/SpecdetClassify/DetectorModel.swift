@@ -59,12 +59,8 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     ///
     /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
     public func decisionValue(_ features: [Float]) throws(ModelError) -> Double {
-        guard features.count == feature.bins else {
-            throw ModelError(
-                .dimensionMismatch, "the feature vector has \(features.count) values, the model expects \(feature.bins)")
-        }
-        if let scaler { return classifier.decisionValue(scaler.transform(features)) }
-        return classifier.decisionValue(features)
+        try checkLength(features)
+        return uncheckedDecisionValue(features)
     }
 
     /// `P(fake)` of one feature vector, in [0, 1] (SVM probabilities are clamped to
@@ -73,6 +69,41 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
     public func probabilityFake(_ features: [Float]) throws(ModelError) -> Double {
         classifier.probability(decision: try decisionValue(features))
+    }
+
+    /// `P(fake)` of each vector, the values `probabilityFake` gives, in input order; computed
+    /// on up to `threads` threads (default: one per core; vectors dealt round-robin), since an
+    /// RBF SVM with thousands of support vectors costs about as much as profiling a small image.
+    ///
+    /// - Throws: `.dimensionMismatch` for the first vector whose length is not `feature.bins`.
+    public func probabilitiesFake(
+        _ vectors: [[Float]], threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) throws(ModelError) -> [Double] {
+        for vector in vectors { try checkLength(vector) }
+        guard !vectors.isEmpty else { return [] }
+        var result = [Double](repeating: 0, count: vectors.count)
+        let workers = max(1, min(threads, vectors.count))
+        result.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let output = buffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for index in stride(from: worker, to: vectors.count, by: workers) {
+                    output[index] = classifier.probability(decision: uncheckedDecisionValue(vectors[index]))
+                }
+            }
+        }
+        return result
+    }
+
+    private func checkLength(_ features: [Float]) throws(ModelError) {
+        guard features.count == feature.bins else {
+            throw ModelError(
+                .dimensionMismatch, "the feature vector has \(features.count) values, the model expects \(feature.bins)")
+        }
+    }
+
+    private func uncheckedDecisionValue(_ features: [Float]) -> Double {
+        if let scaler { return classifier.decisionValue(scaler.transform(features)) }
+        return classifier.decisionValue(features)
     }
 
     /// Whether a probability counts as fake under this model's threshold (`p ≥ threshold`).

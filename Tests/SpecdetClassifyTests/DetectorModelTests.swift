@@ -224,6 +224,17 @@ import Testing
         #expect(wrong.kind == .wrongFormat && wrong.message.contains(url.path))
     }
 
+    @Test(arguments: allClassifiers)
+    func manyProbabilitiesOnThreadsAreTheOneByOneValues(options: TrainingOptions) throws {
+        let model = try Self.train(options)
+        let expected = try Self.probes.map { try model.probabilityFake($0).bitPattern }
+        for threads in [1, 2, 3, 7, 100] {
+            #expect(try model.probabilitiesFake(Self.probes, threads: threads).map(\.bitPattern) == expected)
+        }
+        #expect(try model.probabilitiesFake([], threads: 2).isEmpty)
+        #expect(throws: ModelError.self) { try model.probabilitiesFake(Self.probes + [[1, 2, 3]], threads: 2) }
+    }
+
     @Test func predictionChecksTheVectorLength() throws {
         let model = try Self.train(TrainingOptions(classifier: .logistic))
         #expect(throws: ModelError.self) { try model.probabilityFake([1, 2, 3]) }

@@ -48,8 +48,8 @@ struct EvaluateCommand: ParsableCommand {
         let imageRun = ImageRun(configuration: model.feature, options: runOptions)
         let data = try inputs.profile(with: imageRun)
         let metrics: [(String, String)]
-        do {
-            let scores = try data.features.map { try model.probabilityFake($0) }
+        do throws(ModelError) {
+            let scores = try model.probabilitiesFake(data.features, threads: runOptions.workerCount)
             let scored = try ScoredSamples(labels: data.labels, scores: scores)
             let counts = scored.confusion(threshold: model.threshold)
             let fprThreshold = scored.threshold(forTargetFPR: targetFPR)
@@ -68,7 +68,7 @@ struct EvaluateCommand: ParsableCommand {
                 ("tpr_at_target_fpr", JSON.number(atTarget?.truePositiveRate)),
                 ("failed", String(imageRun.diagnostics.failed)),
             ]
-        } catch let error as ModelError {
+        } catch {
             throw CLIError.model(error.message)
         }
         let text = format == .json ? JSON.object(metrics) + "\n"
