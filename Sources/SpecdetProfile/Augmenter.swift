@@ -51,7 +51,7 @@ public struct Augmenter: Sendable, Equatable {
         if kinds.contains(.resize) {
             parts.append("resize x\(scales.lowerBound)-\(scales.upperBound) (box/bilinear/bicubic/lanczos)")
         }
-        return parts.joined(separator: " + ") + ", \(copies) copies per image"
+        return parts.joined(separator: " + ") + ", \(copies) \(copies == 1 ? "copy" : "copies") per image"
             + (rounds > 1 ? " in each of \(rounds) rounds" : "") + ", seed \(seed)"
     }
 

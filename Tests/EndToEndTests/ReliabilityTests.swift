@@ -225,8 +225,7 @@ func isTooSmallForAProfile(width: Int, height: Int) -> Bool {
         #expect(try Data(contentsOf: target) == before)
     }
 
-    /// The output path is a folder: the run does its work, the final rename fails, the
-    /// temporary file goes, the folder is untouched.
+    /// The output path is a folder: refused, no temporary file, the folder untouched.
     @Test func outputOntoAnExistingFolderIsExitTwoAndLeavesNoTemporaryFile() throws {
         let folder = try Specdet.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -243,8 +242,7 @@ func isTooSmallForAProfile(width: Int, height: Int) -> Bool {
     /// A write that fails in the middle of the run, as on a full disk: RLIMIT_FSIZE (`ulimit -f`)
     /// with SIGXFSZ ignored makes `write` fail with EFBIG once the temporary file reaches 8 KiB,
     /// well before the ~200 KiB of rows are written. (A real full filesystem would need a mount
-    /// the tests cannot make; `/dev/full` cannot be an `--output`, since the sink writes a
-    /// temporary file beside it: it is used for stdout below.)
+    /// the tests cannot make; `/dev/full` is used for stdout below.)
     @Test func writeFailureInTheMiddleOfTheRunIsExitTwoAndLeavesNoPartialFile() throws {
         let folder = try Specdet.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -268,5 +266,42 @@ func isTooSmallForAProfile(width: Int, height: Int) -> Bool {
         let run = try TimedProcess.specdet(["profile", "--quiet", "Fixtures/images"], standardOutput: full)
         #expect(run.exited(2), "status \(run.status): \(run.stderr)")
         #expect(run.stderr.contains("cannot write 'standard output'"), "\(run.stderr)")
+    }
+
+    /// A symbolic link as the output: the file it names is replaced atomically, the link stays.
+    @Test func outputThroughASymbolicLinkReplacesItsTargetAndKeepsTheLink() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let target = folder.appendingPathComponent("profiles.csv"), link = folder.appendingPathComponent("link.csv")
+        try Data("previous contents\n".utf8).write(to: target)
+        #expect(symlink("profiles.csv", link.path) == 0)
+        let run = try TimedProcess.specdet(["profile", "--quiet", "Fixtures/images/odd", "--output", link.path])
+        #expect(run.exited(0), "\(run.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: link.path) == "profiles.csv")
+        #expect(try String(contentsOf: target, encoding: .utf8).hasPrefix("path,status,"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() == ["link.csv", "profiles.csv"])
+    }
+
+    /// A named pipe as the output (as a device such as /dev/null would be): written in place,
+    /// never renamed over, so the reader gets every row and the pipe stays a pipe.
+    @Test func outputToANamedPipeIsWrittenInPlace() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let fifo = folder.appendingPathComponent("rows.fifo")
+        #expect(mkfifo(fifo.path, 0o644) == 0)
+        // The read end is opened first and without blocking, so that specdet's open succeeds and
+        // its few rows wait in the pipe; had specdet renamed a file over the pipe instead, this
+        // read end would see no writer and read nothing (rather than hang).
+        let readEnd = open(fifo.path, O_RDONLY | O_NONBLOCK)
+        try #require(readEnd >= 0)
+        let reader = FileHandle(fileDescriptor: readEnd, closeOnDealloc: true)
+        let run = try TimedProcess.specdet(["score", "--quiet", "Fixtures/images/jpeg", "--output", fifo.path])
+        #expect(run.exited(0), "\(run.stderr)")
+        let received = reader.readDataToEndOfFile()
+        let rows = String(decoding: received, as: UTF8.self).split(separator: "\n")
+        #expect(rows.first == "path,status,probability_fake,label,width,height" && rows.count == 6)
+        var info = stat()
+        #expect(lstat(fifo.path, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["rows.fifo"])
     }
 }

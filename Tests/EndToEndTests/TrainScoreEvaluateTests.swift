@@ -111,6 +111,14 @@ private let trainedModel: (url: URL, stdout: String) = {
                                  "--groups", "Fixtures/images/groups.csv", "--output", fromImages.path],
                                 environment: ["SOURCE_DATE_EPOCH": "0"]).status == 0)
         #expect(try Data(contentsOf: model) == Data(contentsOf: fromImages))
+        // With the default augmentation the CSV profiles get no copies: a warning, and the same
+        // model, whose record names no augmentation.
+        let defaults = folder.appendingPathComponent("d.json")
+        let warned = try Specdet.run(["train", "--quiet", "--real", real.path, "--fake", fake.path,
+                                      "--groups", "Fixtures/images/groups.csv", "--output", defaults.path],
+                                     environment: ["SOURCE_DATE_EPOCH": "0"])
+        #expect(warned.status == 0 && warned.stderr.contains("without augmented copies"), "\(warned.stderr)")
+        #expect(try Data(contentsOf: defaults) == Data(contentsOf: model))
     }
 
     /// A profile CSV names its feature set in its columns; train refuses one of another set.

@@ -5,22 +5,41 @@ import Foundation
 /// A file is written to a temporary file in the same folder (`.NAME.specdet-XXXXXX`),
 /// flushed with `fsync`, then renamed over NAME only when the run completes; if the run fails
 /// or is interrupted the temporary file is removed and an existing NAME is left untouched.
+/// A symbolic link is followed: the file it names is the one replaced, and the link stays. A
+/// destination that exists and is not a regular file (a device such as `/dev/null`, a named
+/// pipe, a socket) is written to in place, since renaming over it would replace the node
+/// itself.
 final class OutputSink {
+    private enum Target {
+        case standardOutput
+        case inPlace(path: String)
+        case atomic(destination: String, temporaryPath: String)
+    }
+
     private let descriptor: Int32
-    private let destination: String?
-    private let temporaryPath: String?
+    private let target: Target
     private var buffer: [UInt8] = []
     private static let flushThreshold = 1 << 16
 
-    /// Opens stdout (`path == nil` or `-`) or a temporary file beside `path`.
+    /// Opens stdout (`path == nil` or `-`), the destination itself when it is not a regular
+    /// file, or a temporary file beside the (link-resolved) destination.
     init(path: String?) throws {
         guard let path, path != "-" else {
             descriptor = 1
-            destination = nil
-            temporaryPath = nil
+            target = .standardOutput
             return
         }
-        let url = URL(fileURLWithPath: path)
+        var info = stat()
+        if stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG {
+            guard info.st_mode & S_IFMT != S_IFDIR else { throw CLIError.output("cannot write '\(path)': it is a folder") }
+            let fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw CLIError.output("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+            descriptor = fd
+            target = .inPlace(path: path)
+            return
+        }
+        let destination = Self.resolvingLinks(path)
+        let url = URL(fileURLWithPath: destination)
         let folder = url.deletingLastPathComponent().path
         var template = Array((folder + "/." + url.lastPathComponent + ".specdet-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -28,10 +47,30 @@ final class OutputSink {
             throw CLIError.output("cannot write '\(path)': \(String(cString: strerror(errno)))")
         }
         descriptor = fd
-        destination = path
-        temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        let temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        target = .atomic(destination: destination, temporaryPath: temporaryPath)
         fchmod(fd, 0o644)
-        Interruption.register(temporaryFile: temporaryPath!)
+        Interruption.register(temporaryFile: temporaryPath)
+    }
+
+    /// The file a symbolic link at `path` finally names; `path` itself when it is no link or a
+    /// dangling one (renaming then replaces the dangling link, as writing without one would).
+    private static func resolvingLinks(_ path: String) -> String {
+        var info = stat()
+        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK, let resolved = realpath(path, nil) else {
+            return path
+        }
+        defer { free(resolved) }
+        return String(cString: resolved)
+    }
+
+    /// The destination as the user named it, for messages.
+    private var name: String {
+        switch target {
+        case .standardOutput: "standard output"
+        case .inPlace(let path): path
+        case .atomic(let destination, _): destination
+        }
     }
 
     func write(_ text: String) throws {
@@ -51,34 +90,48 @@ final class OutputSink {
             guard written > 0 else {
                 let reason = String(cString: strerror(errno))
                 buffer.removeAll()
-                throw CLIError.output("cannot write '\(destination ?? "standard output")': \(reason)")
+                throw CLIError.output("cannot write '\(name)': \(reason)")
             }
             offset += written
         }
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes, and for a file: syncs and renames it into place.
+    /// Flushes; for a file written atomically, also syncs it and renames it into place.
     func commit() throws {
         try flush()
-        guard let destination, let temporaryPath else { return }
-        guard fsync(descriptor) == 0, close(descriptor) == 0 else {
-            throw CLIError.output("cannot write '\(destination)': \(String(cString: strerror(errno)))")
+        switch target {
+        case .standardOutput:
+            return
+        case .inPlace:
+            guard close(descriptor) == 0 else {
+                throw CLIError.output("cannot write '\(name)': \(String(cString: strerror(errno)))")
+            }
+        case .atomic(let destination, let temporaryPath):
+            guard fsync(descriptor) == 0, close(descriptor) == 0 else {
+                throw CLIError.output("cannot write '\(destination)': \(String(cString: strerror(errno)))")
+            }
+            guard rename(temporaryPath, destination) == 0 else {
+                let reason = String(cString: strerror(errno))
+                unlink(temporaryPath)
+                throw CLIError.output("cannot write '\(destination)': \(reason)")
+            }
+            Interruption.unregister(temporaryFile: temporaryPath)
         }
-        guard rename(temporaryPath, destination) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporaryPath)
-            throw CLIError.output("cannot write '\(destination)': \(reason)")
-        }
-        Interruption.unregister(temporaryFile: temporaryPath)
     }
 
-    /// Removes the temporary file of an unfinished run.
+    /// Removes the temporary file of an unfinished run (what went in place stays written).
     func discard() {
-        guard let temporaryPath else { return }
-        close(descriptor)
-        unlink(temporaryPath)
-        Interruption.unregister(temporaryFile: temporaryPath)
+        switch target {
+        case .standardOutput:
+            return
+        case .inPlace:
+            close(descriptor)
+        case .atomic(_, let temporaryPath):
+            close(descriptor)
+            unlink(temporaryPath)
+            Interruption.unregister(temporaryFile: temporaryPath)
+        }
     }
 
     /// Opens `path` (nil or `-`: stdout), lets `body` write, then commits; if `body` or the

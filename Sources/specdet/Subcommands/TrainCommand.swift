@@ -13,12 +13,12 @@ struct TrainCommand: ParsableCommand {
             fold), then fits on everything and writes the model atomically. --real and --fake \
             also take CSV files written by `specdet profile`.
 
-            By default every training image is also profiled as two augmented copies (a JPEG \
-            round trip and a downscale), so that the model holds up on images compressed or \
-            resized in the wild, in each of three rounds: each round's classifier learns the \
-            images with that round's copies, and the model averages the three (as one \
-            classifier of the same kind). --augment none trains one classifier on the images \
-            as they are.
+            By default every training image is also profiled as augmented copies, so that the \
+            model holds up on images compressed or resized in the wild: in each of three \
+            rounds, two copies (a JPEG round trip and a downscale) are drawn and one classifier \
+            learns the images with that round's copies; the model is the average of the three, \
+            stored as one classifier of the same kind. --augment none (or --augment-copies 0) \
+            trains one classifier on the images as they are.
 
             Example:
               specdet train --real photos/ --fake generated/ --output model.json
@@ -49,7 +49,7 @@ struct TrainCommand: ParsableCommand {
     var foldsOut: String?
 
     @Option(help: ArgumentHelp(
-        "Augment training images: jpeg, resize, jpeg,resize or none (copies re-encoded as JPEG and/or downscaled, see below).",
+        "Augment training images: jpeg, resize, jpeg,resize or none (copies re-encoded as JPEG and/or downscaled, see above).",
         valueName: "KINDS"))
     var augment = "jpeg,resize"
 
@@ -122,7 +122,9 @@ struct TrainCommand: ParsableCommand {
         let userGroups = try groupNames(for: data)
         // An image's copies must stay with it, in the outer folds and in --tune's inner ones.
         let groupNames = userGroups ?? (data.copyCount == 0 ? nil : data.paths.map(\.display))
-        let trainer = Trainer(feature: configuration, options: classifier.trainingOptions(augmentation: augmenter?.summary))
+        // The record names the augmentation only when copies were made (not for profiles read from CSV).
+        let trainer = Trainer(feature: configuration,
+                              options: classifier.trainingOptions(augmentation: data.copyCount > 0 ? augmenter?.summary : nil))
         var report = "training \(classifier.classifier.rawValue) on \(data.realCount) real and \(data.fakeCount) fake images"
             + (data.copyCount == 0 ? "" : " and \(data.copyCount) augmented copies")
             + (data.roundCount > 1 ? " (\(data.roundCount) rounds: one classifier each, averaged)" : "") + "\n"
