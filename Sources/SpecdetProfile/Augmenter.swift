@@ -44,11 +44,13 @@ public struct Augmenter: Sendable, Equatable {
         self.scales = scales
     }
 
-    /// A one-line description for the model file.
+    /// A one-line description for the model file, naming the transformations the copies go
+    /// through (with both kinds and one copy per round, that copy is a JPEG round trip only).
     public var summary: String {
+        let used = kinds.count > 1 && copies == 1 ? [Kind.jpeg] : kinds
         var parts: [String] = []
-        if kinds.contains(.jpeg) { parts.append("jpeg q\(qualities.lowerBound)-\(qualities.upperBound)") }
-        if kinds.contains(.resize) {
+        if used.contains(.jpeg) { parts.append("jpeg q\(qualities.lowerBound)-\(qualities.upperBound)") }
+        if used.contains(.resize) {
             parts.append("resize x\(scales.lowerBound)-\(scales.upperBound) (box/bilinear/bicubic/lanczos)")
         }
         return parts.joined(separator: " + ") + ", \(copies) \(copies == 1 ? "copy" : "copies") per image"

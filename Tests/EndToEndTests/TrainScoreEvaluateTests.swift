@@ -150,6 +150,19 @@ private let trainedModel: (url: URL, stdout: String) = {
         #expect(run.status == 0 && !run.stderr.contains("warning"), "\(run.stderr)")
     }
 
+    /// Augmentation options that no copies make moot are named in a warning; the run goes on.
+    @Test func augmentationOptionsWithoutCopiesAreNamedInAWarning() throws {
+        let data = ["train", "--quiet", "--real", "Fixtures/images/dcgan64/real", "--fake", "Fixtures/images/dcgan64/fake",
+                    "--folds", "0", "-o", "/dev/stdout"]
+        let moot = try Specdet.run(data + ["--augment", "none", "--augment-rounds", "2", "--augment-scales", "0.5-0.9"])
+        #expect(moot.status == 0)
+        #expect(moot.stderr.contains("warning: --augment-rounds, --augment-scales have no effect without augmented copies"), "\(moot.stderr)")
+        let zero = try Specdet.run(data + ["--augment-copies", "0", "--augment-qualities", "70-95"])
+        #expect(zero.stderr.contains("warning: --augment-qualities has no effect"), "\(zero.stderr)")
+        let plain = try Specdet.run(data + ["--augment", "none"])
+        #expect(plain.status == 0 && !plain.stderr.contains("no effect"), "\(plain.stderr)")
+    }
+
     @Test(arguments: [["--augment-scales", "0.9-0.5"], ["--augment-scales", "0-0.5"], ["--augment-qualities", "50-101"], ["--augment", "blur"], ["--augment-rounds", "0"]])
     func badAugmentationOptionsAreUsageErrors(options: [String]) throws {
         let run = try Specdet.run(["train", "--real", "Fixtures/images/dcgan64/real", "--fake", "Fixtures/images/dcgan64/fake", "-o", "/nonexistent/m.json"] + options)

@@ -25,6 +25,8 @@ import Testing
         #expect(try three.copies(of: Self.image, key: Self.key).map(\.image) == copies.map(\.image))
         #expect(three.summary.hasSuffix("2 copies per image in each of 3 rounds, seed 7"))
         #expect(!Augmenter(kinds: [.jpeg], seed: 7).summary.contains("round"))
+        // One copy of both kinds is a JPEG round trip (copy 0), and the summary says so.
+        #expect(Augmenter(kinds: [.jpeg, .resize], copies: 1).summary == "jpeg q60-95, 1 copy per image, seed 0")
     }
 
     @Test func anotherKeyOrSeedDrawsOtherCopies() throws {

@@ -54,18 +54,34 @@ struct TrainCommand: ParsableCommand {
     var augment = "jpeg,resize"
 
     @Option(name: .customLong("augment-copies"), help: "Augmented copies per training image in each round.")
-    var augmentCopies = 2
+    var augmentCopies = Self.defaultCopies
 
     @Option(name: .customLong("augment-rounds"), help: ArgumentHelp(
         "Independent draws of the copies: one classifier is trained per round, on the images and that round's copies, and the model is their average.",
         valueName: "N"))
-    var augmentRounds = 3
+    var augmentRounds = Self.defaultRounds
 
     @Option(name: .customLong("augment-qualities"), help: ArgumentHelp("JPEG qualities of augmented copies, drawn uniformly.", valueName: "LO-HI"))
-    var augmentQualities = "\(Augmenter.defaultQualities.lowerBound)-\(Augmenter.defaultQualities.upperBound)"
+    var augmentQualities = Self.defaultQualities
 
     @Option(name: .customLong("augment-scales"), help: ArgumentHelp("Downscale factors of augmented copies, drawn uniformly.", valueName: "LO-HI"))
-    var augmentScales = "\(Augmenter.defaultScales.lowerBound)-\(Augmenter.defaultScales.upperBound)"
+    var augmentScales = Self.defaultScales
+
+    static let defaultCopies = 2, defaultRounds = 3
+    static let defaultQualities = "\(Augmenter.defaultQualities.lowerBound)-\(Augmenter.defaultQualities.upperBound)"
+    static let defaultScales = "\(Augmenter.defaultScales.lowerBound)-\(Augmenter.defaultScales.upperBound)"
+
+    /// The augmentation options changed from their defaults that `--augment none` or
+    /// `--augment-copies 0` leaves without effect.
+    private var augmentationOptionsWithoutEffect: [String] {
+        guard augment == "none" || augmentCopies == 0 else { return [] }
+        return [
+            ("--augment-copies", augment == "none" && augmentCopies != Self.defaultCopies),
+            ("--augment-rounds", augmentRounds != Self.defaultRounds),
+            ("--augment-qualities", augmentQualities != Self.defaultQualities),
+            ("--augment-scales", augmentScales != Self.defaultScales),
+        ].filter(\.1).map(\.0)
+    }
 
     @OptionGroup var features: FeatureOptions
     @OptionGroup var runOptions: RunOptions
@@ -111,6 +127,11 @@ struct TrainCommand: ParsableCommand {
         let imageRun = ImageRun(configuration: configuration, options: runOptions)
         let augmenter = try augmenter()
         if let warning = classifier.warning { StandardError.write("specdet: warning: \(warning)\n") }
+        let withoutEffect = augmentationOptionsWithoutEffect
+        if !withoutEffect.isEmpty {
+            StandardError.write("specdet: warning: \(withoutEffect.joined(separator: ", ")) \(withoutEffect.count == 1 ? "has" : "have") "
+                                + "no effect without augmented copies (--augment none or --augment-copies 0)\n")
+        }
         if augmenter != nil && !inputs.profiles.isEmpty {
             StandardError.write("specdet: warning: the \(inputs.profiles.count) profiles read from CSV files are used without "
                                 + "augmented copies: augmentation needs the images\n")
