@@ -19,6 +19,7 @@ final class OutputSink {
     private let descriptor: Int32
     private let target: Target
     private var buffer: [UInt8] = []
+    private var isOpen = true
     private static let flushThreshold = 1 << 16
 
     /// Opens stdout (`path == nil` or `-`), the destination itself when it is not a regular
@@ -104,11 +105,11 @@ final class OutputSink {
         case .standardOutput:
             return
         case .inPlace:
-            guard close(descriptor) == 0 else {
+            guard closeDescriptor() == 0 else {
                 throw CLIError.output("cannot write '\(name)': \(String(cString: strerror(errno)))")
             }
         case .atomic(let destination, let temporaryPath):
-            guard fsync(descriptor) == 0, close(descriptor) == 0 else {
+            guard fsync(descriptor) == 0, closeDescriptor() == 0 else {
                 throw CLIError.output("cannot write '\(destination)': \(String(cString: strerror(errno)))")
             }
             guard rename(temporaryPath, destination) == 0 else {
@@ -126,12 +127,21 @@ final class OutputSink {
         case .standardOutput:
             return
         case .inPlace:
-            close(descriptor)
+            _ = closeDescriptor()
         case .atomic(_, let temporaryPath):
-            close(descriptor)
+            _ = closeDescriptor()
             unlink(temporaryPath)
             Interruption.unregister(temporaryFile: temporaryPath)
         }
+    }
+
+    /// Closes the file once, whichever of `commit` and `discard` comes first: a failed `close`
+    /// in `commit` still releases the descriptor, and closing it again in `discard` could close
+    /// another file that has reused the number. Returns what `close` returned (0 if already closed).
+    private func closeDescriptor() -> Int32 {
+        guard isOpen else { return 0 }
+        isOpen = false
+        return close(descriptor)
     }
 
     /// Opens `path` (nil or `-`: stdout), lets `body` write, then commits; if `body` or the
