@@ -1,7 +1,8 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
-// Dependencies run one way: decode -> spectrum -> profile -> classify -> CLI.
+// Dependencies run one way: support -> image -> spectrum -> profile -> classify -> CLI
+// (docs/ARCHITECTURE.md). A target imports only what it lists, so SwiftPM enforces it.
 let package = Package(
     name: "specdet",
     products: [
@@ -17,17 +18,20 @@ let package = Package(
         .systemLibrary(name: "CLinear", providers: [.apt(["liblinear-dev"])]),
         .systemLibrary(name: "CSVM", providers: [.apt(["libsvm-dev"])]),
 
-        // C glue: owns every setjmp of libpng/libjpeg; returns status codes and messages.
-        .target(name: "_SpecdetDecodeC", dependencies: ["CPNG", "CJPEG"]),
+        // C glue: owns every setjmp of the codecs; returns status codes and messages.
+        .target(name: "_SpecdetCodecC", dependencies: ["CPNG", "CJPEG"]),
 
-        .target(name: "SpecdetDecode", dependencies: ["_SpecdetDecodeC"]),
-        .target(name: "SpecdetSpectrum", dependencies: ["CFFTW"]),
-        .target(name: "SpecdetProfile", dependencies: ["SpecdetDecode", "SpecdetSpectrum"]),
-        .target(name: "SpecdetClassify", dependencies: ["SpecdetProfile", "CLinear", "CSVM"]),
+        // What every layer may use, knowing nothing of images: the error shape, the ordered
+        // parallel map, the seeded generator, hashing.
+        .target(name: "SpecdetSupport"),
+        .target(name: "SpecdetImage", dependencies: ["SpecdetSupport", "_SpecdetCodecC"]),
+        .target(name: "SpecdetSpectrum", dependencies: ["SpecdetSupport", "CFFTW"]),
+        .target(name: "SpecdetProfile", dependencies: ["SpecdetSupport", "SpecdetImage", "SpecdetSpectrum"]),
+        .target(name: "SpecdetClassify", dependencies: ["SpecdetSupport", "SpecdetProfile", "CLinear", "CSVM"]),
         .executableTarget(
             name: "specdet",
             dependencies: [
-                "SpecdetDecode", "SpecdetProfile", "SpecdetClassify",
+                "SpecdetSupport", "SpecdetImage", "SpecdetProfile", "SpecdetClassify",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             exclude: ["Resources/default-model.json"]
@@ -35,14 +39,15 @@ let package = Package(
         // `make bench`'s per-stage and training timings; not installed.
         .executableTarget(
             name: "specdet-stage-benchmark",
-            dependencies: ["SpecdetDecode", "SpecdetSpectrum", "SpecdetProfile", "SpecdetClassify"],
+            dependencies: ["SpecdetSupport", "SpecdetImage", "SpecdetSpectrum", "SpecdetProfile", "SpecdetClassify"],
             path: "Benchmarks/StageBenchmark"
         ),
 
-        .testTarget(name: "SpecdetDecodeTests", dependencies: ["SpecdetDecode"]),
-        .testTarget(name: "SpecdetSpectrumTests", dependencies: ["SpecdetSpectrum"]),
-        .testTarget(name: "SpecdetProfileTests", dependencies: ["SpecdetProfile"]),
-        .testTarget(name: "SpecdetClassifyTests", dependencies: ["SpecdetClassify"]),
+        .testTarget(name: "SpecdetSupportTests", dependencies: ["SpecdetSupport"]),
+        .testTarget(name: "SpecdetImageTests", dependencies: ["SpecdetSupport", "SpecdetImage"]),
+        .testTarget(name: "SpecdetSpectrumTests", dependencies: ["SpecdetSupport", "SpecdetSpectrum"]),
+        .testTarget(name: "SpecdetProfileTests", dependencies: ["SpecdetSupport", "SpecdetImage", "SpecdetSpectrum", "SpecdetProfile"]),
+        .testTarget(name: "SpecdetClassifyTests", dependencies: ["SpecdetSupport", "SpecdetProfile", "SpecdetClassify"]),
         .testTarget(name: "EndToEndTests", dependencies: ["specdet"]),
     ]
 )

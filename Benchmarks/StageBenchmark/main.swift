@@ -5,9 +5,10 @@
 //   specdet-stage-benchmark train N BINS
 import Foundation
 import SpecdetClassify
-import SpecdetDecode
+import SpecdetImage
 import SpecdetProfile
 import SpecdetSpectrum
+import SpecdetSupport
 
 /// CPU time of this thread spent in `body`: unlike wall time, it does not count the time
 /// other processes hold the core, so the numbers hold on a busy machine.

@@ -1,4 +1,5 @@
 import SpecdetProfile
+import SpecdetSupport
 /// Deterministic fold assignment and cross-validation of a `Trainer`.
 ///
 /// Both fold rules are fully specified here so that other tools (e.g. a Python script reading
@@ -20,21 +21,21 @@ public enum CrossValidation {
     ///
     /// - Throws: `.invalidInput` if `k < 2`, the counts differ, a label is not 0/1, there are
     ///   fewer than k groups, or (stratified) a class has fewer than k samples.
-    public static func folds(labels: [Int], groups: [String]? = nil, k: Int, seed: UInt64 = 0) throws(ModelError) -> [Int] {
-        guard k >= 2 else { throw ModelError(.invalidInput, "cross-validation needs at least 2 folds, got \(k)") }
+    public static func folds(labels: [Int], groups: [String]? = nil, k: Int, seed: UInt64 = 0) throws(SpecdetError) -> [Int] {
+        guard k >= 2 else { throw SpecdetError(.invalidInput, "cross-validation needs at least 2 folds, got \(k)") }
         if let bad = labels.firstIndex(where: { $0 != 0 && $0 != 1 }) {
-            throw ModelError(.invalidInput, "label \(labels[bad]) at index \(bad): labels must be 0 (real) or 1 (fake)")
+            throw SpecdetError(.invalidInput, "label \(labels[bad]) at index \(bad): labels must be 0 (real) or 1 (fake)")
         }
         try checkGroups(groups, count: labels.count)
         if let groups { return try groupedFolds(groups: groups, k: k) }
         return try stratifiedFolds(labels: labels, k: k, seed: seed)
     }
 
-    private static func groupedFolds(groups: [String], k: Int) throws(ModelError) -> [Int] {
+    private static func groupedFolds(groups: [String], k: Int) throws(SpecdetError) -> [Int] {
         var members: [[UInt8]: [Int]] = [:]
         for (index, name) in groups.enumerated() { members[Array(name.utf8), default: []].append(index) }
         guard members.count >= k else {
-            throw ModelError(.invalidInput, "\(k) folds need at least \(k) groups, got \(members.count)")
+            throw SpecdetError(.invalidInput, "\(k) folds need at least \(k) groups, got \(members.count)")
         }
         let ordered = members.sorted { a, b in
             a.value.count != b.value.count ? a.value.count > b.value.count : a.key.lexicographicallyPrecedes(b.key)
@@ -49,7 +50,7 @@ public enum CrossValidation {
         return folds
     }
 
-    private static func stratifiedFolds(labels: [Int], k: Int, seed: UInt64) throws(ModelError) -> [Int] {
+    private static func stratifiedFolds(labels: [Int], k: Int, seed: UInt64) throws(SpecdetError) -> [Int] {
         var generator = SplitMix64(seed: seed)
         var folds = [Int](repeating: 0, count: labels.count)
         var offset = 0
@@ -57,7 +58,7 @@ public enum CrossValidation {
             var indices = labels.indices.filter { labels[$0] == label }
             guard indices.count >= k else {
                 let name = label == 0 ? "real" : "fake"
-                throw ModelError(.invalidInput, "\(k) stratified folds need at least \(k) \(name) samples, got \(indices.count)")
+                throw SpecdetError(.invalidInput, "\(k) stratified folds need at least \(k) \(name) samples, got \(indices.count)")
             }
             var i = indices.count - 1
             while i > 0 {
@@ -90,15 +91,15 @@ public enum CrossValidation {
     public static func run(
         _ trainer: Trainer, features: [[Float]], labels: [Int], groups: [String]? = nil, rounds: [Int]? = nil,
         folds: [Int], grouped: Bool, scored: [Bool]? = nil
-    ) throws(ModelError) -> CrossValidationResult {
+    ) throws(SpecdetError) -> CrossValidationResult {
         let matrix = try FeatureMatrix(validating: features, columns: trainer.feature.bins)
         guard folds.count == matrix.rowCount else {
-            throw ModelError(.invalidInput, "\(folds.count) fold numbers for \(matrix.rowCount) samples")
+            throw SpecdetError(.invalidInput, "\(folds.count) fold numbers for \(matrix.rowCount) samples")
         }
         try checkGroups(groups, count: matrix.rowCount)
         try checkRounds(rounds, count: matrix.rowCount)
         if let scored, scored.count != matrix.rowCount {
-            throw ModelError(.invalidInput, "\(scored.count) scored flags for \(matrix.rowCount) samples")
+            throw SpecdetError(.invalidInput, "\(scored.count) scored flags for \(matrix.rowCount) samples")
         }
         var results: [FoldMetrics] = []
         for fold in Set(folds).sorted() {

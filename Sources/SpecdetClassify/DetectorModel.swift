@@ -1,5 +1,6 @@
 import Foundation
 import SpecdetProfile
+import SpecdetSupport
 
 /// A trained real-vs-fake detector: the feature definition, the optional scaler, the
 /// classifier parameters, the decision threshold and a record of how it was made. This is the
@@ -58,7 +59,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// for logistic regression, the SVM decision function otherwise.
     ///
     /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
-    public func decisionValue(_ features: [Float]) throws(ModelError) -> Double {
+    public func decisionValue(_ features: [Float]) throws(SpecdetError) -> Double {
         try checkLength(features)
         return uncheckedDecisionValue(features)
     }
@@ -67,7 +68,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// [1e-7, 1 − 1e-7] as libsvm does). NaN only if the input holds NaN.
     ///
     /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
-    public func probabilityFake(_ features: [Float]) throws(ModelError) -> Double {
+    public func probabilityFake(_ features: [Float]) throws(SpecdetError) -> Double {
         classifier.probability(decision: try decisionValue(features))
     }
 
@@ -78,7 +79,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// - Throws: `.dimensionMismatch` for the first vector whose length is not `feature.bins`.
     public func probabilitiesFake(
         _ vectors: [[Float]], threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    ) throws(ModelError) -> [Double] {
+    ) throws(SpecdetError) -> [Double] {
         for vector in vectors { try checkLength(vector) }
         guard !vectors.isEmpty else { return [] }
         var result = [Double](repeating: 0, count: vectors.count)
@@ -94,9 +95,9 @@ public struct DetectorModel: Codable, Sendable, Equatable {
         return result
     }
 
-    private func checkLength(_ features: [Float]) throws(ModelError) {
+    private func checkLength(_ features: [Float]) throws(SpecdetError) {
         guard features.count == feature.bins else {
-            throw ModelError(
+            throw SpecdetError(
                 .dimensionMismatch, "the feature vector has \(features.count) values, the model expects \(feature.bins)")
         }
     }
@@ -117,33 +118,33 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// form that reads back to the same `Double`/`Float`, so a decoded model predicts
     /// bit-for-bit like this one.
     ///
-    /// - Throws: the same `ModelError` that `load` would raise for an invalid model (a
+    /// - Throws: the same `SpecdetError` that `load` would raise for an invalid model (a
     ///   non-finite number, a dimension mismatch...), so no file is written that cannot be read.
-    public func encoded() throws(ModelError) -> Data {
+    public func encoded() throws(SpecdetError) -> Data {
         try validate()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         do {
             return try encoder.encode(self)
         } catch {
-            throw ModelError(.invalidModel, "cannot encode the model: \(error)")
+            throw SpecdetError(.invalidModel, "cannot encode the model: \(error)")
         }
     }
 
     /// Reads and checks a model file.
     ///
     /// - Throws: `.unreadableFile`, or any error of `load(from: Data)`, with the path in the message.
-    public static func load(from url: URL) throws(ModelError) -> DetectorModel {
+    public static func load(from url: URL) throws(SpecdetError) -> DetectorModel {
         let data: Data
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw ModelError(.unreadableFile, "cannot read model \(url.path): \(error.localizedDescription)")
+            throw SpecdetError(.unreadableFile, "cannot read model \(url.path): \(error.localizedDescription)")
         }
         do {
             return try load(from: data)
         } catch {
-            throw ModelError(error.kind, "model \(url.path): \(error.message)")
+            throw SpecdetError(error.code, "model \(url.path): \(error.message)")
         }
     }
 
@@ -153,7 +154,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// unknown feature set or classifier (`.unknownFeatureSet`, `.unknownClassifier`), missing
     /// or mistyped keys (`.invalidModel`, naming the key path), then the checks of
     /// `encoded()`: non-finite numbers and vector lengths that disagree with `feature.bins`.
-    public static func load(from data: Data) throws(ModelError) -> DetectorModel {
+    public static func load(from data: Data) throws(SpecdetError) -> DetectorModel {
         // One parse when the file is good (a model's support vectors are megabytes of numbers);
         // only a file that fails is parsed again, for its header, to refuse it in the order above.
         let model: DetectorModel
@@ -165,10 +166,10 @@ public struct DetectorModel: Codable, Sendable, Equatable {
             }
         } catch {
             try checkHeader(decode(ModelHeader.self, from: data))
-            if error.kind == .malformedJSON {
+            if error.code == .malformedJSON {
                 // The header parsed, so the syntax is valid: JSONDecoder says "not valid JSON" when a
                 // number does not fit a Double (1e999).
-                throw ModelError(.nonFiniteValue, "a number is out of range: \(syntaxDetail(data) ?? error.message)")
+                throw SpecdetError(.nonFiniteValue, "a number is out of range: \(syntaxDetail(data) ?? error.message)")
             }
             throw error
         }
@@ -193,44 +194,44 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     }
 
     /// Refuses a foreign, newer or unknown-content header (see `load(from:)`).
-    private static func checkHeader(_ header: ModelHeader) throws(ModelError) {
+    private static func checkHeader(_ header: ModelHeader) throws(SpecdetError) {
         guard let format = header.format else {
-            throw ModelError(.wrongFormat, "not a specdet model: no \"format\" key")
+            throw SpecdetError(.wrongFormat, "not a specdet model: no \"format\" key")
         }
         guard format == formatName else {
-            throw ModelError(.wrongFormat, "not a specdet model: format is \"\(format)\", expected \"\(formatName)\"")
+            throw SpecdetError(.wrongFormat, "not a specdet model: format is \"\(format)\", expected \"\(formatName)\"")
         }
         guard let version = header.schemaVersion else {
-            throw ModelError(.invalidModel, "no \"schema_version\" key")
+            throw SpecdetError(.invalidModel, "no \"schema_version\" key")
         }
         guard version <= currentSchemaVersion else {
-            throw ModelError(
+            throw SpecdetError(
                 .unsupportedSchemaVersion,
                 "schema version \(version) is newer than this specdet reads (\(currentSchemaVersion)); upgrade specdet")
         }
         guard version >= 1 else {
-            throw ModelError(.unsupportedSchemaVersion, "schema version \(version) does not exist")
+            throw SpecdetError(.unsupportedSchemaVersion, "schema version \(version) does not exist")
         }
         if let name = header.feature?.features, FeatureSet(rawValue: name) == nil {
             let known = FeatureSet.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ModelError(.unknownFeatureSet, "unknown feature set \"\(name)\" (this build knows: \(known))")
+            throw SpecdetError(.unknownFeatureSet, "unknown feature set \"\(name)\" (this build knows: \(known))")
         }
         for name in [header.classifier?.kind, header.hyperparameters?.classifier].compactMap({ $0 })
         where ClassifierKind(rawValue: name) == nil {
             let known = ClassifierKind.allCases.map(\.rawValue).joined(separator: ", ")
-            throw ModelError(.unknownClassifier, "unknown classifier \"\(name)\" (this build knows: \(known))")
+            throw SpecdetError(.unknownClassifier, "unknown classifier \"\(name)\" (this build knows: \(known))")
         }
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(ModelError) -> T {
+    private static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws(SpecdetError) -> T {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
-            throw ModelError(.malformedJSON, "the model is not valid JSON: \(syntaxDetail(data) ?? context.debugDescription)")
+            throw SpecdetError(.malformedJSON, "the model is not valid JSON: \(syntaxDetail(data) ?? context.debugDescription)")
         } catch let error as DecodingError {
-            throw ModelError(decoding: error)
+            throw SpecdetError(decoding: error)
         } catch {
-            throw ModelError(.malformedJSON, "cannot parse the model: \(error)")
+            throw SpecdetError(.malformedJSON, "cannot parse the model: \(error)")
         }
     }
 
@@ -248,17 +249,17 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     // MARK: Validation
 
     /// Checks everything `load` promises beyond the JSON structure.
-    func validate() throws(ModelError) {
+    func validate() throws(SpecdetError) {
         guard format == Self.formatName else {
-            throw ModelError(.wrongFormat, "format is \"\(format)\", expected \"\(Self.formatName)\"")
+            throw SpecdetError(.wrongFormat, "format is \"\(format)\", expected \"\(Self.formatName)\"")
         }
         guard schemaVersion == Self.currentSchemaVersion else {
-            throw ModelError(.unsupportedSchemaVersion, "schema version \(schemaVersion) is not \(Self.currentSchemaVersion)")
+            throw SpecdetError(.unsupportedSchemaVersion, "schema version \(schemaVersion) is not \(Self.currentSchemaVersion)")
         }
-        if let problem = feature.problem { throw ModelError(.invalidModel, "feature: \(problem)") }
+        if let problem = feature.problem { throw SpecdetError(.invalidModel, "feature: \(problem)") }
         try requireFinite([threshold], "threshold")
         guard (0...1).contains(threshold) else {
-            throw ModelError(.invalidModel, "threshold is \(threshold); a threshold on P(fake) is between 0 and 1")
+            throw SpecdetError(.invalidModel, "threshold is \(threshold); a threshold on P(fake) is between 0 and 1")
         }
         if let scaler {
             try requireLength(scaler.mean.count, "scaler.mean")
@@ -266,7 +267,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
             try requireFinite(scaler.mean, "scaler.mean")
             try requireFinite(scaler.std, "scaler.std")
             if let index = scaler.std.firstIndex(where: { $0 <= 0 }) {
-                throw ModelError(.invalidModel, "scaler.std[\(index)] is \(scaler.std[index]), must be positive")
+                throw SpecdetError(.invalidModel, "scaler.std[\(index)] is \(scaler.std[index]), must be positive")
             }
         }
         switch classifier {
@@ -278,37 +279,37 @@ public struct DetectorModel: Codable, Sendable, Equatable {
             try requireFinite(weights + [bias, platt.a, platt.b], "classifier.weights, bias and platt")
         case .rbfSVM(let gamma, let supportVectors, let coefficients, let rho, let platt):
             guard supportVectors.count == coefficients.count else {
-                throw ModelError(
+                throw SpecdetError(
                     .dimensionMismatch,
                     "classifier has \(supportVectors.count) support vectors but \(coefficients.count) coefficients")
             }
-            guard !supportVectors.isEmpty else { throw ModelError(.invalidModel, "classifier has no support vectors") }
+            guard !supportVectors.isEmpty else { throw SpecdetError(.invalidModel, "classifier has no support vectors") }
             for (index, vector) in supportVectors.enumerated() {
                 try requireLength(vector.count, "classifier.support_vectors[\(index)]")
                 guard vector.allSatisfy(\.isFinite) else {
-                    throw ModelError(.nonFiniteValue, "classifier.support_vectors[\(index)] contains NaN or infinity")
+                    throw SpecdetError(.nonFiniteValue, "classifier.support_vectors[\(index)] contains NaN or infinity")
                 }
             }
             try requireFinite(coefficients + [gamma, rho, platt.a, platt.b], "classifier coefficients, gamma, rho and platt")
-            guard gamma > 0 else { throw ModelError(.invalidModel, "classifier.gamma is \(gamma), must be positive") }
+            guard gamma > 0 else { throw SpecdetError(.invalidModel, "classifier.gamma is \(gamma), must be positive") }
         }
         guard hyperparameters.classifier == classifier.kind else {
-            throw ModelError(
+            throw SpecdetError(
                 .invalidModel,
                 "hyperparameters name classifier \"\(hyperparameters.classifier.rawValue)\" but the parameters are for \"\(classifier.kind.rawValue)\"")
         }
         try requireFinite([hyperparameters.c] + (hyperparameters.gamma.map { [$0] } ?? []), "hyperparameters")
     }
 
-    private func requireLength(_ count: Int, _ name: String) throws(ModelError) {
+    private func requireLength(_ count: Int, _ name: String) throws(SpecdetError) {
         guard count == feature.bins else {
-            throw ModelError(.dimensionMismatch, "\(name) has \(count) values, feature.bins is \(feature.bins)")
+            throw SpecdetError(.dimensionMismatch, "\(name) has \(count) values, feature.bins is \(feature.bins)")
         }
     }
 
-    private func requireFinite(_ values: [Double], _ name: String) throws(ModelError) {
+    private func requireFinite(_ values: [Double], _ name: String) throws(SpecdetError) {
         guard values.allSatisfy(\.isFinite) else {
-            throw ModelError(.nonFiniteValue, "\(name) contains NaN or infinity")
+            throw SpecdetError(.nonFiniteValue, "\(name) contains NaN or infinity")
         }
     }
 }
@@ -333,7 +334,7 @@ private struct ModelHeader: Decodable {
     }
 }
 
-extension ModelError {
+extension SpecdetError {
     /// Maps a `DecodingError` to a kind and a message that says where in the file.
     init(decoding error: DecodingError) {
         func path(_ codingPath: [any CodingKey]) -> String {

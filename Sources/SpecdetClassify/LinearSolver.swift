@@ -1,5 +1,6 @@
 import CLinear
 import Foundation
+import SpecdetSupport
 
 /// The only code that touches liblinear: builds the problem in liblinear's node form (one
 /// copy of the `Float` rows, widened to `Double`), trains, copies the weights out into Swift
@@ -36,7 +37,7 @@ enum LinearSolver {
     /// `matrix`, and, for tests, asks liblinear for its own predictions on `probes`.
     static func trainLogistic(
         _ matrix: FeatureMatrix, labels: [Int], rows: [Int], c: Double, probes: [[Float]] = []
-    ) throws(ModelError) -> (Solution, [Reference]) {
+    ) throws(SpecdetError) -> (Solution, [Reference]) {
         let columns = matrix.columnCount
         let stride = columns + 2  // the features, the bias node, the terminator
         let nodes = UnsafeMutableBufferPointer<feature_node>.allocate(capacity: rows.count * stride)
@@ -52,7 +53,7 @@ enum LinearSolver {
             targets.append(Double(labels[index]))
         }
 
-        return try targets.withUnsafeMutableBufferPointer { targets throws(ModelError) in
+        return try targets.withUnsafeMutableBufferPointer { targets throws(SpecdetError) in
             var problem = CLinear.problem(
                 l: Int32(rows.count), n: Int32(columns + 1), y: targets.baseAddress,
                 x: rowPointers.baseAddress, bias: biasFeature)
@@ -60,13 +61,13 @@ enum LinearSolver {
                 solver_type: Int32(L2R_LR), eps: tolerance, C: c, nr_weight: 0, weight_label: nil, weight: nil,
                 p: 0.1, init_sol: nil)
             if let message = check_parameter(&problem, &parameter) {
-                throw ModelError(.solverFailed, "liblinear refused the parameters: \(String(cString: message))")
+                throw SpecdetError(.solverFailed, "liblinear refused the parameters: \(String(cString: message))")
             }
             let trained: UnsafeMutablePointer<model>? = solverLock.withLock {
                 set_print_string_function { _ in }
                 return CLinear.train(&problem, &parameter)
             }
-            guard let trained else { throw ModelError(.solverFailed, "liblinear returned no model") }
+            guard let trained else { throw SpecdetError(.solverFailed, "liblinear returned no model") }
             var owned: UnsafeMutablePointer<model>? = trained
             defer { free_and_destroy_model(&owned) }
 

@@ -1,3 +1,4 @@
+import SpecdetSupport
 /// Labelled scores (labels real = 0 / fake = 1, higher score = more fake, e.g. `P(fake)`) and
 /// the metrics specdet reports on them, with scikit-learn's definitions.
 public struct ScoredSamples: Sendable, Equatable {
@@ -10,16 +11,16 @@ public struct ScoredSamples: Sendable, Equatable {
     ///
     /// - Throws: `.invalidInput` if the counts differ, there are no samples, a label is not 0
     ///   or 1, or a score is NaN or infinite.
-    public init(labels: [Int], scores: [Double]) throws(ModelError) {
+    public init(labels: [Int], scores: [Double]) throws(SpecdetError) {
         guard labels.count == scores.count else {
-            throw ModelError(.invalidInput, "\(labels.count) labels for \(scores.count) scores")
+            throw SpecdetError(.invalidInput, "\(labels.count) labels for \(scores.count) scores")
         }
-        guard !labels.isEmpty else { throw ModelError(.invalidInput, "no samples to evaluate") }
+        guard !labels.isEmpty else { throw SpecdetError(.invalidInput, "no samples to evaluate") }
         if let bad = labels.firstIndex(where: { $0 != 0 && $0 != 1 }) {
-            throw ModelError(.invalidInput, "label \(labels[bad]) at index \(bad): labels must be 0 (real) or 1 (fake)")
+            throw SpecdetError(.invalidInput, "label \(labels[bad]) at index \(bad): labels must be 0 (real) or 1 (fake)")
         }
         if let bad = scores.firstIndex(where: { !$0.isFinite }) {
-            throw ModelError(.invalidInput, "score \(scores[bad]) at index \(bad) is not finite")
+            throw SpecdetError(.invalidInput, "score \(scores[bad]) at index \(bad) is not finite")
         }
         self.init(validLabels: labels, scores: scores)
     }

@@ -1,6 +1,7 @@
 import SpecdetProfile
 import CSVM
 import Foundation
+import SpecdetSupport
 
 /// The only code that touches libsvm: builds the problem in libsvm's node form (one copy of
 /// the `Float` rows, widened to `Double`), trains a C-SVM, copies the parameters out into Swift
@@ -66,7 +67,7 @@ enum SupportVectorSolver {
     static func train(
         _ matrix: FeatureMatrix, labels: [Int], rows: [Int], kernel: Kernel, c: Double, probability: Bool,
         seed: UInt64, evaluation: KernelEvaluation? = nil, probes: [[Float]] = []
-    ) throws(ModelError) -> (Classifier, [Reference]) {
+    ) throws(SpecdetError) -> (Classifier, [Reference]) {
         let evaluation = evaluation ?? automaticEvaluation(count: rows.count)
         let columns = matrix.columnCount
         let count = rows.count
@@ -90,7 +91,7 @@ enum SupportVectorSolver {
         }
         var targets = rows.map { Double(labels[$0]) }
 
-        return try targets.withUnsafeMutableBufferPointer { targets throws(ModelError) in
+        return try targets.withUnsafeMutableBufferPointer { targets throws(SpecdetError) in
             var problem = svm_problem(l: Int32(count), y: targets.baseAddress, x: rowPointers.baseAddress)
             var gamma = 0.0
             if case .rbf(let value) = kernel { gamma = value }
@@ -100,14 +101,14 @@ enum SupportVectorSolver {
                 cache_size: cacheMegabytes, eps: tolerance, C: c, nr_weight: 0, weight_label: nil, weight: nil,
                 nu: 0.5, p: 0.1, shrinking: 1, probability: probability ? 1 : 0)
             if let message = svm_check_parameter(&problem, &parameter) {
-                throw ModelError(.solverFailed, "libsvm refused the parameters: \(String(cString: message))")
+                throw SpecdetError(.solverFailed, "libsvm refused the parameters: \(String(cString: message))")
             }
             let trained: UnsafeMutablePointer<svm_model>? = solverLock.withLock {
                 svm_set_print_string_function { _ in }
                 srand(cSeed(seed))
                 return svm_train(&problem, &parameter)
             }
-            guard let trained else { throw ModelError(.solverFailed, "libsvm returned no model") }
+            guard let trained else { throw SpecdetError(.solverFailed, "libsvm returned no model") }
             // The model's support vectors point into `nodes`: read them before the defers run.
             var owned: UnsafeMutablePointer<svm_model>? = trained
             defer { svm_free_and_destroy_model(&owned) }
@@ -136,7 +137,7 @@ enum SupportVectorSolver {
                 // values only) the sigmoid is the plain logistic one, as for a linear SVM
                 // without Platt parameters.
                 guard let platt = platt ?? (probability ? nil : PlattScaling(a: -1, b: 0)) else {
-                    throw ModelError(.solverFailed, "libsvm returned no Platt parameters")
+                    throw SpecdetError(.solverFailed, "libsvm returned no Platt parameters")
                 }
                 classifier = .rbfSVM(
                     gamma: gamma, supportVectors: supportRows.map { Array(matrix.row($0)) },

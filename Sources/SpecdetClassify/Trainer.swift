@@ -1,5 +1,6 @@
 import Foundation
 import SpecdetProfile
+import SpecdetSupport
 
 /// Trains detectors with liblinear (logistic regression) and libsvm (SVMs).
 ///
@@ -35,7 +36,7 @@ public struct Trainer: Sendable {
     public func train(
         features: [[Float]], labels: [Int], groups: [String]? = nil, rounds: [Int]? = nil,
         crossValidation: CrossValidationResult? = nil
-    ) throws(ModelError) -> DetectorModel {
+    ) throws(SpecdetError) -> DetectorModel {
         let matrix = try FeatureMatrix(validating: features, columns: feature.bins)
         try checkGroups(groups, count: matrix.rowCount)
         try checkRounds(rounds, count: matrix.rowCount)
@@ -48,7 +49,7 @@ public struct Trainer: Sendable {
     func fit(
         _ matrix: FeatureMatrix, labels: [Int], groups: [String]?, rounds: [Int]?, rows: [Int],
         crossValidation: CrossValidationResult? = nil
-    ) throws(ModelError) -> DetectorModel {
+    ) throws(SpecdetError) -> DetectorModel {
         try validateOptions()
         try validateTrainingLabels(labels, rowCount: matrix.rowCount, rows: rows)
         let memberRows = Self.rowsOfEachRound(rows, rounds: rounds)
@@ -89,7 +90,7 @@ public struct Trainer: Sendable {
     /// Trains the configured classifier with the given C and γ on `rows` of `x`.
     func fitClassifier(
         _ x: FeatureMatrix, labels: [Int], rows: [Int], c: Double, gamma: Double?, probability: Bool
-    ) throws(ModelError) -> (Classifier, solver: String) {
+    ) throws(SpecdetError) -> (Classifier, solver: String) {
         switch options.classifier {
         case .logistic:
             let (solution, _) = try LinearSolver.trainLogistic(x, labels: labels, rows: rows, c: c)
@@ -106,7 +107,7 @@ public struct Trainer: Sendable {
     /// The inner-CV grid search documented on `GridSearch`.
     private func search(
         _ grid: GridSearch, _ matrix: FeatureMatrix, labels: [Int], groups: [String]?, rows: [Int]
-    ) throws(ModelError) -> (c: Double, gamma: Double?, GridSearchResult) {
+    ) throws(SpecdetError) -> (c: Double, gamma: Double?, GridSearchResult) {
         let innerFolds = try CrossValidation.folds(
             labels: rows.map { labels[$0] }, groups: groups.map { names in rows.map { names[$0] } }, k: grid.folds,
             seed: options.seed)
@@ -144,7 +145,7 @@ public struct Trainer: Sendable {
                 best = (c, gamma, balancedAccuracy, rocAUC)
             }
         }
-        guard let best else { throw ModelError(.invalidOptions, "the grid search has no C values") }
+        guard let best else { throw SpecdetError(.invalidOptions, "the grid search has no C values") }
         return (
             best.c, best.gamma,
             GridSearchResult(
@@ -152,26 +153,26 @@ public struct Trainer: Sendable {
         )
     }
 
-    private func validateOptions() throws(ModelError) {
-        func positive(_ value: Double?, _ name: String) throws(ModelError) {
+    private func validateOptions() throws(SpecdetError) {
+        func positive(_ value: Double?, _ name: String) throws(SpecdetError) {
             if let value, !(value.isFinite && value > 0) {
-                throw ModelError(.invalidOptions, "\(name) must be a positive number, got \(value)")
+                throw SpecdetError(.invalidOptions, "\(name) must be a positive number, got \(value)")
             }
         }
         try positive(options.c, "C")
         try positive(options.gamma, "gamma")
         if options.gamma != nil && options.classifier != .svm {
-            throw ModelError(.invalidOptions, "gamma applies to the RBF SVM (svm) only, not \(options.classifier.rawValue)")
+            throw SpecdetError(.invalidOptions, "gamma applies to the RBF SVM (svm) only, not \(options.classifier.rawValue)")
         }
         if let threshold = options.threshold, !(0...1).contains(threshold) {
-            throw ModelError(.invalidOptions, "the threshold is a probability between 0 and 1, got \(threshold)")
+            throw SpecdetError(.invalidOptions, "the threshold is a probability between 0 and 1, got \(threshold)")
         }
         if let grid = options.gridSearch {
             guard grid.folds >= 2 else {
-                throw ModelError(.invalidOptions, "the grid search needs at least 2 folds, got \(grid.folds)")
+                throw SpecdetError(.invalidOptions, "the grid search needs at least 2 folds, got \(grid.folds)")
             }
             guard !grid.cValues.isEmpty, options.classifier != .svm || !grid.gammaFactors.isEmpty else {
-                throw ModelError(.invalidOptions, "the grid search has an empty grid")
+                throw SpecdetError(.invalidOptions, "the grid search has an empty grid")
             }
             for value in grid.cValues { try positive(value, "every grid C") }
             for value in grid.gammaFactors { try positive(value, "every grid gamma factor") }
@@ -192,20 +193,20 @@ extension Trainer {
 }
 
 /// Checks that there is one round per sample and no negative one, when rounds are given.
-func checkRounds(_ rounds: [Int]?, count: Int) throws(ModelError) {
+func checkRounds(_ rounds: [Int]?, count: Int) throws(SpecdetError) {
     guard let rounds else { return }
     guard rounds.count == count else {
-        throw ModelError(.invalidInput, "\(rounds.count) augmentation rounds for \(count) samples")
+        throw SpecdetError(.invalidInput, "\(rounds.count) augmentation rounds for \(count) samples")
     }
     if let negative = rounds.first(where: { $0 < 0 }) {
-        throw ModelError(.invalidInput, "augmentation round \(negative) is negative")
+        throw SpecdetError(.invalidInput, "augmentation round \(negative) is negative")
     }
 }
 
 /// Checks that there is one group name per sample, when groups are given.
-func checkGroups(_ groups: [String]?, count: Int) throws(ModelError) {
+func checkGroups(_ groups: [String]?, count: Int) throws(SpecdetError) {
     if let groups, groups.count != count {
-        throw ModelError(.invalidInput, "\(groups.count) group names for \(count) samples")
+        throw SpecdetError(.invalidInput, "\(groups.count) group names for \(count) samples")
     }
 }
 

@@ -1,4 +1,4 @@
-import SpecdetDecode
+import SpecdetImage
 import SpecdetSpectrum
 
 /// The mean centred log-magnitude spectrum of a set of equally sized images.
@@ -68,26 +68,5 @@ public struct Fingerprint: Sendable, Equatable {
             let fraction = rank - Double(below)
             return Float(Double(sorted[below]) + fraction * (Double(sorted[above]) - Double(sorted[below])))
         }
-    }
-}
-
-extension GrayImage {
-    /// The centred `width x height` window of this image, or nil if the image is smaller in
-    /// either side.
-    ///
-    /// Convention: the window's top-left pixel is at column `(self.width − width) / 2` and row
-    /// `(self.height − height) / 2` (integer division: an odd margin leaves its extra pixel on
-    /// the right or at the bottom).
-    public func centreCropped(width: Int, height: Int) -> GrayImage? {
-        guard width <= self.width, height <= self.height else { return nil }
-        if width == self.width && height == self.height { return self }
-        let left = (self.width - width) / 2, top = (self.height - height) / 2
-        var window = [UInt8]()
-        window.reserveCapacity(width * height)
-        for y in top..<(top + height) {
-            let start = y * self.width + left
-            window.append(contentsOf: pixels[start..<(start + width)])
-        }
-        return GrayImage(width: width, height: height, pixels: window)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
-import SpecdetDecode
+import SpecdetImage
 import SpecdetSpectrum
+import SpecdetSupport
 
 /// Averages the centred log-magnitude spectra of images added from any number of threads.
 ///
@@ -19,10 +20,10 @@ public final class FingerprintBuilder: @unchecked Sendable {
     /// - Throws: `.memoryLimitExceeded` if one accumulator (sums and FFT buffers, see
     ///   `SpectrumAccumulator.bytes(for:)`) would need more than `memoryLimit` bytes
     ///   (default 4 GiB, as `ProfileExtractor`'s).
-    public init(width: Int, height: Int, memoryLimit: Int = ProfileExtractor.defaultMemoryLimit) throws(ProfileError) {
+    public init(width: Int, height: Int, memoryLimit: Int = ProfileExtractor.defaultMemoryLimit) throws(SpecdetError) {
         let shape = ImageShape(width: width, height: height)
         guard SpectrumAccumulator.bytes(for: shape) <= memoryLimit else {
-            throw ProfileError(.memoryLimitExceeded,
+            throw SpecdetError(.memoryLimitExceeded,
                                "a \(shape) fingerprint needs more memory per worker than the \(memoryLimit >> 20) MiB limit")
         }
         self.shape = shape

@@ -1,5 +1,6 @@
-import SpecdetDecode
+import SpecdetImage
 import SpecdetSpectrum
+import SpecdetSupport
 
 /// Computes spectral profiles. Holds per-worker FFT buffers: use one extractor per thread.
 public final class ProfileExtractor {
@@ -22,7 +23,7 @@ public final class ProfileExtractor {
     /// ring `r = floor(hypot(x − (W−1)/2, y − (H−1)/2))` of the `fftshift`ed spectrum, for
     /// `r = 1…floor(r_max) − 1` (DC ring and corner ring dropped): 722 values for 1024x1024,
     /// 88 for 128x128, 43 for 64x64. Sums are accumulated in double precision.
-    public func rings(of image: GrayImage) throws(ProfileError) -> [Double] {
+    public func rings(of image: GrayImage) throws(SpecdetError) -> [Double] {
         let (table, sums) = try ringSums(of: image, bySector: false)
         return (1..<table.outerRing).map { sums[2 * $0] / Double(table.sampleCounts[$0]) }
     }
@@ -35,7 +36,7 @@ public final class ProfileExtractor {
     /// samples of a sector (small radii: ring 1 of an even-sized image is all axis-aligned)
     /// takes the linear interpolation of its sector's nearest non-empty rings, or the nearest
     /// one's value beyond the ends (as `numpy.interp`). `allAngles` is `rings(of:)`.
-    public func sectorRings(of image: GrayImage) throws(ProfileError)
+    public func sectorRings(of image: GrayImage) throws(SpecdetError)
         -> (axis: [Double], diagonal: [Double], allAngles: [Double]) {
         let (table, sums) = try ringSums(of: image, bySector: true)
         let kept = 1..<table.outerRing
@@ -48,7 +49,7 @@ public final class ProfileExtractor {
             return count == 0 ? nil : sums[2 * r] / Double(count)
         }
         guard let axis = Self.fillingGaps(axis), let diagonal = Self.fillingGaps(diagonal) else {
-            throw ProfileError(.tooSmall, "a \(table.shape) image has no diagonal or no axis-aligned spectral samples")
+            throw SpecdetError(.tooSmall, "a \(table.shape) image has no diagonal or no axis-aligned spectral samples")
         }
         return (axis, diagonal, allAngles)
     }
@@ -60,7 +61,7 @@ public final class ProfileExtractor {
     /// `sectors`: the axis-aligned and the diagonal rings (see `sectorRings(of:)`), each
     /// resampled to `bins / 2` values the same way, axis first, both divided by the first
     /// all-angle ring mean.
-    public func profile(of image: GrayImage) throws(ProfileError) -> [Float] {
+    public func profile(of image: GrayImage) throws(SpecdetError) -> [Float] {
         let resampled: [Double], first: Double
         switch configuration.features {
         case .durall:
@@ -73,23 +74,23 @@ public final class ProfileExtractor {
             first = rings.allAngles[0]
         }
         guard first != 0, first.isFinite, resampled.allSatisfy({ $0.isFinite }) else {
-            throw ProfileError(.degenerateSpectrum, "the spectrum's first ring mean is \(first); it cannot be normalised")
+            throw SpecdetError(.degenerateSpectrum, "the spectrum's first ring mean is \(first); it cannot be normalised")
         }
         return resampled.map { Float($0 / first) }
     }
 
     /// Sums of the log magnitude per ring, at `2·ring` (axis-aligned, or every sample when
     /// `bySector` is false) and `2·ring + 1` (diagonal).
-    private func ringSums(of image: GrayImage, bySector: Bool) throws(ProfileError) -> (RingTable, [Double]) {
+    private func ringSums(of image: GrayImage, bySector: Bool) throws(SpecdetError) -> (RingTable, [Double]) {
         let shape = ImageShape(width: image.width, height: image.height)
         let bytes = SpectrumWorkspace.bufferBytes(for: shape)
         guard bytes <= memoryLimit else {
-            throw ProfileError(.memoryLimitExceeded,
+            throw SpecdetError(.memoryLimitExceeded,
                                "a \(shape) image needs \(bytes) bytes of FFT buffers, over the \(memoryLimit)-byte limit")
         }
         let table = RingTableCache.shared.table(for: shape)
         guard table.keptRings >= ProfileConfiguration.minimumRings else {
-            throw ProfileError(.tooSmall,
+            throw SpecdetError(.tooSmall,
                                "a \(shape) image has \(table.keptRings) spectral rings; a profile needs at least \(ProfileConfiguration.minimumRings)")
         }
         let logMagnitude = image.pixels.withUnsafeBufferPointer {

@@ -1,4 +1,4 @@
-import SpecdetDecode
+import SpecdetImage
 import SpecdetSpectrum
 
 /// Sums the centred log-magnitude spectra of images of one size, for their mean (a spectral

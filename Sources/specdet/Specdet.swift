@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SpecdetSupport
 
 @main
 struct Specdet: ParsableCommand {
@@ -19,8 +20,9 @@ struct Specdet: ParsableCommand {
             try refuseGroupedShortFlags(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot()
             try command.run()
-        } catch let error as CLIError {
-            StandardError.write("specdet: error: \(error)\n")
+        } catch let error as SpecdetError {
+            // Input failures are rows, counted by the diagnostics; what reaches here ends the run.
+            StandardError.write("specdet: error: \(error.message)\n")
             Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
@@ -41,7 +43,7 @@ struct Specdet: ParsableCommand {
         for argument in arguments.prefix(while: { $0 != "--" })
         where argument.hasPrefix("-") && !argument.hasPrefix("--") && argument.count > 2 && !argument.hasPrefix("-o")
             && Double(argument) == nil {
-            throw CLIError.usage("'\(argument)' is not an option; to name a file that starts with '-', write ./\(argument) or put it after --")
+            throw SpecdetError(.usage, "'\(argument)' is not an option; to name a file that starts with '-', write ./\(argument) or put it after --")
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SpecdetSupport
 
 #if canImport(Glibc)
     import Glibc

@@ -1,6 +1,7 @@
 import SpecdetProfile
 import Testing
 @testable import SpecdetClassify
+import SpecdetSupport
 
 @Suite struct CrossValidationTests {
     /// The documented rule by hand: sizes a 5, b 3, c 3, d 2, e 1 (b before c by name).
@@ -78,12 +79,12 @@ import Testing
     }
 
     @Test func refusesImpossibleFolds() {
-        #expect(throws: ModelError.self) { try CrossValidation.folds(labels: [0, 1, 0, 1], k: 1) }
-        #expect(throws: ModelError.self) { try CrossValidation.folds(labels: [0, 1, 0, 1, 0], k: 3) }
-        #expect(throws: ModelError.self) {
+        #expect(throws: SpecdetError.self) { try CrossValidation.folds(labels: [0, 1, 0, 1], k: 1) }
+        #expect(throws: SpecdetError.self) { try CrossValidation.folds(labels: [0, 1, 0, 1, 0], k: 3) }
+        #expect(throws: SpecdetError.self) {
             try CrossValidation.folds(labels: [0, 1, 0, 1], groups: ["a", "a", "b", "b"], k: 3)
         }
-        #expect(throws: ModelError.self) { try CrossValidation.folds(labels: [0, 1], groups: ["a"], k: 2) }
+        #expect(throws: SpecdetError.self) { try CrossValidation.folds(labels: [0, 1], groups: ["a"], k: 2) }
     }
 
     @Test func runReportsHeldOutMetrics() throws {

@@ -2,6 +2,7 @@ import Foundation
 import SpecdetProfile
 import Testing
 @testable import SpecdetClassify
+import SpecdetSupport
 
 @Suite struct DetectorModelTests {
     static let data = SyntheticProfiles(count: 160, seed: 21)
@@ -103,7 +104,7 @@ import Testing
         return try JSONSerialization.data(withJSONObject: json)
     }
 
-    static func refusal(_ data: Data) -> ModelError? {
+    static func refusal(_ data: Data) -> SpecdetError? {
         do {
             _ = try DetectorModel.load(from: data)
             return nil
@@ -114,17 +115,17 @@ import Testing
 
     @Test func refusesWrongFormat() throws {
         let error = try #require(Self.refusal(Self.edited { $0["format"] = "sklearn-pickle" }))
-        #expect(error.kind == .wrongFormat)
+        #expect(error.code == .wrongFormat)
         #expect(error.message.contains("sklearn-pickle"))
-        #expect(Self.refusal(Data("[1, 2]".utf8))?.kind == .wrongFormat)
-        #expect(Self.refusal(Data("{}".utf8))?.kind == .wrongFormat)
+        #expect(Self.refusal(Data("[1, 2]".utf8))?.code == .wrongFormat)
+        #expect(Self.refusal(Data("{}".utf8))?.code == .wrongFormat)
     }
 
     @Test func refusesNewerSchema() throws {
         let error = try #require(Self.refusal(Self.edited { $0["schema_version"] = 99 }))
-        #expect(error.kind == .unsupportedSchemaVersion)
+        #expect(error.code == .unsupportedSchemaVersion)
         #expect(error.message.contains("99"))
-        #expect(Self.refusal(try Self.edited { $0["schema_version"] = 0 })?.kind == .unsupportedSchemaVersion)
+        #expect(Self.refusal(try Self.edited { $0["schema_version"] = 0 })?.code == .unsupportedSchemaVersion)
     }
 
     @Test func refusesBinsMismatch() throws {
@@ -133,7 +134,7 @@ import Testing
             feature["bins"] = 299
             json["feature"] = feature
         }))
-        #expect(error.kind == .dimensionMismatch)
+        #expect(error.code == .dimensionMismatch)
         #expect(error.message.contains("299"))
     }
 
@@ -143,7 +144,7 @@ import Testing
             scaler["std"] = Array((scaler["std"] as! [Double]).dropLast())
             json["scaler"] = scaler
         }))
-        #expect(scaler.kind == .dimensionMismatch && scaler.message.contains("scaler.std"))
+        #expect(scaler.code == .dimensionMismatch && scaler.message.contains("scaler.std"))
 
         let model = try Self.train(TrainingOptions(classifier: .svm))
         var json = try #require(JSONSerialization.jsonObject(with: model.encoded()) as? [String: Any])
@@ -153,47 +154,47 @@ import Testing
         classifier["support_vectors"] = vectors
         json["classifier"] = classifier
         let error = try #require(Self.refusal(JSONSerialization.data(withJSONObject: json)))
-        #expect(error.kind == .dimensionMismatch && error.message.contains("support_vectors[3]"))
+        #expect(error.code == .dimensionMismatch && error.message.contains("support_vectors[3]"))
     }
 
     @Test func refusesTruncatedAndGarbledJSON() throws {
         let whole = try Self.train(TrainingOptions(classifier: .logistic)).encoded()
         let truncated = try #require(Self.refusal(whole.prefix(whole.count / 2)))
-        #expect(truncated.kind == .malformedJSON && truncated.message.contains("end of file"))
+        #expect(truncated.code == .malformedJSON && truncated.message.contains("end of file"))
         let garbled = try #require(Self.refusal(Data("{\"format\": \"specdet-model\", \"schema_version\": 1,, }".utf8)))
-        #expect(garbled.kind == .malformedJSON && garbled.message.contains("character 48"))
-        #expect(Self.refusal(Data())?.kind == .malformedJSON)
+        #expect(garbled.code == .malformedJSON && garbled.message.contains("character 48"))
+        #expect(Self.refusal(Data())?.code == .malformedJSON)
     }
 
     @Test func refusesUnknownFeatureSetAndClassifier() throws {
         let feature = try #require(Self.refusal(Self.edited { json in
             json["feature"] = ["features": "log-power", "bins": 300]
         }))
-        #expect(feature.kind == .unknownFeatureSet && feature.message.contains("log-power"))
+        #expect(feature.code == .unknownFeatureSet && feature.message.contains("log-power"))
 
         let classifier = try #require(Self.refusal(Self.edited { json in
             var classifier = json["classifier"] as! [String: Any]
             classifier["kind"] = "mlp"
             json["classifier"] = classifier
         }))
-        #expect(classifier.kind == .unknownClassifier && classifier.message.contains("mlp"))
+        #expect(classifier.code == .unknownClassifier && classifier.message.contains("mlp"))
     }
 
     @Test func refusesMissingKeysNamingThePath() throws {
         let threshold = try #require(Self.refusal(Self.edited { $0["threshold"] = nil }))
-        #expect(threshold.kind == .invalidModel && threshold.message.contains("threshold"))
+        #expect(threshold.code == .invalidModel && threshold.message.contains("threshold"))
         let bias = try #require(Self.refusal(Self.edited { json in
             var classifier = json["classifier"] as! [String: Any]
             classifier["bias"] = "zero"
             json["classifier"] = classifier
         }))
-        #expect(bias.kind == .invalidModel && bias.message.contains("classifier.bias"))
+        #expect(bias.code == .invalidModel && bias.message.contains("classifier.bias"))
     }
 
     @Test func refusesAThresholdOutsideZeroToOne() throws {
         for value in [1.5, -0.25] {
             let error = try #require(Self.refusal(Self.edited { $0["threshold"] = value }))
-            #expect(error.kind == .invalidModel && error.message.contains("between 0 and 1"))
+            #expect(error.code == .invalidModel && error.message.contains("between 0 and 1"))
         }
         #expect(try Self.refusal(Self.edited { $0["threshold"] = 1.0 }) == nil)
     }
@@ -203,25 +204,25 @@ import Testing
         let huge = text.replacingOccurrences(of: "\"threshold\":0.5", with: "\"threshold\":1e999")
         #expect(huge != text)
         let error = try #require(Self.refusal(Data(huge.utf8)))
-        #expect(error.kind == .nonFiniteValue && error.message.contains("1e999"))
+        #expect(error.code == .nonFiniteValue && error.message.contains("1e999"))
         // Where the header itself is out of range, the file is refused before any number is used.
         let version = text.replacingOccurrences(of: "\"schema_version\":1", with: "\"schema_version\":1e999")
-        #expect(Self.refusal(Data(version.utf8))?.kind == .malformedJSON)
+        #expect(Self.refusal(Data(version.utf8))?.code == .malformedJSON)
 
         var model = try Self.train(TrainingOptions(classifier: .logistic))
         model.threshold = .nan
-        #expect(throws: ModelError(.nonFiniteValue, "threshold contains NaN or infinity")) { try model.encoded() }
+        #expect(throws: SpecdetError(.nonFiniteValue, "threshold contains NaN or infinity")) { try model.encoded() }
     }
 
     @Test func loadFromFileNamesThePath() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("specdet-missing-\(UUID()).json")
-        let error = try #require(throws: ModelError.self) { try DetectorModel.load(from: url) }
-        #expect(error.kind == .unreadableFile && error.message.contains(url.path))
+        let error = try #require(throws: SpecdetError.self) { try DetectorModel.load(from: url) }
+        #expect(error.code == .unreadableFile && error.message.contains(url.path))
 
         try Data("{\"format\": \"other\"}".utf8).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        let wrong = try #require(throws: ModelError.self) { try DetectorModel.load(from: url) }
-        #expect(wrong.kind == .wrongFormat && wrong.message.contains(url.path))
+        let wrong = try #require(throws: SpecdetError.self) { try DetectorModel.load(from: url) }
+        #expect(wrong.code == .wrongFormat && wrong.message.contains(url.path))
     }
 
     @Test(arguments: allClassifiers)
@@ -232,12 +233,12 @@ import Testing
             #expect(try model.probabilitiesFake(Self.probes, threads: threads).map(\.bitPattern) == expected)
         }
         #expect(try model.probabilitiesFake([], threads: 2).isEmpty)
-        #expect(throws: ModelError.self) { try model.probabilitiesFake(Self.probes + [[1, 2, 3]], threads: 2) }
+        #expect(throws: SpecdetError.self) { try model.probabilitiesFake(Self.probes + [[1, 2, 3]], threads: 2) }
     }
 
     @Test func predictionChecksTheVectorLength() throws {
         let model = try Self.train(TrainingOptions(classifier: .logistic))
-        #expect(throws: ModelError.self) { try model.probabilityFake([1, 2, 3]) }
+        #expect(throws: SpecdetError.self) { try model.probabilityFake([1, 2, 3]) }
         #expect(model.isFake(probability: 0.5) && !model.isFake(probability: 0.4999))
     }
 }

@@ -1,6 +1,7 @@
 import SpecdetProfile
 import Testing
 @testable import SpecdetClassify
+import SpecdetSupport
 
 @Suite struct MetricsTests {
     static func expectClose(_ value: Double?, _ expected: Double, tolerance: Double = 1e-12) {
@@ -66,10 +67,10 @@ import Testing
         let perfect = try ScoredSamples(labels: [0, 1], scores: [0.1, 0.2])
         #expect(perfect.rocAUC == 1 && perfect.averagePrecision == 1)
 
-        #expect(throws: ModelError.self) { try ScoredSamples(labels: [0, 1], scores: [0.1]) }
-        #expect(throws: ModelError.self) { try ScoredSamples(labels: [], scores: []) }
-        #expect(throws: ModelError.self) { try ScoredSamples(labels: [0, 2], scores: [0.1, 0.2]) }
-        #expect(throws: ModelError.self) { try ScoredSamples(labels: [0, 1], scores: [0.1, .nan]) }
+        #expect(throws: SpecdetError.self) { try ScoredSamples(labels: [0, 1], scores: [0.1]) }
+        #expect(throws: SpecdetError.self) { try ScoredSamples(labels: [], scores: []) }
+        #expect(throws: SpecdetError.self) { try ScoredSamples(labels: [0, 2], scores: [0.1, 0.2]) }
+        #expect(throws: SpecdetError.self) { try ScoredSamples(labels: [0, 1], scores: [0.1, .nan]) }
     }
 
     @Test func thresholdForTargetFPRByHand() throws {

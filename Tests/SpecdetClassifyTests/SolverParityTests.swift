@@ -2,6 +2,7 @@ import Foundation
 import SpecdetProfile
 import Testing
 @testable import SpecdetClassify
+import SpecdetSupport
 
 /// Prediction in Swift, from the stored parameters only, must equal liblinear's and libsvm's
 /// own prediction functions on held-out vectors, whichever label the solver saw first.

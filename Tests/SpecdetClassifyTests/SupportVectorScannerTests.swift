@@ -2,6 +2,7 @@ import Foundation
 import SpecdetProfile
 import Testing
 @testable import SpecdetClassify
+import SpecdetSupport
 
 /// `DetectorModel.load` reads support vectors with its own scanner; these tests hold it to
 /// JSONDecoder's result, and check that it gives up (to JSONDecoder) wherever it is unsure.

@@ -1,6 +1,7 @@
 import SpecdetProfile
 import Foundation
 @testable import SpecdetClassify
+import SpecdetSupport
 
 /// Seeded synthetic "profiles": two overlapping Gaussian clouds around a decreasing curve, with
 /// feature 0 fixed at 1 like a durall profile. Fakes carry a small high-frequency bump, so the

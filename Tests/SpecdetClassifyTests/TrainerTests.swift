@@ -2,12 +2,13 @@ import Foundation
 import SpecdetProfile
 import Testing
 @testable import SpecdetClassify
+import SpecdetSupport
 
 @Suite struct TrainerTests {
     static let data = SyntheticProfiles(count: 120, seed: 41)
 
     static func refusal(_ options: TrainingOptions, features: [[Float]] = data.features, labels: [Int] = data.labels)
-        -> ModelError?
+        -> SpecdetError?
     {
         do {
             _ = try Trainer(feature: ProfileConfiguration(), options: options).train(features: features, labels: labels)
@@ -37,29 +38,29 @@ import Testing
     }
 
     @Test func refusesBadOptions() {
-        #expect(Self.refusal(TrainingOptions(classifier: .logistic, gamma: 0.5))?.kind == .invalidOptions)
-        #expect(Self.refusal(TrainingOptions(c: 0))?.kind == .invalidOptions)
-        #expect(Self.refusal(TrainingOptions(c: .infinity))?.kind == .invalidOptions)
-        #expect(Self.refusal(TrainingOptions(classifier: .svm, gamma: -1))?.kind == .invalidOptions)
-        #expect(Self.refusal(TrainingOptions(threshold: .nan))?.kind == .invalidOptions)
-        #expect(Self.refusal(TrainingOptions(threshold: 2))?.kind == .invalidOptions)
-        #expect(Self.refusal(TrainingOptions(threshold: -0.1))?.kind == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(classifier: .logistic, gamma: 0.5))?.code == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(c: 0))?.code == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(c: .infinity))?.code == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(classifier: .svm, gamma: -1))?.code == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(threshold: .nan))?.code == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(threshold: 2))?.code == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(threshold: -0.1))?.code == .invalidOptions)
         #expect(Self.refusal(TrainingOptions(threshold: 1)) == nil)
-        #expect(Self.refusal(TrainingOptions(gridSearch: GridSearch(folds: 1)))?.kind == .invalidOptions)
-        #expect(Self.refusal(TrainingOptions(gridSearch: GridSearch(cValues: [])))?.kind == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(gridSearch: GridSearch(folds: 1)))?.code == .invalidOptions)
+        #expect(Self.refusal(TrainingOptions(gridSearch: GridSearch(cValues: [])))?.code == .invalidOptions)
     }
 
     @Test func refusesBadTrainingData() {
         let features = Self.data.features
-        #expect(Self.refusal(TrainingOptions(), labels: Array(repeating: 0, count: 120))?.kind == .invalidInput)
-        #expect(Self.refusal(TrainingOptions(), labels: [2] + Self.data.labels.dropFirst())?.kind == .invalidInput)
-        #expect(Self.refusal(TrainingOptions(), labels: Array(Self.data.labels.dropFirst()))?.kind == .invalidInput)
-        #expect(Self.refusal(TrainingOptions(), features: [Array(features[0].dropLast())] + features.dropFirst())?.kind
+        #expect(Self.refusal(TrainingOptions(), labels: Array(repeating: 0, count: 120))?.code == .invalidInput)
+        #expect(Self.refusal(TrainingOptions(), labels: [2] + Self.data.labels.dropFirst())?.code == .invalidInput)
+        #expect(Self.refusal(TrainingOptions(), labels: Array(Self.data.labels.dropFirst()))?.code == .invalidInput)
+        #expect(Self.refusal(TrainingOptions(), features: [Array(features[0].dropLast())] + features.dropFirst())?.code
             == .dimensionMismatch)
         var withNaN = features
         withNaN[7][3] = .nan
         let error = Self.refusal(TrainingOptions(), features: withNaN)
-        #expect(error?.kind == .nonFiniteValue && error?.message.contains("7") == true)
+        #expect(error?.code == .nonFiniteValue && error?.message.contains("7") == true)
     }
 
     @Test(arguments: [ClassifierKind.logistic, .svm])
@@ -183,7 +184,7 @@ import Testing
     @Test func refusesBadRounds() {
         let trainer = Trainer(feature: ProfileConfiguration())
         for rounds in [[0, 1], Array(repeating: -1, count: Self.data.labels.count)] {
-            #expect(throws: ModelError.self) {
+            #expect(throws: SpecdetError.self) {
                 try trainer.train(features: Self.data.features, labels: Self.data.labels, rounds: rounds)
             }
         }

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-import SpecdetDecode
+import SpecdetImage
 import SpecdetSpectrum
 @testable import SpecdetProfile
+import SpecdetSupport
 
 @Suite struct FingerprintTests {
     /// A cosine of `k` cycles per width with the given phase, over faint white noise (so the
@@ -110,7 +111,7 @@ import SpecdetSpectrum
     }
 
     @Test func builderRefusesAShapeOverItsMemoryLimit() {
-        #expect(throws: ProfileError(.memoryLimitExceeded, "a 1024x1024 fingerprint needs more memory per worker than the 1 MiB limit")) {
+        #expect(throws: SpecdetError(.memoryLimitExceeded, "a 1024x1024 fingerprint needs more memory per worker than the 1 MiB limit")) {
             try FingerprintBuilder(width: 1024, height: 1024, memoryLimit: 1 << 20)
         }
     }

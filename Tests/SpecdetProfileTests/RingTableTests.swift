@@ -1,8 +1,9 @@
 import Foundation
 import Testing
-import SpecdetDecode
+import SpecdetImage
 import SpecdetSpectrum
 @testable import SpecdetProfile
+import SpecdetSupport
 
 @Suite struct RingTableTests {
     @Test(arguments: [(1024, 1024, 722), (128, 128, 88), (64, 64, 43)])
@@ -154,7 +155,7 @@ import SpecdetSpectrum
     @Test func tinyImagesAreTooSmall() {
         let extractor = ProfileExtractor(configuration: ProfileConfiguration())
         let image = GrayImage(width: 5, height: 5, pixels: [UInt8](repeating: 1, count: 25))
-        #expect(throws: ProfileError.self) { try extractor.profile(of: image) }
+        #expect(throws: SpecdetError.self) { try extractor.profile(of: image) }
         do {
             _ = try extractor.profile(of: image)
         } catch {

@@ -2,7 +2,7 @@
  * fuzz_decode.c - libFuzzer target over specdet's C decode entry point.
  *
  * Built outside SwiftPM by tools/fuzz/run.sh (clang -fsanitize=fuzzer,address,undefined),
- * compiled together with the .c files of Sources/_SpecdetDecodeC against the system libpng16 and
+ * compiled together with the .c files of Sources/_SpecdetCodecC against the system libpng16 and
  * libjpeg(-turbo). Each input goes through the same calls the Swift wrapper makes:
  *
  *     sd_open_memory -> (allocate width * height) -> sd_read_gray -> sd_close

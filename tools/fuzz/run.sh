@@ -3,7 +3,7 @@
 #
 #   tools/fuzz/run.sh [SECONDS]
 #
-# Builds tools/fuzz/fuzz_decode.c with Sources/_SpecdetDecodeC/*.c (outside SwiftPM) using
+# Builds tools/fuzz/fuzz_decode.c with Sources/_SpecdetCodecC/*.c (outside SwiftPM) using
 # clang -g -O1 -fsanitize=fuzzer,address,undefined against the system -lpng16 -ljpeg, seeds it
 # with Fixtures/malformed and Fixtures/images, and runs one in-process fuzzer (one core).
 # Runs are resumable: the corpus lives in $FUZZ_WORK (default /tmp/specdet-fuzz) and grows
@@ -11,7 +11,7 @@
 #
 # Every crash, timeout or out-of-memory input is written straight into
 # Fixtures/fuzz-regressions/ (libFuzzer's -artifact_prefix), a folder that only grows; the
-# SpecdetDecodeTests suite FuzzRegressionTests replays each file there. The script exits
+# SpecdetImageTests suite FuzzRegressionTests replays each file there. The script exits
 # non-zero when the fuzzer found something.
 #
 # Environment: CLANG (default: the Swift toolchain's clang, else clang on PATH),
@@ -46,11 +46,11 @@ fi
 
 mkdir -p "$work/corpus" "$work/seeds" "$regressions"
 binary="$work/fuzz_decode"
-sources=("$root"/Sources/_SpecdetDecodeC/*.c "$root/tools/fuzz/fuzz_decode.c")
+sources=("$root"/Sources/_SpecdetCodecC/*.c "$root/tools/fuzz/fuzz_decode.c")
 # Rebuild when any source is newer than the binary.
 rebuild=0
 [ -x "$binary" ] || rebuild=1
-for source in "${sources[@]}" "$root"/Sources/_SpecdetDecodeC/*.h "$root"/Sources/_SpecdetDecodeC/include/*.h; do
+for source in "${sources[@]}" "$root"/Sources/_SpecdetCodecC/*.h "$root"/Sources/_SpecdetCodecC/include/*.h; do
   [ "$source" -nt "$binary" ] && rebuild=1
 done
 if [ "$rebuild" = 1 ]; then
@@ -60,7 +60,7 @@ if [ "$rebuild" = 1 ]; then
   [ -x "$(dirname "$CLANG")/ld.lld" ] && linker="-fuse-ld=lld"
   # shellcheck disable=SC2046
   "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $linker \
-    -I"$root/Sources/_SpecdetDecodeC/include" $(pkg-config --cflags libpng16 libjpeg) \
+    -I"$root/Sources/_SpecdetCodecC/include" $(pkg-config --cflags libpng16 libjpeg) \
     "${sources[@]}" -o "$binary" $(pkg-config --libs libpng16 libjpeg 2>/dev/null || echo -lpng16 -ljpeg)
 fi
 

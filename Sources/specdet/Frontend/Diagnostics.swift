@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SpecdetSupport
 
 /// Collects the outcome of every input: prints one line per failure on stderr, counts, and
 /// decides the exit status once at the end.
@@ -17,9 +18,9 @@ final class Diagnostics {
     }
 
     /// Records a failed input and names it on stderr with its code and message.
-    func recordFailure(_ path: InputPath, code: String, message: String) {
+    func recordFailure(_ path: InputPath, _ error: SpecdetError) {
         failed += 1
-        StandardError.write("specdet: \(path.terminalSafe): \(code): \(message)\n")
+        StandardError.write("specdet: \(path.terminalSafe): \(error.code.rawValue): \(error.message)\n")
     }
 
     /// `N files: X ok, Y failed` on stderr (a row of a profile CSV counts as the file it

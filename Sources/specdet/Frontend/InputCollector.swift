@@ -1,4 +1,5 @@
 import Foundation
+import SpecdetSupport
 
 /// Expands the command line's PATH arguments (and `--files-from`) into the list of inputs.
 ///
@@ -37,7 +38,7 @@ enum InputCollector {
             data = FileHandle.standardInput.readDataToEndOfFile()
         } else {
             guard let contents = FileManager.default.contents(atPath: source) else {
-                throw CLIError.usage("cannot read the list of files '\(source)'")
+                throw SpecdetError(.usage, "cannot read the list of files '\(source)'")
             }
             data = contents
         }

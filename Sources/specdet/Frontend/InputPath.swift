@@ -1,4 +1,5 @@
 import Foundation
+import SpecdetSupport
 
 /// A path exactly as the user gave it (or a folder argument joined with names found under
 /// it), kept as raw bytes so names that are not UTF-8 survive unchanged.
@@ -26,7 +27,7 @@ struct InputPath: Hashable, Sendable {
             return
         }
         guard forms.count == 1 else {
-            throw CLIError.usage("\(forms.count) different arguments read as '\(argument)' (bytes that are not UTF-8); "
+            throw SpecdetError(.usage, "\(forms.count) different arguments read as '\(argument)' (bytes that are not UTF-8); "
                                  + "list such names in a file for --files-from")
         }
         self.bytes = forms[0]

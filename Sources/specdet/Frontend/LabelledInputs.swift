@@ -1,6 +1,7 @@
 import Foundation
-import SpecdetDecode
+import SpecdetImage
 import SpecdetProfile
+import SpecdetSupport
 
 /// The labelled inputs of `train`, `evaluate` and `plot`: images to profile, and profiles read
 /// from CSV files written by `specdet profile`, each with its label (real 0, fake 1).
@@ -11,7 +12,7 @@ struct LabelledInputs {
     var profiles: [(path: InputPath, label: Int, features: [Float])] = []
     /// The rows of CSV files whose input had failed when it was profiled: each still counts as a
     /// failed input, as it would given the image itself.
-    var failedRows: [(path: InputPath, label: Int, code: String, file: String)] = []
+    var failedRows: [(path: InputPath, label: Int, code: ErrorCode, file: String)] = []
 
     /// Sorts `real` and `fake` arguments into images and profile CSVs. A file whose first line
     /// starts `path,status,width,height,` and a feature column is a profile CSV, whatever its
@@ -25,7 +26,7 @@ struct LabelledInputs {
                         if let features = row.features {
                             profiles.append((row.path, label, features))
                         } else {
-                            failedRows.append((row.path, label, row.status, argument))
+                            failedRows.append((row.path, label, row.status!, argument))
                         }
                     }
                 } else {
@@ -49,7 +50,7 @@ struct LabelledInputs {
             let found = images.contains { $0.label == label } || profiles.contains { $0.label == label }
                 || failedRows.contains { $0.label == label }
             guard !found else { continue }
-            throw CLIError.usage(arguments.isEmpty ? "no \(option.dropFirst(2)) inputs: give \(option) PATH"
+            throw SpecdetError(.usage, arguments.isEmpty ? "no \(option.dropFirst(2)) inputs: give \(option) PATH"
                                  : "no \(option.dropFirst(2)) inputs: \(option) names no image file and no profile CSV")
         }
     }
@@ -57,7 +58,7 @@ struct LabelledInputs {
     /// The rows of a profile CSV (features nil when the status is not `ok`), or nil if `path`
     /// is not one.
     static func readProfileCSV(_ path: String, configuration: ProfileConfiguration) throws
-        -> [(path: InputPath, status: String, features: [Float]?)]? {
+        -> [(path: InputPath, status: ErrorCode?, features: [Float]?)]? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
               let handle = FileHandle(forReadingAtPath: path) else { return nil }
@@ -68,25 +69,28 @@ struct LabelledInputs {
         try? handle.close()
         guard let featureSet = starts.first(where: { head.starts(with: $0.1) })?.0 else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CLIError.usage("cannot read '\(path)'")
+            throw SpecdetError(.usage, "cannot read '\(path)'")
         }
         let rows = CSV.parse(data)
         let bins = configuration.bins
         guard let header = rows.first, header == configuration.csvHeader else {
-            throw CLIError.usage("'\(path)' holds \(featureSet.rawValue) profiles of \((rows.first?.count ?? 4) - 4) values, "
+            throw SpecdetError(.usage, "'\(path)' holds \(featureSet.rawValue) profiles of \((rows.first?.count ?? 4) - 4) values, "
                                  + "but \(configuration.features.rawValue) profiles of \(bins) are wanted (--features/--bins)")
         }
-        var result: [(path: InputPath, status: String, features: [Float]?)] = []
+        var result: [(path: InputPath, status: ErrorCode?, features: [Float]?)] = []
         for (number, row) in rows.dropFirst().enumerated() where row.count > 1 {
             guard row[1] == "ok" else {
-                result.append((InputPath(display: row[0]), row[1], nil))
+                guard let code = ErrorCode(rawValue: row[1]), code.isInputFailure else {
+                    throw SpecdetError(.usage, "'\(path)' line \(number + 2) has the unknown status '\(row[1].escapingControlCharacters)'")
+                }
+                result.append((InputPath(display: row[0]), code, nil))
                 continue
             }
             let features = row[4...].compactMap { Float($0) }
             guard row.count == header.count, features.count == bins else {
-                throw CLIError.usage("'\(path)' line \(number + 2) is not a complete profile row")
+                throw SpecdetError(.usage, "'\(path)' line \(number + 2) is not a complete profile row")
             }
-            result.append((InputPath(display: row[0]), "ok", features))
+            result.append((InputPath(display: row[0]), nil, features))
         }
         return result
     }
@@ -123,14 +127,14 @@ extension LabelledInputs {
     /// row of a failed input is reported as that input's failure.
     func profile(with run: ImageRun, augmenter: Augmenter? = nil) throws -> LabelledProfiles {
         var result = LabelledProfiles()
-        try run.run(images.map(\.path)) { image, path, extractor throws(InputFailure) in
+        try run.run(images.map(\.path)) { image, path, extractor throws(SpecdetError) in
             let original = try ImageRun.profile(image, extractor)
             guard let augmenter else { return [(round: 0, features: original.features)] }
             let copies: [Augmenter.Copy]
-            do throws(DecodeError) {
+            do throws(SpecdetError) {
                 copies = try augmenter.copies(of: image, key: path.bytes)
             } catch {
-                throw InputFailure(code: error.code.rawValue, message: "augmentation failed: \(error.message)")
+                throw error.prefixed("augmentation failed: ")
             }
             // A copy too small for a profile is left out; its original still counts.
             return [(round: 0, features: original.features)]
@@ -146,8 +150,8 @@ extension LabelledInputs {
             run.diagnostics.recordSuccess()
         }
         for row in failedRows {
-            run.diagnostics.recordFailure(row.path, code: row.code.escapingControlCharacters,
-                                          message: "it has no profile in '\(row.file.escapingControlCharacters)'")
+            run.diagnostics.recordFailure(
+                row.path, SpecdetError(row.code, "it has no profile in '\(row.file.escapingControlCharacters)'"))
         }
         return result
     }

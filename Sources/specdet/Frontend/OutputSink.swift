@@ -1,4 +1,5 @@
 import Foundation
+import SpecdetSupport
 
 /// Where a command's rows go: stdout, or a file written atomically.
 ///
@@ -32,9 +33,9 @@ final class OutputSink {
         }
         var info = stat()
         if stat(path, &info) == 0 && info.st_mode & S_IFMT != S_IFREG {
-            guard info.st_mode & S_IFMT != S_IFDIR else { throw CLIError.output("cannot write '\(path)': it is a folder") }
+            guard info.st_mode & S_IFMT != S_IFDIR else { throw SpecdetError(.outputFailed, "cannot write '\(path)': it is a folder") }
             let fd = open(path, O_WRONLY | O_CLOEXEC)
-            guard fd >= 0 else { throw CLIError.output("cannot write '\(path)': \(String(cString: strerror(errno)))") }
+            guard fd >= 0 else { throw SpecdetError(.outputFailed, "cannot write '\(path)': \(String(cString: strerror(errno)))") }
             descriptor = fd
             target = .inPlace(path: path)
             return
@@ -45,7 +46,7 @@ final class OutputSink {
         var template = Array((folder + "/." + url.lastPathComponent + ".specdet-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard fd >= 0 else {
-            throw CLIError.output("cannot write '\(path)': \(String(cString: strerror(errno)))")
+            throw SpecdetError(.outputFailed, "cannot write '\(path)': \(String(cString: strerror(errno)))")
         }
         descriptor = fd
         let temporaryPath = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
@@ -91,7 +92,7 @@ final class OutputSink {
             guard written > 0 else {
                 let reason = String(cString: strerror(errno))
                 buffer.removeAll()
-                throw CLIError.output("cannot write '\(name)': \(reason)")
+                throw SpecdetError(.outputFailed, "cannot write '\(name)': \(reason)")
             }
             offset += written
         }
@@ -106,16 +107,16 @@ final class OutputSink {
             return
         case .inPlace:
             guard closeDescriptor() == 0 else {
-                throw CLIError.output("cannot write '\(name)': \(String(cString: strerror(errno)))")
+                throw SpecdetError(.outputFailed, "cannot write '\(name)': \(String(cString: strerror(errno)))")
             }
         case .atomic(let destination, let temporaryPath):
             guard fsync(descriptor) == 0, closeDescriptor() == 0 else {
-                throw CLIError.output("cannot write '\(destination)': \(String(cString: strerror(errno)))")
+                throw SpecdetError(.outputFailed, "cannot write '\(destination)': \(String(cString: strerror(errno)))")
             }
             guard rename(temporaryPath, destination) == 0 else {
                 let reason = String(cString: strerror(errno))
                 unlink(temporaryPath)
-                throw CLIError.output("cannot write '\(destination)': \(reason)")
+                throw SpecdetError(.outputFailed, "cannot write '\(destination)': \(reason)")
             }
             Interruption.unregister(temporaryFile: temporaryPath)
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SpecdetClassify
+import SpecdetSupport
 
 /// `--model`, falling back to the default model built into the binary.
 struct ModelOptions: ParsableArguments {
@@ -27,7 +28,7 @@ struct ModelOptions: ParsableArguments {
                 }
             }
         } catch {
-            throw CLIError.model("cannot use the model \(model.map { "'\($0)'" } ?? "built in"): \(error.message)")
+            throw error.prefixed("cannot use the model \(model.map { "'\($0)'" } ?? "built in"): ")
         }
         if let threshold { detector.threshold = threshold }
         return detector
@@ -38,7 +39,7 @@ struct ModelOptions: ParsableArguments {
 /// `DefaultModelJSON.swift` from it). It is one raw string literal: SwiftPM's `embedInCode`
 /// writes a byte-array literal, which took the compiler many minutes for a 1.3 MB model.
 enum DefaultModel {
-    static func load() throws(ModelError) -> DetectorModel {
+    static func load() throws(SpecdetError) -> DetectorModel {
         try DetectorModel.load(from: Data(defaultModelJSON.utf8))
     }
 

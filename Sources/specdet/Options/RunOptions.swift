@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import SpecdetDecode
+import SpecdetImage
 import SpecdetProfile
+import SpecdetSupport
 
 /// Image paths for commands that take them as arguments, plus a list file for long runs.
 struct PathArguments: ParsableArguments {
@@ -21,7 +22,7 @@ struct PathArguments: ParsableArguments {
     func collect() throws -> [InputPath] {
         let inputs = try InputCollector.collect(paths, filesFrom: filesFrom)
         guard !inputs.isEmpty else {
-            throw CLIError.usage(paths.isEmpty && filesFrom == nil ? "no input: give image files or folders"
+            throw SpecdetError(.usage, paths.isEmpty && filesFrom == nil ? "no input: give image files or folders"
                                  : "no input: the paths given name no file and no folder with a .png, .jpg or .jpeg file")
         }
         guard let shard else { return inputs }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SpecdetClassify
+import SpecdetSupport
 
 enum EvaluateFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json
@@ -48,7 +49,7 @@ struct EvaluateCommand: ParsableCommand {
         let imageRun = ImageRun(configuration: model.feature, options: runOptions)
         let data = try inputs.profile(with: imageRun)
         let metrics: [(String, String)]
-        do throws(ModelError) {
+        do throws(SpecdetError) {
             let scores = try model.probabilitiesFake(data.features, threads: runOptions.workerCount)
             let scored = try ScoredSamples(labels: data.labels, scores: scores)
             let counts = scored.confusion(threshold: model.threshold)
@@ -69,7 +70,7 @@ struct EvaluateCommand: ParsableCommand {
                 ("failed", String(imageRun.diagnostics.failed)),
             ]
         } catch {
-            throw CLIError.model(error.message)
+            throw error
         }
         let text = format == .json ? JSON.object(metrics) + "\n"
             : metrics.map { "\($0.0.padding(24)) \($0.1)" }.joined(separator: "\n") + "\n"

@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import SpecdetDecode
+import SpecdetImage
 import SpecdetProfile
+import SpecdetSupport
 
 /// `--size N` (N x N) or `--size WxH`; also the size of the first decoded image.
 struct FingerprintSize: ExpressibleByArgument, CustomStringConvertible {
@@ -82,24 +83,19 @@ struct FingerprintCommand: ParsableCommand {
         } else {
             try nothingAveraged(imageRun.diagnostics)
         }
-        let builder: FingerprintBuilder
-        do {
-            builder = try FingerprintBuilder(width: shape.width, height: shape.height, memoryLimit: runOptions.maxFFTMemory)
-        } catch {
-            throw CLIError.usage(error.message)
-        }
+        let builder = try FingerprintBuilder(width: shape.width, height: shape.height, memoryLimit: runOptions.maxFFTMemory)
         let cropping = size != nil
-        try imageRun.run(Array(remaining), work: { image, _, _ throws(InputFailure) in
+        try imageRun.run(Array(remaining), work: { image, _, _ throws(SpecdetError) in
             if cropping {
                 guard let window = image.centreCropped(width: shape.width, height: shape.height) else {
-                    throw InputFailure(code: "too_small", message: "the image is \(image.width)x\(image.height), smaller than --size \(shape)",
+                    throw SpecdetError(.tooSmall, "the image is \(image.width)x\(image.height), smaller than --size \(shape)",
                                        width: image.width, height: image.height)
                 }
                 builder.add(window)
             } else {
                 guard image.width == shape.width, image.height == shape.height else {
-                    throw InputFailure(code: "size_mismatch",
-                                       message: "the image is \(image.width)x\(image.height), the first one \(shape); give --size to crop",
+                    throw SpecdetError(.sizeMismatch,
+                                       "the image is \(image.width)x\(image.height), the first one \(shape); give --size to crop",
                                        width: image.width, height: image.height)
                 }
                 builder.add(image)
@@ -110,7 +106,7 @@ struct FingerprintCommand: ParsableCommand {
         do {
             png = try PNGEncoder.encode(fingerprint.grayImage(clipPercent: clip))
         } catch {
-            throw CLIError.output("cannot encode the PNG: \(error.message)")
+            throw SpecdetError(.outputFailed, "cannot encode the PNG: \(error.message)")
         }
         try OutputSink.writing(to: output) { try $0.write(bytes: png) }
         try imageRun.diagnostics.finish()
@@ -131,7 +127,7 @@ struct FingerprintCommand: ParsableCommand {
                 let image = try ImageDecoder.decodeDetailed(pathBytes: path.bytes, limits: runOptions.limits).image
                 return FingerprintSize(width: image.width, height: image.height)
             } catch {
-                diagnostics.recordFailure(path, code: error.code.rawValue, message: error.message)
+                diagnostics.recordFailure(path, error)
                 inputs.removeFirst()
             }
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SpecdetClassify
 import SpecdetProfile
+import SpecdetSupport
 
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -59,19 +60,19 @@ struct PlotCommand: ParsableCommand {
             do {
                 detector = try DetectorModel.load(from: URL(fileURLWithPath: model))
             } catch {
-                throw CLIError.model("cannot use the model '\(model)': \(error.message)")
+                throw error.prefixed("cannot use the model '\(model)': ")
             }
         }
         let configuration = features.configuration(fallback: detector?.feature ?? FeatureOptions.standard)
         if let detector, detector.feature != configuration {
-            throw CLIError.usage("the model was trained on \(detector.feature.features.rawValue) profiles of \(detector.feature.bins) bins; "
+            throw SpecdetError(.usage, "the model was trained on \(detector.feature.features.rawValue) profiles of \(detector.feature.bins) bins; "
                                  + "give --features \(detector.feature.features.rawValue) --bins \(detector.feature.bins), or neither")
         }
         let inputs = try LabelledInputs(real: real, fake: fake, configuration: configuration)
         let imageRun = ImageRun(configuration: configuration, options: runOptions)
         let profiles = try inputs.profile(with: imageRun)
         guard profiles.realCount > 0, profiles.fakeCount > 0 else {
-            throw CLIError.usage("a plot needs profiles of both sets; got \(profiles.realCount) real and \(profiles.fakeCount) fake")
+            throw SpecdetError(.usage, "a plot needs profiles of both sets; got \(profiles.realCount) real and \(profiles.fakeCount) fake")
         }
         let comparison = ProfileComparison(profiles, configuration: configuration)
         let weights = detector.map(BandWeights.init)

@@ -39,7 +39,7 @@ struct ProfileCommand: ParsableCommand {
                     try sink.write(CSV.row([path.display, "ok", String(profile.width), String(profile.height)]
                         + profile.features.map { $0.description }))
                 case .failure(let failure):
-                    try sink.write(CSV.row([path.display, failure.code, failure.width.map(String.init) ?? "",
+                    try sink.write(CSV.row([path.display, failure.code.rawValue, failure.width.map(String.init) ?? "",
                                             failure.height.map(String.init) ?? ""] + emptyBins))
                 }
             }

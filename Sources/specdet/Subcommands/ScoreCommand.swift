@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SpecdetClassify
+import SpecdetSupport
 
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -40,11 +41,11 @@ struct ScoreCommand: ParsableCommand {
             var table: [[String]] = []
             // The model is evaluated on the worker threads: with thousands of support vectors it
             // costs more than profiling a small image.
-            try imageRun.run(inputs, work: { image, _, extractor throws(InputFailure) in
+            try imageRun.run(inputs, work: { image, _, extractor throws(SpecdetError) in
                 let profile = try ImageRun.profile(image, extractor)
                 return ScoredProfile(
                     profile: profile,
-                    probability: Result { () throws(ModelError) in try model.probabilityFake(profile.features) })
+                    probability: Result { () throws(SpecdetError) in try model.probabilityFake(profile.features) })
             }) { index, outcome in
                 let fields = try Self.fields(inputs[index], outcome, model: model)
                 switch format {
@@ -61,23 +62,23 @@ struct ScoreCommand: ParsableCommand {
     /// A profile and the model's P(fake) of it.
     struct ScoredProfile: Sendable {
         var profile: ImageProfile
-        var probability: Result<Double, ModelError>
+        var probability: Result<Double, SpecdetError>
     }
 
     /// The row of one input, as text fields in `columns` order (empty where unknown).
-    static func fields(_ path: InputPath, _ outcome: Result<ScoredProfile, InputFailure>, model: DetectorModel) throws -> [String] {
+    static func fields(_ path: InputPath, _ outcome: Result<ScoredProfile, SpecdetError>, model: DetectorModel) throws -> [String] {
         switch outcome {
         case .success(let scored):
             let probability: Double
             switch scored.probability {
             case .success(let value): probability = value
-            case .failure(let error): throw CLIError.model(error.message)
+            case .failure(let error): throw error
             }
             let profile = scored.profile
             return [path.display, "ok", String(probability), model.isFake(probability: probability) ? "fake" : "real",
                     String(profile.width), String(profile.height)]
         case .failure(let failure):
-            return [path.display, failure.code, "", "", failure.width.map(String.init) ?? "", failure.height.map(String.init) ?? ""]
+            return [path.display, failure.code.rawValue, "", "", failure.width.map(String.init) ?? "", failure.height.map(String.init) ?? ""]
         }
     }
 

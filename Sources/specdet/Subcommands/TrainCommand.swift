@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
 import SpecdetClassify
+import SpecdetImage
 import SpecdetProfile
+import SpecdetSupport
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -138,7 +140,7 @@ struct TrainCommand: ParsableCommand {
         }
         let data = try inputs.profile(with: imageRun, augmenter: augmenter)
         guard data.realCount > 0, data.fakeCount > 0 else {
-            throw CLIError.usage("training needs profiles of both classes; got \(data.realCount) real and \(data.fakeCount) fake")
+            throw SpecdetError(.usage, "training needs profiles of both classes; got \(data.realCount) real and \(data.fakeCount) fake")
         }
         let userGroups = try groupNames(for: data)
         // An image's copies must stay with it, in the outer folds and in --tune's inner ones.
@@ -167,8 +169,8 @@ struct TrainCommand: ParsableCommand {
                                           rounds: data.rounds, crossValidation: crossValidation)
             let encoded = try model.encoded()
             try OutputSink.writing(to: output) { try $0.write(bytes: encoded) }
-        } catch let error as ModelError {
-            throw CLIError.model("training failed: \(error.message)")
+        } catch let error as SpecdetError {
+            throw error.prefixed("training failed: ")
         }
         report += "model written to \(output)\n"
         print(report, terminator: "")
@@ -178,7 +180,7 @@ struct TrainCommand: ParsableCommand {
     /// The fold of every profile: grouped by the user's groups when given; otherwise the
     /// distinct original images are dealt into stratified folds, and each copy (copies come
     /// right after their original in `data`) and each repeat of a path follows its image.
-    private func foldAssignment(_ data: LabelledProfiles, userGroups: [String]?) throws(ModelError) -> [Int] {
+    private func foldAssignment(_ data: LabelledProfiles, userGroups: [String]?) throws(SpecdetError) -> [Int] {
         if let userGroups {
             return try CrossValidation.folds(labels: data.labels, groups: userGroups, k: folds, seed: classifier.seed)
         }
@@ -204,12 +206,12 @@ struct TrainCommand: ParsableCommand {
         }
         guard let groups else { return nil }
         guard let data = FileManager.default.contents(atPath: groups) else {
-            throw CLIError.usage("cannot read the groups file '\(groups)'")
+            throw SpecdetError(.usage, "cannot read the groups file '\(groups)'")
         }
         let rows = CSV.parse(data)
         guard let header = rows.first, let pathColumn = header.firstIndex(of: "path"),
               let groupColumn = header.firstIndex(of: "group") else {
-            throw CLIError.usage("the groups file '\(groups)' needs a header with columns path and group")
+            throw SpecdetError(.usage, "the groups file '\(groups)' needs a header with columns path and group")
         }
         var table: [InputPath: String] = [:]
         for row in rows.dropFirst() where row.count > max(pathColumn, groupColumn) {

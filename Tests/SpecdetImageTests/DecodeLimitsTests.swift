@@ -1,7 +1,8 @@
 import Dispatch
 import Foundation
-import SpecdetDecode
+import SpecdetImage
 import Testing
+import SpecdetSupport
 
 @Suite(.timeLimit(.minutes(1))) struct DecodeLimitsTests {
     static let png = "malformed/png/png_rgba_8.png"  // 64x48, 9,269 bytes
@@ -46,7 +47,7 @@ import Testing
         let sof = try #require(bytes.indices.dropLast().first { bytes[$0] == 0xFF && bytes[$0 + 1] == 0xC0 })
         bytes[sof + 7] = 0xFF
         bytes[sof + 8] = 0xFF
-        let error = #expect(throws: DecodeError.self) { _ = try ImageDecoder.decode(data: bytes) }
+        let error = #expect(throws: SpecdetError.self) { _ = try ImageDecoder.decode(data: bytes) }
         #expect(error?.code == .pixelLimitExceeded)
         #expect(error?.message == "65535x48 image: a side is over libjpeg's 65500-pixel limit")
         #expect(error?.width == 65535 && error?.height == 48)
@@ -67,7 +68,7 @@ import Testing
         #expect(sosMarkers > 2)
         let decodes = { (scans: Int) in (try? ImageDecoder.decode(data: bytes, limits: DecodeLimits(maxProgressiveScans: scans))) != nil }
         #expect(decodes(sosMarkers))
-        let error = #expect(throws: DecodeError.self) {
+        let error = #expect(throws: SpecdetError.self) {
             _ = try ImageDecoder.decode(data: bytes, limits: DecodeLimits(maxProgressiveScans: sosMarkers - 1))
         }
         #expect(error?.code == .scanLimitExceeded)

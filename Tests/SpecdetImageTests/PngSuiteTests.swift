@@ -1,6 +1,7 @@
 import Foundation
-import SpecdetDecode
+import SpecdetImage
 import Testing
+import SpecdetSupport
 
 /// PngSuite, listed from its folder (not the manifest): files named `x*` are corrupted and
 /// must be rejected, every other one decodes to the size its name gives.
@@ -36,7 +37,7 @@ import Testing
 
     @Test(arguments: files.filter { $0.hasPrefix("x") })
     func corruptedFileIsRejected(name: String) {
-        let error = #expect(throws: DecodeError.self) {
+        let error = #expect(throws: SpecdetError.self) {
             _ = try ImageDecoder.decode(path: Fixtures.path("malformed/pngsuite/" + name))
         }
         #expect(error?.message.isEmpty == false)

@@ -1,7 +1,7 @@
 import Foundation
-import SpecdetDecode
 import Testing
-@testable import SpecdetProfile
+@testable import SpecdetImage
+import SpecdetSupport
 
 @Suite struct AugmenterTests {
     static let image: GrayImage = {

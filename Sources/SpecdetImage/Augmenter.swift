@@ -1,4 +1,4 @@
-import SpecdetDecode
+import SpecdetSupport
 
 /// Training-time augmentation: copies of an image as it might be found in the wild,
 /// re-encoded as JPEG and/or downscaled, so that a model learns what survives both.
@@ -71,7 +71,7 @@ public struct Augmenter: Sendable, Equatable {
     ///
     /// With both kinds, copy `i` of a round is a JPEG round trip (i mod 3 = 0), a downscale
     /// (1), or a downscale then a JPEG round trip (2). A downscale below 8x8 is left out of its copy.
-    public func copies(of image: GrayImage, key: [UInt8]) throws(DecodeError) -> [Copy] {
+    public func copies(of image: GrayImage, key: [UInt8]) throws(SpecdetError) -> [Copy] {
         guard !kinds.isEmpty else { return [] }
         var result: [Copy] = []
         for round in 1...rounds {
@@ -81,7 +81,7 @@ public struct Augmenter: Sendable, Equatable {
     }
 
     /// One round's copies.
-    private func copies(of image: GrayImage, key: [UInt8], round: Int) throws(DecodeError) -> [GrayImage] {
+    private func copies(of image: GrayImage, key: [UInt8], round: Int) throws(SpecdetError) -> [GrayImage] {
         // Round r ≥ 2 adds r − 1 times an odd 64-bit constant (the golden ratio's) to the seed, so
         // that the rounds of one image start their generators far apart.
         var generator = SplitMix64(seed: (seed &+ UInt64(round - 1) &* 0x9E37_79B9_7F4A_7C15) ^ fnv1a64(key))

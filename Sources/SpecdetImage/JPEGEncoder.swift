@@ -1,4 +1,5 @@
-import _SpecdetDecodeC
+import _SpecdetCodecC
+import SpecdetSupport
 
 /// Encodes gray images as JPEG in memory (for re-compression experiments and augmentation).
 ///
@@ -7,7 +8,7 @@ import _SpecdetDecodeC
 /// wider or taller than JPEG's 65,500 fail with `pixel_limit_exceeded`.
 public enum JPEGEncoder {
     /// The JPEG file bytes of `image` at `quality`.
-    public static func encode(_ image: GrayImage, quality: Int) throws(DecodeError) -> [UInt8] {
+    public static func encode(_ image: GrayImage, quality: Int) throws(SpecdetError) -> [UInt8] {
         let quality = Int32(clamping: quality)
         return try encoded(image) { sd_encode_jpeg($0, $1, $2, quality, $3, $4, $5, $6) }
     }

@@ -1,4 +1,5 @@
-import _SpecdetDecodeC
+import _SpecdetCodecC
+import SpecdetSupport
 
 /// Decodes PNG and JPEG files to 8-bit luma, strictly: a damaged, truncated or oversized
 /// input is an error with a stable code, never an image with invented pixels.
@@ -8,24 +9,24 @@ import _SpecdetDecodeC
 /// errors fail even where libpng/libjpeg only warn. Safe to call from many threads at once.
 public enum ImageDecoder {
     /// Decodes the file at `path` to luma.
-    public static func decode(path: String, limits: DecodeLimits = .init()) throws(DecodeError) -> GrayImage {
+    public static func decode(path: String, limits: DecodeLimits = .init()) throws(SpecdetError) -> GrayImage {
         try decodeDetailed(path: path, limits: limits).image
     }
 
     /// Decodes an in-memory PNG or JPEG to luma.
-    public static func decode(data: [UInt8], limits: DecodeLimits = .init()) throws(DecodeError) -> GrayImage {
+    public static func decode(data: [UInt8], limits: DecodeLimits = .init()) throws(SpecdetError) -> GrayImage {
         try decodeDetailed(data: data, limits: limits).image
     }
 
     /// Decodes the file at `path`, with its format, source channels and warning count.
-    public static func decodeDetailed(path: String, limits: DecodeLimits = .init()) throws(DecodeError) -> DecodedImage {
+    public static func decodeDetailed(path: String, limits: DecodeLimits = .init()) throws(SpecdetError) -> DecodedImage {
         try decodeDetailed(pathBytes: Array(path.utf8), limits: limits)
     }
 
     /// Decodes the file whose path is the given bytes (no terminating NUL), so that names
     /// which are not valid UTF-8 can be opened exactly.
-    public static func decodeDetailed(pathBytes: [UInt8], limits: DecodeLimits = .init()) throws(DecodeError) -> DecodedImage {
-        guard !pathBytes.contains(0) else { throw DecodeError(.ioError, "the path contains a NUL byte") }
+    public static func decodeDetailed(pathBytes: [UInt8], limits: DecodeLimits = .init()) throws(SpecdetError) -> DecodedImage {
+        guard !pathBytes.contains(0) else { throw SpecdetError(.ioError, "the path contains a NUL byte") }
         return try (pathBytes + [0]).withUnsafeBufferPointer { bytes in
             bytes.withMemoryRebound(to: CChar.self) { cPath in
                 decode(limits: limits) { sd_open_file(cPath.baseAddress, $0, $1, $2, $3, $4) }
@@ -34,7 +35,7 @@ public enum ImageDecoder {
     }
 
     /// Decodes an in-memory PNG or JPEG, with its format, source channels and warning count.
-    public static func decodeDetailed(data: [UInt8], limits: DecodeLimits = .init()) throws(DecodeError) -> DecodedImage {
+    public static func decodeDetailed(data: [UInt8], limits: DecodeLimits = .init()) throws(SpecdetError) -> DecodedImage {
         try data.withUnsafeBufferPointer { bytes in
             decode(limits: limits) { sd_open_memory(bytes.baseAddress, bytes.count, $0, $1, $2, $3, $4) }
         }.get()
@@ -46,7 +47,7 @@ public enum ImageDecoder {
     ) -> sd_status
 
     /// Opens with `open`, then lets the C glue write the rows straight into the array's storage.
-    private static func decode(limits: DecodeLimits, open: Opener) -> Result<DecodedImage, DecodeError> {
+    private static func decode(limits: DecodeLimits, open: Opener) -> Result<DecodedImage, SpecdetError> {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: cMessageCapacity) { buffer in
             let message = buffer.baseAddress!
             var cLimits = limits.cLimits
@@ -54,7 +55,7 @@ public enum ImageDecoder {
             var info = sd_info()
             var status = open(&cLimits, &decoder, &info, message, cMessageCapacity)
             guard status == SD_OK, let decoder else {
-                return .failure(DecodeError(status: status, message: message, info: info))
+                return .failure(SpecdetError(status: status, message: message, info: info))
             }
             defer { sd_close(decoder) }
             let count = Int(info.width) * Int(info.height)
@@ -63,7 +64,7 @@ public enum ImageDecoder {
                 initialized = status == SD_OK ? count : 0
             }
             guard status == SD_OK else {
-                return .failure(DecodeError(status: status, message: message, info: info))
+                return .failure(SpecdetError(status: status, message: message, info: info))
             }
             return .success(
                 DecodedImage(

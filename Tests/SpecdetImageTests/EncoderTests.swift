@@ -1,5 +1,6 @@
-import SpecdetDecode
+import SpecdetImage
 import Testing
+import SpecdetSupport
 
 @Suite struct EncoderTests {
     /// A real photograph's luma (the 64x48 RGBA fixture through the decoder).
@@ -34,7 +35,7 @@ import Testing
 
     @Test func jpegCannotHoldMoreThan65500Columns() {
         let wide = GrayImage(width: 65_501, height: 1, pixels: [UInt8](repeating: 7, count: 65_501))
-        let error = #expect(throws: DecodeError.self) { _ = try JPEGEncoder.encode(wide, quality: 90) }
+        let error = #expect(throws: SpecdetError.self) { _ = try JPEGEncoder.encode(wide, quality: 90) }
         #expect(error?.code == .pixelLimitExceeded)
     }
 
@@ -50,7 +51,7 @@ import Testing
 
     @Test func emptyImagesAreErrorsNotCrashes() {
         let empty = GrayImage(width: 0, height: 0, pixels: [])
-        #expect(throws: DecodeError.self) { _ = try PNGEncoder.encode(empty) }
-        #expect(throws: DecodeError.self) { _ = try JPEGEncoder.encode(empty, quality: 90) }
+        #expect(throws: SpecdetError.self) { _ = try PNGEncoder.encode(empty) }
+        #expect(throws: SpecdetError.self) { _ = try JPEGEncoder.encode(empty, quality: 90) }
     }
 }

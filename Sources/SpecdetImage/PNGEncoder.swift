@@ -1,4 +1,5 @@
-import _SpecdetDecodeC
+import _SpecdetCodecC
+import SpecdetSupport
 
 /// Encodes gray images as PNG in memory.
 ///
@@ -6,7 +7,7 @@ import _SpecdetDecodeC
 /// decoding the result gives back the same pixels.
 public enum PNGEncoder {
     /// The PNG file bytes of `image`.
-    public static func encode(_ image: GrayImage) throws(DecodeError) -> [UInt8] {
+    public static func encode(_ image: GrayImage) throws(SpecdetError) -> [UInt8] {
         try encoded(image) { sd_encode_png($0, $1, $2, $3, $4, $5, $6) }
     }
 }

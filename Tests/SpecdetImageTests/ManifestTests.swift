@@ -1,13 +1,14 @@
 import Foundation
-import SpecdetDecode
+import SpecdetImage
 import Testing
+import SpecdetSupport
 
 /// The code each `reject` row of MANIFEST.tsv must get, decided from the row's reason (not
 /// from what the decoder returns). Code meanings: `invalid_header` = the file's structure or
 /// metadata is invalid (signature, chunk/marker layout, IHDR/SOF fields, tables);
 /// `corrupt_data` = the compressed pixel data is damaged in a complete file; `truncated` =
 /// the data ends before the image does.
-let expectedRejections: [String: DecodeErrorCode] = [
+let expectedRejections: [String: ErrorCode] = [
     // CRC of a critical chunk: the stored checksum does not match.
     "png/png_ihdr_bad_crc.png": .checksumMismatch,
     "png/png_iend_bad_crc.png": .checksumMismatch,
@@ -113,7 +114,7 @@ func fixtureBytes(_ path: String) -> [UInt8]? {
     @Test(arguments: ManifestRow.all.filter { !$0.decodes })
     func rejectRowFailsWithItsExpectedCode(row: ManifestRow) throws {
         let expected = try #require(expectedRejections[row.file], "no expected code for \(row.file) (\(row.detail))")
-        let error = #expect(throws: DecodeError.self) { _ = try ImageDecoder.decode(path: row.path) }
+        let error = #expect(throws: SpecdetError.self) { _ = try ImageDecoder.decode(path: row.path) }
         #expect(error?.code == expected, "\(row.detail): \(error?.description ?? "")")
         #expect(error?.message.isEmpty == false)
         #expect(error?.message.contains("\n") == false)
@@ -128,8 +129,8 @@ func fixtureBytes(_ path: String) -> [UInt8]? {
     @Test(arguments: ManifestRow.all)
     func memoryDecodeAgreesWithFileDecode(row: ManifestRow) throws {
         guard let bytes = fixtureBytes(row.path) else { return }  // the directory
-        let fromFile = Result { () throws(DecodeError) in try ImageDecoder.decodeDetailed(path: row.path) }
-        let fromMemory = Result { () throws(DecodeError) in try ImageDecoder.decodeDetailed(data: bytes) }
+        let fromFile = Result { () throws(SpecdetError) in try ImageDecoder.decodeDetailed(path: row.path) }
+        let fromMemory = Result { () throws(SpecdetError) in try ImageDecoder.decodeDetailed(data: bytes) }
         #expect(fromFile == fromMemory)
     }
 

@@ -1,5 +1,6 @@
-import SpecdetDecode
+import SpecdetImage
 import Testing
+import SpecdetSupport
 
 /// A PNG taken apart into chunks, to damage one thing and put it back with valid CRCs.
 struct PNGChunks {
@@ -66,7 +67,7 @@ struct PNGChunks {
     @Test func adler32MismatchIsAChecksumError() {
         var stream = Self.png.zlibStream
         stream[stream.count - 1] ^= 0xFF
-        let error = #expect(throws: DecodeError.self) {
+        let error = #expect(throws: SpecdetError.self) {
             _ = try ImageDecoder.decode(data: Self.png.replacingImageData(with: stream).bytes())
         }
         #expect(error?.code == .checksumMismatch)
@@ -75,7 +76,7 @@ struct PNGChunks {
     /// All rows present, but the zlib stream stops before its end (no final Adler-32).
     @Test func shortZlibStreamIsAnError() {
         let stream = Array(Self.png.zlibStream.dropLast(4))
-        let error = #expect(throws: DecodeError.self) {
+        let error = #expect(throws: SpecdetError.self) {
             _ = try ImageDecoder.decode(data: Self.png.replacingImageData(with: stream).bytes())
         }
         #expect(error?.code == .corruptData)
@@ -95,7 +96,7 @@ struct PNGChunks {
         var png = Self.png
         png.chunks.insert(("tEXt", Array("Comment\u{0}hello".utf8)), at: 1)
         #expect(throws: Never.self) { _ = try ImageDecoder.decode(data: png.bytes()) }
-        let error = #expect(throws: DecodeError.self) { _ = try ImageDecoder.decode(data: png.bytes(badCRC: "tEXt")) }
+        let error = #expect(throws: SpecdetError.self) { _ = try ImageDecoder.decode(data: png.bytes(badCRC: "tEXt")) }
         #expect(error?.code == .checksumMismatch)
     }
 }

@@ -1,5 +1,6 @@
-import SpecdetDecode
+import SpecdetImage
 import Testing
+import SpecdetSupport
 
 /// One row of `Fixtures/luma_reference.tsv`, made by `Fixtures/make_luma_reference.py` from
 /// OpenCV's grayscale read (and libpng's 16-bit conversion, scaled, for 16-bit PNGs).

@@ -1,6 +1,7 @@
 import Foundation
-import SpecdetDecode
+import SpecdetImage
 import Testing
+import SpecdetSupport
 
 #if canImport(Glibc)
     import Glibc
@@ -29,10 +30,10 @@ final class TemporaryFolder {
 }
 
 /// The error `decode(path:)` throws (nil if it decodes) and how long it took.
-func decodeFailure(_ path: String, limits: DecodeLimits = .init()) -> (error: DecodeError?, seconds: Double) {
-    var failure: DecodeError?
+func decodeFailure(_ path: String, limits: DecodeLimits = .init()) -> (error: SpecdetError?, seconds: Double) {
+    var failure: SpecdetError?
     let elapsed = ContinuousClock().measure {
-        do throws(DecodeError) {
+        do throws(SpecdetError) {
             _ = try ImageDecoder.decode(path: path, limits: limits)
         } catch {
             failure = error
@@ -113,7 +114,7 @@ func decodeFailure(_ path: String, limits: DecodeLimits = .init()) -> (error: De
         let folder = try TemporaryFolder()
         #expect(FileManager.default.createFile(atPath: folder.path("empty.jpg"), contents: Data()))
         #expect(decodeFailure(folder.path("empty.jpg")).error?.code == .emptyFile)
-        #expect(throws: DecodeError(.emptyFile, "file is empty")) { _ = try ImageDecoder.decode(data: []) }
+        #expect(throws: SpecdetError(.emptyFile, "file is empty")) { _ = try ImageDecoder.decode(data: []) }
     }
 
     /// chmod 000: denied, except for root, which may read anything (the tests often run as

@@ -1,7 +1,7 @@
 /*
  * sd_decode.h - C glue between specdet's Swift code and libpng / libjpeg-turbo.
  *
- * Not a public API: the Swift module SpecdetDecode wraps it (see ../README.md).
+ * Not a public API: the Swift module SpecdetImage wraps it (see ../README.md).
  *
  * Why C: libpng and libjpeg report errors with longjmp, which Swift frames cannot survive.
  * Every setjmp lives in this target; each function below returns an sd_status and, on

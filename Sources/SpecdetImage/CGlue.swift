@@ -1,9 +1,10 @@
-import _SpecdetDecodeC
+import _SpecdetCodecC
+import SpecdetSupport
 
 /// Bytes for a C glue message (one line; longer ones are cut).
 let cMessageCapacity = 256
 
-extension DecodeErrorCode {
+extension ErrorCode {
     /// The code for a C glue status other than `SD_OK` (the two enums correspond 1:1).
     init(_ status: sd_status) {
         switch status {
@@ -29,10 +30,10 @@ extension DecodeErrorCode {
     }
 }
 
-extension DecodeError {
+extension SpecdetError {
     /// The error for a failed C glue call and the message it wrote.
     init(status: sd_status, message: UnsafePointer<CChar>) {
-        self.init(DecodeErrorCode(status), String(cString: message))
+        self.init(ErrorCode(status), String(cString: message))
     }
 
     /// The same, with the header's size for a refusal because of that size (the C glue
@@ -40,7 +41,7 @@ extension DecodeError {
     /// header's claim is not an image.
     init(status: sd_status, message: UnsafePointer<CChar>, info: sd_info) {
         let known = status == SD_PIXEL_LIMIT_EXCEEDED && info.width > 0 && info.height > 0
-        self.init(DecodeErrorCode(status), String(cString: message),
+        self.init(ErrorCode(status), String(cString: message),
                   width: known ? Int(info.width) : nil, height: known ? Int(info.height) : nil)
     }
 }
@@ -70,11 +71,11 @@ typealias CEncoder = (
 ) -> sd_status
 
 /// Runs a C encoder on `image` and copies its malloc'd output once into an array.
-func encoded(_ image: GrayImage, with encode: CEncoder) throws(DecodeError) -> [UInt8] {
+func encoded(_ image: GrayImage, with encode: CEncoder) throws(SpecdetError) -> [UInt8] {
     guard let width = UInt32(exactly: image.width), let height = UInt32(exactly: image.height) else {
-        throw DecodeError(.pixelLimitExceeded, "\(image.width)x\(image.height) image is too large to encode")
+        throw SpecdetError(.pixelLimitExceeded, "\(image.width)x\(image.height) image is too large to encode")
     }
-    let result: Result<[UInt8], DecodeError> = withUnsafeTemporaryAllocation(
+    let result: Result<[UInt8], SpecdetError> = withUnsafeTemporaryAllocation(
         of: CChar.self, capacity: cMessageCapacity
     ) { buffer in
         let message = buffer.baseAddress!
@@ -84,7 +85,7 @@ func encoded(_ image: GrayImage, with encode: CEncoder) throws(DecodeError) -> [
             encode(pixels.baseAddress, width, height, &output, &length, message, cMessageCapacity)
         }
         guard status == SD_OK, let output else {
-            return .failure(DecodeError(status: status, message: message))
+            return .failure(SpecdetError(status: status, message: message))
         }
         defer { sd_free(output) }
         return .success(Array(UnsafeBufferPointer(start: output, count: length)))

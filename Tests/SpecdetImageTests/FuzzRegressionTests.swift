@@ -1,6 +1,7 @@
 import Foundation
-import SpecdetDecode
+import SpecdetImage
 import Testing
+import SpecdetSupport
 
 /// Replays every input the fuzzer (tools/fuzz/run.sh) ever saved in Fixtures/fuzz-regressions
 /// through `ImageDecoder`, plus every file of Fixtures/malformed as a smoke check: each must
@@ -36,9 +37,9 @@ import Testing
         let name = URL(fileURLWithPath: path).lastPathComponent
         let mustFail = name.hasPrefix("reject-")
         let bytes = [UInt8](FileManager.default.contents(atPath: path) ?? Data())
-        let fromMemory = Result { () throws(DecodeError) in try ImageDecoder.decodeDetailed(data: bytes, limits: fuzzLimits) }
-        let fromFile = Result { () throws(DecodeError) in try ImageDecoder.decodeDetailed(path: path, limits: fuzzLimits) }
-        let withDefaults = Result { () throws(DecodeError) in try ImageDecoder.decodeDetailed(path: path) }
+        let fromMemory = Result { () throws(SpecdetError) in try ImageDecoder.decodeDetailed(data: bytes, limits: fuzzLimits) }
+        let fromFile = Result { () throws(SpecdetError) in try ImageDecoder.decodeDetailed(path: path, limits: fuzzLimits) }
+        let withDefaults = Result { () throws(SpecdetError) in try ImageDecoder.decodeDetailed(path: path) }
         for (label, outcome) in [("memory", fromMemory), ("file", fromFile), ("file, default limits", withDefaults)] {
             switch outcome {
             case .success(let decoded):

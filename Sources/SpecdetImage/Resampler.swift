@@ -1,5 +1,4 @@
 import Foundation
-import SpecdetDecode
 
 /// Separable image resampling with an antialiasing kernel, as Pillow's `Image.resize` does.
 public enum Resampler {
