@@ -2,7 +2,7 @@ import Foundation
 
 /// The three classifiers specdet trains; the raw value is the CLI's `--classifier` name and
 /// the `kind` written in model files.
-public enum ClassifierKind: String, Codable, Sendable, CaseIterable {
+package enum ClassifierKind: String, Codable, Sendable, CaseIterable {
     /// L2-regularised logistic regression (liblinear `L2R_LR`), published C = 1.
     case logistic
     /// C-SVM with an RBF kernel (libsvm `C_SVC`), published C = 6.37, γ = 0.86.
@@ -16,14 +16,14 @@ public enum ClassifierKind: String, Codable, Sendable, CaseIterable {
 /// Convention: `P(fake) = 1 / (1 + exp(a·f + b))`, where `f` is the fake-oriented decision
 /// value (positive leans fake), evaluated as libsvm's `sigmoid_predict` does and clamped to
 /// `[1e-7, 1 − 1e-7]` as `svm_predict_probability` does. `a` is negative for a useful model.
-public struct PlattScaling: Codable, Sendable, Equatable {
+package struct PlattScaling: Codable, Sendable, Equatable {
     /// Slope A (libsvm's `probA`, in the fake orientation).
-    public var a: Double
+    package var a: Double
     /// Offset B (libsvm's `probB`, sign-adjusted to the fake orientation).
-    public var b: Double
+    package var b: Double
 
     /// A sigmoid with the given parameters.
-    public init(a: Double, b: Double) {
+    package init(a: Double, b: Double) {
         self.a = a
         self.b = b
     }
@@ -32,7 +32,7 @@ public struct PlattScaling: Codable, Sendable, Equatable {
     static let minimumProbability = 1e-7
 
     /// `P(fake)` for the fake-oriented decision value `f`.
-    public func probability(decision f: Double) -> Double {
+    package func probability(decision f: Double) -> Double {
         let fApB = f * a + b
         let p = fApB >= 0 ? exp(-fApB) / (1 + exp(-fApB)) : 1 / (1 + exp(fApB))
         return min(max(p, Self.minimumProbability), 1 - Self.minimumProbability)
@@ -44,7 +44,7 @@ public struct PlattScaling: Codable, Sendable, Equatable {
 /// Convention for every case: the decision value `f` is oriented so that positive means fake
 /// (label 1), whatever label order the solver used internally; inputs are the (optionally
 /// standardised) feature vectors, read as `Double`.
-public enum Classifier: Sendable, Equatable {
+package enum Classifier: Sendable, Equatable {
     /// Logistic regression: `f = w·x + b`, `P(fake) = 1 / (1 + exp(−f))`.
     case logistic(weights: [Double], bias: Double)
     /// Linear SVM: `f = w·x + b` (libsvm's support vectors collapsed into `w`, `b = −ρ`);
@@ -55,7 +55,7 @@ public enum Classifier: Sendable, Equatable {
     case rbfSVM(gamma: Double, supportVectors: [[Float]], coefficients: [Double], rho: Double, platt: PlattScaling)
 
     /// Which kind of classifier this is.
-    public var kind: ClassifierKind {
+    package var kind: ClassifierKind {
         switch self {
         case .logistic: .logistic
         case .linearSVM: .svmLinear
@@ -186,7 +186,7 @@ extension Classifier: Codable {
     }
 
     /// Reads `{"kind": "logistic" | "svm-linear" | "svm", ...}`.
-    public init(from decoder: any Decoder) throws {
+    package init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         switch try container.decode(ClassifierKind.self, forKey: .kind) {
         case .logistic:
@@ -209,7 +209,7 @@ extension Classifier: Codable {
     }
 
     /// Writes the parameters under `kind`, as read by `init(from:)`.
-    public func encode(to encoder: any Encoder) throws {
+    package func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(kind, forKey: .kind)
         switch self {

@@ -4,7 +4,7 @@ import SpecdetSupport
 ///
 /// Both fold rules are fully specified here so that other tools (e.g. a Python script reading
 /// a folds file) can reproduce them exactly.
-public enum CrossValidation {
+package enum CrossValidation {
     /// The fold (0..<k) of every sample.
     ///
     /// **With groups** (grouped k-fold; `seed` unused): all samples of a group go to one fold.
@@ -21,7 +21,7 @@ public enum CrossValidation {
     ///
     /// - Throws: `.invalidInput` if `k < 2`, the counts differ, a label is not 0/1, there are
     ///   fewer than k groups, or (stratified) a class has fewer than k samples.
-    public static func folds(labels: [Int], groups: [String]? = nil, k: Int, seed: UInt64 = 0) throws(SpecdetError) -> [Int] {
+    package static func folds(labels: [Int], groups: [String]? = nil, k: Int, seed: UInt64 = 0) throws(SpecdetError) -> [Int] {
         guard k >= 2 else { throw SpecdetError(.invalidInput, "cross-validation needs at least 2 folds, got \(k)") }
         if let bad = labels.firstIndex(where: { $0 != 0 && $0 != 1 }) {
             throw SpecdetError(.invalidInput, "label \(labels[bad]) at index \(bad): labels must be 0 (real) or 1 (fake)")
@@ -29,6 +29,25 @@ public enum CrossValidation {
         try checkGroups(groups, count: labels.count)
         if let groups { return try groupedFolds(groups: groups, k: k) }
         return try stratifiedFolds(labels: labels, k: k, seed: seed)
+    }
+
+    /// The fold of every sample when samples come in units that must share a fold: an image
+    /// and its augmented copies (and any repeat of its path), or the members of a user's group.
+    ///
+    /// `grouped`: the units are groups, assigned as `folds(labels:groups:k:seed:)` does.
+    /// Otherwise each distinct unit, in order of first appearance, takes the label of its first
+    /// sample, and the units are dealt into stratified folds as `folds(labels:k:seed:)` deals
+    /// samples; every sample follows its unit.
+    package static func folds(labels: [Int], units: [String], k: Int, seed: UInt64, grouped: Bool) throws(SpecdetError) -> [Int] {
+        if grouped { return try folds(labels: labels, groups: units, k: k, seed: seed) }
+        try checkGroups(units, count: labels.count)
+        var unitIndex: [String: Int] = [:], unitLabels: [Int] = []
+        for (name, label) in zip(units, labels) where unitIndex[name] == nil {
+            unitIndex[name] = unitLabels.count
+            unitLabels.append(label)
+        }
+        let unitFolds = try folds(labels: unitLabels, k: k, seed: seed)
+        return units.map { unitFolds[unitIndex[$0]!] }
     }
 
     private static func groupedFolds(groups: [String], k: Int) throws(SpecdetError) -> [Int] {
@@ -88,7 +107,7 @@ public enum CrossValidation {
     ///   - scored: which samples are scored when their fold is held out (default all); e.g.
     ///     only the originals when augmented copies are trained on but should not be tested.
     /// - Throws: as `Trainer.train`; `.invalidInput` if a fold's training part lacks a class.
-    public static func run(
+    package static func run(
         _ trainer: Trainer, features: [[Float]], labels: [Int], groups: [String]? = nil, rounds: [Int]? = nil,
         folds: [Int], grouped: Bool, scored: [Bool]? = nil
     ) throws(SpecdetError) -> CrossValidationResult {
@@ -106,7 +125,7 @@ public enum CrossValidation {
             let train = folds.indices.filter { folds[$0] != fold }
             let test = folds.indices.filter { folds[$0] == fold && scored?[$0] ?? true }
             let model = try trainer.fit(matrix, labels: labels, groups: groups, rounds: rounds, rows: train)
-            let probabilities = try model.probabilitiesFake(test.map { Array(matrix.row($0)) })
+            let probabilities = try model.probabilitiesFake(test.map { Array(matrix.row($0)) }, threads: trainer.options.threads)
             let scored = try ScoredSamples(labels: test.map { labels[$0] }, scores: probabilities)
             let counts = scored.confusion(threshold: model.threshold)
             results.append(
@@ -119,19 +138,19 @@ public enum CrossValidation {
 }
 
 /// Held-out metrics of one cross-validation fold.
-public struct FoldMetrics: Codable, Sendable, Equatable {
+package struct FoldMetrics: Codable, Sendable, Equatable {
     /// The fold number.
-    public var fold: Int
+    package var fold: Int
     /// Real samples held out.
-    public var nReal: Int
+    package var nReal: Int
     /// Fake samples held out.
-    public var nFake: Int
+    package var nFake: Int
     /// Accuracy at the model's threshold.
-    public var accuracy: Double
+    package var accuracy: Double
     /// Balanced accuracy at the model's threshold (mean recall of the classes present).
-    public var balancedAccuracy: Double
+    package var balancedAccuracy: Double
     /// ROC AUC of `P(fake)`; `nil` when the fold holds one class only.
-    public var rocAUC: Double?
+    package var rocAUC: Double?
 
     private enum CodingKeys: String, CodingKey {
         case fold
@@ -143,7 +162,7 @@ public struct FoldMetrics: Codable, Sendable, Equatable {
     }
 
     /// One fold's metrics.
-    public init(fold: Int, nReal: Int, nFake: Int, accuracy: Double, balancedAccuracy: Double, rocAUC: Double?) {
+    package init(fold: Int, nReal: Int, nFake: Int, accuracy: Double, balancedAccuracy: Double, rocAUC: Double?) {
         self.fold = fold
         self.nReal = nReal
         self.nFake = nFake
@@ -154,19 +173,19 @@ public struct FoldMetrics: Codable, Sendable, Equatable {
 }
 
 /// Per-fold and mean held-out metrics of a cross-validation, as stored in a model's training record.
-public struct CrossValidationResult: Codable, Sendable, Equatable {
+package struct CrossValidationResult: Codable, Sendable, Equatable {
     /// Number of (non-empty) folds.
-    public var k: Int
+    package var k: Int
     /// Whether folds kept groups together.
-    public var grouped: Bool
+    package var grouped: Bool
     /// Mean accuracy over folds.
-    public var accuracy: Double
+    package var accuracy: Double
     /// Mean balanced accuracy over folds.
-    public var balancedAccuracy: Double
+    package var balancedAccuracy: Double
     /// Mean ROC AUC over the folds where it is defined; `nil` if none.
-    public var rocAUC: Double?
+    package var rocAUC: Double?
     /// Every fold's metrics, by fold number.
-    public var folds: [FoldMetrics]
+    package var folds: [FoldMetrics]
 
     private enum CodingKeys: String, CodingKey {
         case k, grouped, accuracy
@@ -176,7 +195,7 @@ public struct CrossValidationResult: Codable, Sendable, Equatable {
     }
 
     /// Summarises per-fold metrics.
-    public init(folds: [FoldMetrics], grouped: Bool) {
+    package init(folds: [FoldMetrics], grouped: Bool) {
         let aucs = folds.compactMap(\.rocAUC)
         self.k = folds.count
         self.grouped = grouped

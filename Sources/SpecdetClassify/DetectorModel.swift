@@ -8,29 +8,29 @@ import SpecdetSupport
 ///
 /// Conventions: labels are real = 0, fake = 1; every probability is `P(fake)`; an input is
 /// called fake when `probabilityFake(x) ≥ threshold`.
-public struct DetectorModel: Codable, Sendable, Equatable {
+package struct DetectorModel: Codable, Sendable, Equatable {
     /// The value of `format` in every model file.
-    public static let formatName = "specdet-model"
+    package static let formatName = "specdet-model"
     /// The schema this build writes and the newest it reads.
-    public static let currentSchemaVersion = 1
+    package static let currentSchemaVersion = 1
 
     /// Always `formatName`.
-    public var format: String
+    package var format: String
     /// The schema of this file; `currentSchemaVersion` for models made by this build.
-    public var schemaVersion: Int
+    package var schemaVersion: Int
     /// How feature vectors must be computed for this model.
-    public var feature: ProfileConfiguration
+    package var feature: ProfileConfiguration
     /// Standardisation applied to a feature vector before the classifier, if any.
-    public var scaler: Standardizer?
+    package var scaler: Standardizer?
     /// The classifier parameters.
-    public var classifier: Classifier
+    package var classifier: Classifier
     /// Decision threshold on `P(fake)`: fake when `p ≥ threshold` (0.5 unless chosen otherwise,
     /// e.g. by `ScoredSamples.threshold(forTargetFPR:)`).
-    public var threshold: Double
+    package var threshold: Double
     /// The hyperparameters the classifier was trained with.
-    public var hyperparameters: Hyperparameters
+    package var hyperparameters: Hyperparameters
     /// How and on what the model was trained.
-    public var training: TrainingRecord
+    package var training: TrainingRecord
 
     private enum CodingKeys: String, CodingKey {
         case format
@@ -39,7 +39,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     }
 
     /// A model with the given parts, `format` and `schemaVersion` set to this build's.
-    public init(
+    package init(
         feature: ProfileConfiguration, scaler: Standardizer?, classifier: Classifier, threshold: Double = 0.5,
         hyperparameters: Hyperparameters, training: TrainingRecord
     ) {
@@ -59,7 +59,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// for logistic regression, the SVM decision function otherwise.
     ///
     /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
-    public func decisionValue(_ features: [Float]) throws(SpecdetError) -> Double {
+    package func decisionValue(_ features: [Float]) throws(SpecdetError) -> Double {
         try checkLength(features)
         return uncheckedDecisionValue(features)
     }
@@ -68,7 +68,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// [1e-7, 1 − 1e-7] as libsvm does). NaN only if the input holds NaN.
     ///
     /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
-    public func probabilityFake(_ features: [Float]) throws(SpecdetError) -> Double {
+    package func probabilityFake(_ features: [Float]) throws(SpecdetError) -> Double {
         classifier.probability(decision: try decisionValue(features))
     }
 
@@ -77,8 +77,8 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// RBF SVM with thousands of support vectors costs about as much as profiling a small image.
     ///
     /// - Throws: `.dimensionMismatch` for the first vector whose length is not `feature.bins`.
-    public func probabilitiesFake(
-        _ vectors: [[Float]], threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    package func probabilitiesFake(
+        _ vectors: [[Float]], threads: Int
     ) throws(SpecdetError) -> [Double] {
         for vector in vectors { try checkLength(vector) }
         guard !vectors.isEmpty else { return [] }
@@ -108,7 +108,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     }
 
     /// Whether a probability counts as fake under this model's threshold (`p ≥ threshold`).
-    public func isFake(probability: Double) -> Bool {
+    package func isFake(probability: Double) -> Bool {
         probability >= threshold
     }
 
@@ -120,7 +120,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     ///
     /// - Throws: the same `SpecdetError` that `load` would raise for an invalid model (a
     ///   non-finite number, a dimension mismatch...), so no file is written that cannot be read.
-    public func encoded() throws(SpecdetError) -> Data {
+    package func encoded() throws(SpecdetError) -> Data {
         try validate()
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -134,7 +134,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// Reads and checks a model file.
     ///
     /// - Throws: `.unreadableFile`, or any error of `load(from: Data)`, with the path in the message.
-    public static func load(from url: URL) throws(SpecdetError) -> DetectorModel {
+    package static func load(from url: URL) throws(SpecdetError) -> DetectorModel {
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -154,7 +154,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// unknown feature set or classifier (`.unknownFeatureSet`, `.unknownClassifier`), missing
     /// or mistyped keys (`.invalidModel`, naming the key path), then the checks of
     /// `encoded()`: non-finite numbers and vector lengths that disagree with `feature.bins`.
-    public static func load(from data: Data) throws(SpecdetError) -> DetectorModel {
+    package static func load(from data: Data) throws(SpecdetError) -> DetectorModel {
         // One parse when the file is good (a model's support vectors are megabytes of numbers);
         // only a file that fails is parsed again, for its header, to refuse it in the order above.
         let model: DetectorModel

@@ -1,17 +1,17 @@
 import SpecdetSupport
 /// Labelled scores (labels real = 0 / fake = 1, higher score = more fake, e.g. `P(fake)`) and
 /// the metrics specdet reports on them, with scikit-learn's definitions.
-public struct ScoredSamples: Sendable, Equatable {
+package struct ScoredSamples: Sendable, Equatable {
     /// 0 (real) or 1 (fake) per sample.
-    public let labels: [Int]
+    package let labels: [Int]
     /// One finite score per sample; higher means more likely fake.
-    public let scores: [Double]
+    package let scores: [Double]
 
     /// Checks and keeps the samples.
     ///
     /// - Throws: `.invalidInput` if the counts differ, there are no samples, a label is not 0
     ///   or 1, or a score is NaN or infinite.
-    public init(labels: [Int], scores: [Double]) throws(SpecdetError) {
+    package init(labels: [Int], scores: [Double]) throws(SpecdetError) {
         guard labels.count == scores.count else {
             throw SpecdetError(.invalidInput, "\(labels.count) labels for \(scores.count) scores")
         }
@@ -32,12 +32,12 @@ public struct ScoredSamples: Sendable, Equatable {
     }
 
     /// Number of fake (positive) samples.
-    public var positiveCount: Int { labels.reduce(0, +) }
+    package var positiveCount: Int { labels.reduce(0, +) }
     /// Number of real (negative) samples.
-    public var negativeCount: Int { labels.count - positiveCount }
+    package var negativeCount: Int { labels.count - positiveCount }
 
     /// Counts at a threshold: a sample is predicted fake when `score ≥ threshold`.
-    public func confusion(threshold: Double) -> ConfusionCounts {
+    package func confusion(threshold: Double) -> ConfusionCounts {
         var counts = ConfusionCounts(threshold: threshold, truePositives: 0, falsePositives: 0, trueNegatives: 0, falseNegatives: 0)
         for (label, score) in zip(labels, scores) {
             switch (label == 1, score >= threshold) {
@@ -53,7 +53,7 @@ public struct ScoredSamples: Sendable, Equatable {
     /// Area under the ROC curve: the probability that a random fake scores above a random
     /// real, ties counting one half (the Mann–Whitney U with average ranks, equal to
     /// scikit-learn's trapezoidal `roc_auc_score`). `nil` unless both classes are present.
-    public var rocAUC: Double? {
+    package var rocAUC: Double? {
         let positives = positiveCount
         let negatives = negativeCount
         guard positives > 0, negatives > 0 else { return nil }
@@ -74,7 +74,7 @@ public struct ScoredSamples: Sendable, Equatable {
     /// Average precision, scikit-learn's step definition: `Σₙ (Rₙ − Rₙ₋₁)·Pₙ` over the distinct
     /// scores taken as thresholds from the highest down (tied scores enter together), with
     /// R₀ = 0. `nil` without fakes.
-    public var averagePrecision: Double? {
+    package var averagePrecision: Double? {
         let positives = positiveCount
         guard positives > 0 else { return nil }
         let order = scores.indices.sorted { scores[$0] > scores[$1] }
@@ -104,7 +104,7 @@ public struct ScoredSamples: Sendable, Equatable {
     /// first real score that must stay below the threshold; tied scores move together, so the
     /// achieved FPR may be lower than the target), or `rₙ` when k = n (every real may be
     /// flagged). `nil` without real samples or when `targetFPR` is negative or NaN.
-    public func threshold(forTargetFPR targetFPR: Double) -> Double? {
+    package func threshold(forTargetFPR targetFPR: Double) -> Double? {
         let reals = zip(labels, scores).filter { $0.0 == 0 }.map(\.1).sorted(by: >)
         guard !reals.isEmpty, targetFPR >= 0 else { return nil }
         let n = reals.count
@@ -116,17 +116,17 @@ public struct ScoredSamples: Sendable, Equatable {
 
 /// Confusion counts at one threshold (predicted fake when `score ≥ threshold`), fake being
 /// the positive class.
-public struct ConfusionCounts: Codable, Sendable, Equatable {
+package struct ConfusionCounts: Codable, Sendable, Equatable {
     /// The threshold the counts were taken at.
-    public var threshold: Double
+    package var threshold: Double
     /// Fakes predicted fake.
-    public var truePositives: Int
+    package var truePositives: Int
     /// Reals predicted fake.
-    public var falsePositives: Int
+    package var falsePositives: Int
     /// Reals predicted real.
-    public var trueNegatives: Int
+    package var trueNegatives: Int
     /// Fakes predicted real.
-    public var falseNegatives: Int
+    package var falseNegatives: Int
 
     private enum CodingKeys: String, CodingKey {
         case threshold
@@ -137,7 +137,7 @@ public struct ConfusionCounts: Codable, Sendable, Equatable {
     }
 
     /// Counts at a threshold.
-    public init(threshold: Double, truePositives: Int, falsePositives: Int, trueNegatives: Int, falseNegatives: Int) {
+    package init(threshold: Double, truePositives: Int, falsePositives: Int, trueNegatives: Int, falseNegatives: Int) {
         self.threshold = threshold
         self.truePositives = truePositives
         self.falsePositives = falsePositives
@@ -146,14 +146,14 @@ public struct ConfusionCounts: Codable, Sendable, Equatable {
     }
 
     /// Fraction of samples classified correctly (NaN with no samples).
-    public var accuracy: Double {
+    package var accuracy: Double {
         Double(truePositives + trueNegatives)
             / Double(truePositives + falsePositives + trueNegatives + falseNegatives)
     }
 
     /// Mean of the recall of fakes (TPR) and of reals (TNR) over the classes present, as
     /// scikit-learn's `balanced_accuracy_score` (NaN with no samples).
-    public var balancedAccuracy: Double {
+    package var balancedAccuracy: Double {
         var recalls: [Double] = []
         if truePositives + falseNegatives > 0 {
             recalls.append(Double(truePositives) / Double(truePositives + falseNegatives))
@@ -165,12 +165,12 @@ public struct ConfusionCounts: Codable, Sendable, Equatable {
     }
 
     /// Fraction of reals predicted fake (NaN without reals).
-    public var falsePositiveRate: Double {
+    package var falsePositiveRate: Double {
         Double(falsePositives) / Double(falsePositives + trueNegatives)
     }
 
     /// Fraction of fakes predicted fake (NaN without fakes).
-    public var truePositiveRate: Double {
+    package var truePositiveRate: Double {
         Double(truePositives) / Double(truePositives + falseNegatives)
     }
 }

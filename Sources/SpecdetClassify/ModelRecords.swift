@@ -1,15 +1,15 @@
 // The provenance parts of a model file: hyperparameters and training record.
 
 /// The outcome of a grid search, kept in the model's hyperparameters.
-public struct GridSearchResult: Codable, Sendable, Equatable {
+package struct GridSearchResult: Codable, Sendable, Equatable {
     /// The grid that was searched.
-    public var grid: GridSearch
+    package var grid: GridSearch
     /// Whether the inner folds kept groups together.
-    public var grouped: Bool
+    package var grouped: Bool
     /// The chosen setting's mean inner-fold balanced accuracy (the criterion).
-    public var balancedAccuracy: Double
+    package var balancedAccuracy: Double
     /// The chosen setting's mean inner-fold ROC AUC of the decision values, if defined.
-    public var rocAUC: Double?
+    package var rocAUC: Double?
 
     private enum CodingKeys: String, CodingKey {
         case grid, grouped
@@ -18,7 +18,7 @@ public struct GridSearchResult: Codable, Sendable, Equatable {
     }
 
     /// A record of a finished search.
-    public init(grid: GridSearch, grouped: Bool, balancedAccuracy: Double, rocAUC: Double?) {
+    package init(grid: GridSearch, grouped: Bool, balancedAccuracy: Double, rocAUC: Double?) {
         self.grid = grid
         self.grouped = grouped
         self.balancedAccuracy = balancedAccuracy
@@ -27,15 +27,15 @@ public struct GridSearchResult: Codable, Sendable, Equatable {
 }
 
 /// The hyperparameters a model was trained with.
-public struct Hyperparameters: Codable, Sendable, Equatable {
+package struct Hyperparameters: Codable, Sendable, Equatable {
     /// The classifier (also implied by the parameters; a model whose two disagree is refused).
-    public var classifier: ClassifierKind
+    package var classifier: ClassifierKind
     /// The cost C.
-    public var c: Double
+    package var c: Double
     /// The RBF γ (`svm` only).
-    public var gamma: Double?
+    package var gamma: Double?
     /// How C and γ were chosen, when a grid search chose them.
-    public var gridSearch: GridSearchResult?
+    package var gridSearch: GridSearchResult?
 
     private enum CodingKeys: String, CodingKey {
         case classifier, c, gamma
@@ -43,7 +43,7 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
     }
 
     /// The hyperparameters of one model.
-    public init(classifier: ClassifierKind, c: Double, gamma: Double?, gridSearch: GridSearchResult? = nil) {
+    package init(classifier: ClassifierKind, c: Double, gamma: Double?, gridSearch: GridSearchResult? = nil) {
         self.classifier = classifier
         self.c = c
         self.gamma = gamma
@@ -52,23 +52,23 @@ public struct Hyperparameters: Codable, Sendable, Equatable {
 }
 
 /// How and on what a model was trained.
-public struct TrainingRecord: Codable, Sendable, Equatable {
+package struct TrainingRecord: Codable, Sendable, Equatable {
     /// Number of real (label 0) training samples, augmented copies included.
-    public var nReal: Int
+    package var nReal: Int
     /// Number of fake (label 1) training samples, augmented copies included.
-    public var nFake: Int
+    package var nFake: Int
     /// Cross-validation of the same options on the same data, if it was run.
-    public var crossValidation: CrossValidationResult?
+    package var crossValidation: CrossValidationResult?
     /// The program that trained the model, e.g. `"specdet 0.3.0"`.
-    public var toolVersion: String
+    package var toolVersion: String
     /// When, as ISO 8601 UTC (`2025-01-31T12:00:00Z`).
-    public var date: String
+    package var date: String
     /// How training images were augmented, if at all.
-    public var augmentation: String?
+    package var augmentation: String?
     /// The seed of every random choice in training.
-    public var seed: UInt64
+    package var seed: UInt64
     /// The solver library, its version and settings.
-    public var solver: String
+    package var solver: String
 
     private enum CodingKeys: String, CodingKey {
         case nReal = "n_real"
@@ -79,7 +79,7 @@ public struct TrainingRecord: Codable, Sendable, Equatable {
     }
 
     /// A training record.
-    public init(
+    package init(
         nReal: Int, nFake: Int, crossValidation: CrossValidationResult?, toolVersion: String, date: String,
         augmentation: String?, seed: UInt64, solver: String
     ) {

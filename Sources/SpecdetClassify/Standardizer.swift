@@ -6,41 +6,27 @@
 /// is always 1) gets `std = 1`, where "constant" is scikit-learn's rule: variance
 /// ≤ n·ε·variance + (n·|mean|·ε)², ε = `Double.ulpOfOne`, so rounding noise is not amplified. The transform computes `(Double(x) − mean) / std` and
 /// rounds the result to `Float`, so training and prediction see bit-identical inputs.
-public struct Standardizer: Codable, Sendable, Equatable {
+package struct Standardizer: Codable, Sendable, Equatable {
     /// Mean of each feature over the training set.
-    public var mean: [Double]
+    package var mean: [Double]
     /// Population standard deviation of each feature, with 0 replaced by 1; always > 0.
-    public var std: [Double]
+    package var std: [Double]
 
     /// A standardiser with the given statistics (checked when a model is loaded or encoded).
-    public init(mean: [Double], std: [Double]) {
+    package init(mean: [Double], std: [Double]) {
         self.mean = mean
         self.std = std
     }
 
     /// Fits mean and std on the given rows of `matrix`.
     init(fitting matrix: FeatureMatrix, rows: [Int]) {
-        let columns = matrix.columnCount
-        var mean = [Double](repeating: 0, count: columns)
-        for index in rows {
-            for (j, value) in matrix.row(index).enumerated() { mean[j] += Double(value) }
-        }
-        let count = Double(rows.count)
-        for j in 0..<columns { mean[j] /= count }
-        var variance = [Double](repeating: 0, count: columns)
-        for index in rows {
-            for (j, value) in matrix.row(index).enumerated() {
-                let d = Double(value) - mean[j]
-                variance[j] += d * d
-            }
-        }
-        let epsilon = Double.ulpOfOne
-        let std = zip(variance, mean).map { sum, mean in
-            let variance = sum / count
+        let statistics = ColumnStatistics(matrix, rows: rows)
+        let count = Double(rows.count), epsilon = Double.ulpOfOne
+        let std = zip(statistics.variance, statistics.mean).map { variance, mean in
             let roundingBound = count * epsilon * variance + (count * abs(mean) * epsilon) * (count * abs(mean) * epsilon)
             return variance <= roundingBound ? 1 : variance.squareRoot()
         }
-        self.init(mean: mean, std: std)
+        self.init(mean: statistics.mean, std: std)
     }
 
     /// Standardises one feature vector (its length must equal `mean.count`).

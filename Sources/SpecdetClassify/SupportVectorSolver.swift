@@ -66,7 +66,7 @@ enum SupportVectorSolver {
     /// returns libsvm's own predictions on `probes`.
     static func train(
         _ matrix: FeatureMatrix, labels: [Int], rows: [Int], kernel: Kernel, c: Double, probability: Bool,
-        seed: UInt64, evaluation: KernelEvaluation? = nil, probes: [[Float]] = []
+        seed: UInt64, threads: Int = 1, evaluation: KernelEvaluation? = nil, probes: [[Float]] = []
     ) throws(SpecdetError) -> (Classifier, [Reference]) {
         let evaluation = evaluation ?? automaticEvaluation(count: rows.count)
         let columns = matrix.columnCount
@@ -87,7 +87,7 @@ enum SupportVectorSolver {
                 fillNodes(nodes.baseAddress! + position * stride, packed[position * columns ..< (position + 1) * columns])
             }
         case .precomputed:
-            fillKernelMatrix(nodes.baseAddress!, packed: packed, count: count, columns: columns, kernel: kernel)
+            fillKernelMatrix(nodes.baseAddress!, packed: packed, count: count, columns: columns, kernel: kernel, threads: threads)
         }
         var targets = rows.map { Double(labels[$0]) }
 
@@ -186,16 +186,16 @@ enum SupportVectorSolver {
 
     /// Writes libsvm's precomputed-kernel rows: node 0 holds the 1-based serial number, node s
     /// holds K(row, row s−1), then the terminator. The matrix is symmetric: each pair is
-    /// computed once, rows dealt round-robin to the cores.
+    /// computed once, rows dealt round-robin to `threads` threads.
     private static func fillKernelMatrix(
-        _ nodes: UnsafeMutablePointer<svm_node>, packed: [Float], count: Int, columns: Int, kernel: Kernel
+        _ nodes: UnsafeMutablePointer<svm_node>, packed: [Float], count: Int, columns: Int, kernel: Kernel, threads: Int
     ) {
         let stride = count + 2
         for i in 0..<count {
             nodes[i * stride] = svm_node(index: 0, value: Double(i + 1))
             nodes[i * stride + count + 1] = svm_node(index: -1, value: 0)
         }
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 16))
+        let workers = max(1, min(threads, count))
         packed.withUnsafeBufferPointer { packed in
             nonisolated(unsafe) let vectors = packed.baseAddress!
             nonisolated(unsafe) let nodes = nodes

@@ -7,14 +7,14 @@ import SpecdetSupport
 /// Conventions: `features[i]` is one profile of `feature.bins` values; `labels[i]` is 0 for
 /// real, 1 for fake; the same data and options give the same model, byte for byte (given a
 /// fixed `TrainingOptions.date`). Calls into the solvers are serialised process-wide.
-public struct Trainer: Sendable {
+package struct Trainer: Sendable {
     /// The feature definition the vectors were computed with, stored in the model.
-    public var feature: ProfileConfiguration
+    package var feature: ProfileConfiguration
     /// The training options.
-    public var options: TrainingOptions
+    package var options: TrainingOptions
 
     /// A trainer for vectors computed with `feature`.
-    public init(feature: ProfileConfiguration, options: TrainingOptions = TrainingOptions()) {
+    package init(feature: ProfileConfiguration, options: TrainingOptions = TrainingOptions()) {
         self.feature = feature
         self.options = options
     }
@@ -33,7 +33,7 @@ public struct Trainer: Sendable {
     /// - Throws: `.invalidOptions`, `.invalidInput` (labels not 0/1, one class only, counts
     ///   differ, a negative round), `.dimensionMismatch`/`.nonFiniteValue` for bad vectors,
     ///   `.solverFailed`.
-    public func train(
+    package func train(
         features: [[Float]], labels: [Int], groups: [String]? = nil, rounds: [Int]? = nil,
         crossValidation: CrossValidationResult? = nil
     ) throws(SpecdetError) -> DetectorModel {
@@ -98,7 +98,8 @@ public struct Trainer: Sendable {
         case .svmLinear, .svm:
             let kernel: SupportVectorSolver.Kernel = gamma.map { .rbf(gamma: $0) } ?? .linear
             let (classifier, _) = try SupportVectorSolver.train(
-                x, labels: labels, rows: rows, kernel: kernel, c: c, probability: probability, seed: options.seed)
+                x, labels: labels, rows: rows, kernel: kernel, c: c, probability: probability, seed: options.seed,
+                threads: options.threads)
             let evaluation = SupportVectorSolver.automaticEvaluation(count: rows.count)
             return (classifier, SupportVectorSolver.solverDescription(probability: probability, evaluation: evaluation))
         }

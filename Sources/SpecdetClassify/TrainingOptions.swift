@@ -2,38 +2,41 @@ import Foundation
 
 /// How to train a detector. The defaults reproduce the published setting: logistic
 /// regression, C = 1, no feature scaling, fake when the decision value is ≥ 0.
-public struct TrainingOptions: Sendable, Equatable {
+package struct TrainingOptions: Sendable, Equatable {
     /// Which classifier to train.
-    public var classifier: ClassifierKind
+    package var classifier: ClassifierKind
     /// The cost C; `nil` means the published value: 1 for `logistic` and `svmLinear`, 6.37 for `svm`.
     /// Ignored when `gridSearch` is set.
-    public var c: Double?
+    package var c: Double?
     /// The RBF kernel's γ in `exp(−γ‖x − y‖²)`; `svm` only; `nil` means the published 0.86.
     /// Ignored when `gridSearch` is set.
-    public var gamma: Double?
+    package var gamma: Double?
     /// Standardise features (`Standardizer`) before the classifier; the published setting does not.
-    public var standardize: Bool
+    package var standardize: Bool
     /// Choose C (and γ) by an inner cross-validation; implies `standardize`. `nil`: off.
-    public var gridSearch: GridSearch?
+    package var gridSearch: GridSearch?
     /// Seeds every random choice: libsvm's Platt-scaling folds (`srand`) and the inner folds.
-    public var seed: UInt64
+    package var seed: UInt64
     /// The threshold stored in the model (fake when `P(fake) ≥ threshold`); `nil` means
     /// `P(fake)` at decision value 0, so that labels follow the sign of the decision function
     /// as in scikit-learn's `predict` (0.5 for logistic regression; for an SVM, libsvm's Platt
     /// sigmoid at 0, whose internal random folds would otherwise move the boundary).
-    public var threshold: Double?
+    package var threshold: Double?
     /// Written in the model's training record, e.g. `"specdet 0.3.0"`.
-    public var toolVersion: String
+    package var toolVersion: String
     /// Written in the model's training record: how training images were augmented, if at all.
-    public var augmentation: String?
+    package var augmentation: String?
     /// The training date written in the model; `nil` means now. Fix it for byte-identical files.
-    public var date: Date?
+    package var date: Date?
+    /// Threads for the parallel parts of training (kernel matrices, scoring held-out folds);
+    /// the model does not depend on it.
+    package var threads: Int
 
     /// Options with the published defaults unless given.
-    public init(
+    package init(
         classifier: ClassifierKind = .logistic, c: Double? = nil, gamma: Double? = nil, standardize: Bool = false,
         gridSearch: GridSearch? = nil, seed: UInt64 = 0, threshold: Double? = nil, toolVersion: String = "specdet",
-        augmentation: String? = nil, date: Date? = nil
+        augmentation: String? = nil, date: Date? = nil, threads: Int = 1
     ) {
         self.classifier = classifier
         self.c = c
@@ -45,15 +48,16 @@ public struct TrainingOptions: Sendable, Equatable {
         self.toolVersion = toolVersion
         self.augmentation = augmentation
         self.date = date
+        self.threads = max(1, threads)
     }
 
     /// The published C of each classifier.
-    public static func publishedC(for classifier: ClassifierKind) -> Double {
+    package static func publishedC(for classifier: ClassifierKind) -> Double {
         classifier == .svm ? 6.37 : 1
     }
 
     /// The published RBF γ.
-    public static let publishedGamma = 0.86
+    package static let publishedGamma = 0.86
 }
 
 /// The grid of an inner-CV hyperparameter search, run on standardised features.
@@ -66,13 +70,13 @@ public struct TrainingOptions: Sendable, Equatable {
 /// (fake when f ≥ 0) on the held-out folds. The best mean balanced accuracy wins; ties go to
 /// the higher mean ROC AUC, then to the first in grid order (C outer, γ inner, as listed), so
 /// with the default ascending grids the stronger regularisation wins.
-public struct GridSearch: Codable, Sendable, Equatable {
+package struct GridSearch: Codable, Sendable, Equatable {
     /// Number of inner folds (at least 2).
-    public var folds: Int
+    package var folds: Int
     /// Costs to try, in tie-breaking order.
-    public var cValues: [Double]
+    package var cValues: [Double]
     /// RBF γ values to try, as multiples of 1/d, in tie-breaking order.
-    public var gammaFactors: [Double]
+    package var gammaFactors: [Double]
 
     private enum CodingKeys: String, CodingKey {
         case folds
@@ -81,7 +85,7 @@ public struct GridSearch: Codable, Sendable, Equatable {
     }
 
     /// A grid; the defaults are C ∈ {0.1, 1, 10, 100}, γ ∈ {1/(4d), 1/d, 4/d}, 3 folds.
-    public init(folds: Int = 3, cValues: [Double] = [0.1, 1, 10, 100], gammaFactors: [Double] = [0.25, 1, 4]) {
+    package init(folds: Int = 3, cValues: [Double] = [0.1, 1, 10, 100], gammaFactors: [Double] = [0.25, 1, 4]) {
         self.folds = folds
         self.cValues = cValues
         self.gammaFactors = gammaFactors

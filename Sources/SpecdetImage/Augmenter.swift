@@ -2,9 +2,9 @@ import SpecdetSupport
 
 /// Training-time augmentation: copies of an image as it might be found in the wild,
 /// re-encoded as JPEG and/or downscaled, so that a model learns what survives both.
-public struct Augmenter: Sendable, Equatable {
+package struct Augmenter: Sendable, Equatable {
     /// What a copy may go through.
-    public enum Kind: String, Sendable, CaseIterable {
+    package enum Kind: String, Sendable, CaseIterable {
         /// An in-memory JPEG round trip (libjpeg-turbo, gray, 4:4:4) at a random quality.
         case jpeg
         /// A downscale by a random factor with a random Pillow-style filter.
@@ -12,27 +12,27 @@ public struct Augmenter: Sendable, Equatable {
     }
 
     /// The transformations in use; empty means no augmentation.
-    public var kinds: [Kind]
+    package var kinds: [Kind]
     /// Augmented copies per image in each round.
-    public var copies: Int
+    package var copies: Int
     /// Independent draws of the copies (`copies` each), e.g. for a trainer that fits one
     /// classifier per round on the originals and that round's copies.
-    public var rounds: Int
+    package var rounds: Int
     /// Seeds every random choice, together with each image's key (its path).
-    public var seed: UInt64
+    package var seed: UInt64
     /// JPEG qualities drawn from (uniformly, inclusive).
-    public var qualities: ClosedRange<Int>
+    package var qualities: ClosedRange<Int>
     /// Downscale factors drawn from (uniformly).
-    public var scales: ClosedRange<Double>
+    package var scales: ClosedRange<Double>
 
     /// Default JPEG qualities: from visibly compressed to a camera's "fine".
-    public static let defaultQualities = 60...95
+    package static let defaultQualities = 60...95
     /// Default downscale factors. The low end is under ½ so that halving, the commonest
     /// downscale, lies inside the training range rather than on its edge (where it was, at
     /// 0.5–0.9, a model still called a third of halved fakes real; docs/ACCURACY.md).
-    public static let defaultScales = 0.4...0.9
+    package static let defaultScales = 0.4...0.9
 
-    public init(kinds: [Kind], copies: Int = 2, rounds: Int = 1, seed: UInt64 = 0,
+    package init(kinds: [Kind], copies: Int = 2, rounds: Int = 1, seed: UInt64 = 0,
                 qualities: ClosedRange<Int> = defaultQualities, scales: ClosedRange<Double> = defaultScales) {
         precondition(copies >= 0, "copies must not be negative")
         precondition(rounds >= 1, "there is at least one round")
@@ -46,7 +46,7 @@ public struct Augmenter: Sendable, Equatable {
 
     /// A one-line description for the model file, naming the transformations the copies go
     /// through (with both kinds and one copy per round, that copy is a JPEG round trip only).
-    public var summary: String {
+    package var summary: String {
         let used = kinds.count > 1 && copies == 1 ? [Kind.jpeg] : kinds
         var parts: [String] = []
         if used.contains(.jpeg) { parts.append("jpeg q\(qualities.lowerBound)-\(qualities.upperBound)") }
@@ -58,11 +58,11 @@ public struct Augmenter: Sendable, Equatable {
     }
 
     /// One augmented copy and the round it was drawn in.
-    public struct Copy: Sendable {
+    package struct Copy: Sendable {
         /// The round, 1 … `rounds`.
-        public var round: Int
+        package var round: Int
         /// The copy.
-        public var image: GrayImage
+        package var image: GrayImage
     }
 
     /// The augmented copies of `image`, round by round; each round's from a generator seeded
@@ -71,7 +71,7 @@ public struct Augmenter: Sendable, Equatable {
     ///
     /// With both kinds, copy `i` of a round is a JPEG round trip (i mod 3 = 0), a downscale
     /// (1), or a downscale then a JPEG round trip (2). A downscale below 8x8 is left out of its copy.
-    public func copies(of image: GrayImage, key: [UInt8]) throws(SpecdetError) -> [Copy] {
+    package func copies(of image: GrayImage, key: [UInt8]) throws(SpecdetError) -> [Copy] {
         guard !kinds.isEmpty else { return [] }
         var result: [Copy] = []
         for round in 1...rounds {

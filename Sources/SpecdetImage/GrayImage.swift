@@ -4,12 +4,12 @@
 /// Y plane (`JCS_GRAYSCALE`); PNG gives libpng's integer `png_set_rgb_to_gray(png, 1, 0.299,
 /// 0.587)` (blue 0.114) after palette/tRNS expansion, 16-bit samples scaled to 8 bits, alpha
 /// dropped without compositing.
-public struct GrayImage: Sendable, Equatable {
-    public let width: Int
-    public let height: Int
-    public var pixels: [UInt8]
+package struct GrayImage: Sendable, Equatable {
+    package let width: Int
+    package let height: Int
+    package var pixels: [UInt8]
 
-    public init(width: Int, height: Int, pixels: [UInt8]) {
+    package init(width: Int, height: Int, pixels: [UInt8]) {
         precondition(pixels.count == width * height, "pixel count must equal width * height")
         self.width = width
         self.height = height
@@ -24,7 +24,7 @@ extension GrayImage {
     /// Convention: the window's top-left pixel is at column `(self.width − width) / 2` and row
     /// `(self.height − height) / 2` (integer division: an odd margin leaves its extra pixel on
     /// the right or at the bottom).
-    public func centreCropped(width: Int, height: Int) -> GrayImage? {
+    package func centreCropped(width: Int, height: Int) -> GrayImage? {
         guard width <= self.width, height <= self.height else { return nil }
         if width == self.width && height == self.height { return self }
         let left = (self.width - width) / 2, top = (self.height - height) / 2

@@ -1,9 +1,9 @@
 import Foundation
 
 /// Separable image resampling with an antialiasing kernel, as Pillow's `Image.resize` does.
-public enum Resampler {
+package enum Resampler {
     /// Interpolation kernels, each with its support radius in source pixels at scale 1.
-    public enum Filter: String, Sendable, CaseIterable {
+    package enum Filter: String, Sendable, CaseIterable {
         /// Area averaging (box kernel, support 0.5): OpenCV's `INTER_AREA` for downscaling.
         case box
         /// Triangle kernel (support 1): Pillow's `BILINEAR`.
@@ -49,7 +49,7 @@ public enum Resampler {
     /// `s = source size / output size`; when downscaling the kernel is stretched by `s`
     /// (antialiasing); weights are normalised to sum 1; horizontal pass first, then vertical,
     /// in double precision, rounded to the nearest integer and clamped to 0…255 once at the end.
-    public static func resize(_ image: GrayImage, width: Int, height: Int, filter: Filter) -> GrayImage {
+    package static func resize(_ image: GrayImage, width: Int, height: Int, filter: Filter) -> GrayImage {
         precondition(width >= 1 && height >= 1, "the output needs at least one pixel")
         let horizontal = weights(from: image.width, to: width, filter: filter)
         let vertical = weights(from: image.height, to: height, filter: filter)

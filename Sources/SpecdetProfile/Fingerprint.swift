@@ -7,16 +7,16 @@ import SpecdetSpectrum
 /// mean over the images of `20·ln|F(ky, kx) + 1e-8|` (unnormalised DFT, natural log) at
 /// frequency `ky = (y − H/2) mod H`, `kx = (x − W/2) mod W` (`fftshift` order, integer
 /// division), so DC is at `(H/2, W/2)`. See `SpectrumAccumulator` for how it is summed.
-public struct Fingerprint: Sendable, Equatable {
+package struct Fingerprint: Sendable, Equatable {
     /// The size of the images and of the spectrum.
-    public let shape: ImageShape
+    package let shape: ImageShape
     /// How many images the mean is over.
-    public let imageCount: Int
+    package let imageCount: Int
     /// The mean spectrum, row-major, centred.
-    public let values: [Float]
+    package let values: [Float]
 
     /// A fingerprint with the given mean spectrum.
-    public init(shape: ImageShape, imageCount: Int, values: [Float]) {
+    package init(shape: ImageShape, imageCount: Int, values: [Float]) {
         precondition(values.count == shape.count, "value count must equal width * height")
         self.shape = shape
         self.imageCount = imageCount
@@ -24,13 +24,13 @@ public struct Fingerprint: Sendable, Equatable {
     }
 
     /// The mean at row `y`, column `x` of the centred spectrum.
-    public subscript(y: Int, x: Int) -> Float {
+    package subscript(y: Int, x: Int) -> Float {
         values[y * shape.width + x]
     }
 
     /// The `p`-th percentile (`0 ≤ p ≤ 100`) of the values, interpolated linearly between the
     /// two nearest ranks as numpy's default (`rank = p/100 · (n − 1)` in the sorted values).
-    public func percentile(_ p: Double) -> Float {
+    package func percentile(_ p: Double) -> Float {
         percentiles([p])[0]
     }
 
@@ -44,7 +44,7 @@ public struct Fingerprint: Sendable, Equatable {
     /// the min and max are used instead; a constant spectrum maps to all 0.
     ///
     /// - Precondition: `0 ≤ clipPercent < 50`.
-    public func grayImage(clipPercent: Double = 0.5) -> GrayImage {
+    package func grayImage(clipPercent: Double = 0.5) -> GrayImage {
         precondition(clipPercent >= 0 && clipPercent < 50, "clipPercent must be in [0, 50)")
         let bounds = percentiles([clipPercent, 100 - clipPercent, 0, 100])
         let (lo, hi) = bounds[1] > bounds[0] ? (bounds[0], bounds[1]) : (bounds[2], bounds[3])

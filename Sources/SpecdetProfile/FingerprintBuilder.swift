@@ -9,9 +9,9 @@ import SpecdetSupport
 /// are busy) and returns it afterwards, so there are never more accumulators than threads that
 /// added at the same time: one per worker, not one per image. `fingerprint()` merges them. The
 /// result is bit-identical whatever the threads and their timing (see `SpectrumAccumulator`).
-public final class FingerprintBuilder: @unchecked Sendable {
+package final class FingerprintBuilder: @unchecked Sendable {
     /// The size every image must have.
-    public let shape: ImageShape
+    package let shape: ImageShape
     private let lock = NSLock()
     private var idle: [SpectrumAccumulator] = []
 
@@ -20,7 +20,7 @@ public final class FingerprintBuilder: @unchecked Sendable {
     /// - Throws: `.memoryLimitExceeded` if one accumulator (sums and FFT buffers, see
     ///   `SpectrumAccumulator.bytes(for:)`) would need more than `memoryLimit` bytes
     ///   (default 4 GiB, as `ProfileExtractor`'s).
-    public init(width: Int, height: Int, memoryLimit: Int = ProfileExtractor.defaultMemoryLimit) throws(SpecdetError) {
+    package init(width: Int, height: Int, memoryLimit: Int = ProfileExtractor.defaultMemoryLimit) throws(SpecdetError) {
         let shape = ImageShape(width: width, height: height)
         guard SpectrumAccumulator.bytes(for: shape) <= memoryLimit else {
             throw SpecdetError(.memoryLimitExceeded,
@@ -32,7 +32,7 @@ public final class FingerprintBuilder: @unchecked Sendable {
     /// Adds the spectrum of `image`; safe to call from several threads at once.
     ///
     /// - Precondition: `image` is `shape.width x shape.height`.
-    public func add(_ image: GrayImage) {
+    package func add(_ image: GrayImage) {
         let accumulator = lock.withLock { idle.popLast() } ?? SpectrumAccumulator(shape: shape)
         accumulator.add(image)
         lock.withLock { idle.append(accumulator) }
@@ -40,7 +40,7 @@ public final class FingerprintBuilder: @unchecked Sendable {
 
     /// The mean of every image added so far, or nil if none was. Call it once the `add` calls
     /// have returned.
-    public func fingerprint() -> Fingerprint? {
+    package func fingerprint() -> Fingerprint? {
         lock.withLock {
             let total = SpectrumAccumulator(shape: shape)
             for accumulator in idle {

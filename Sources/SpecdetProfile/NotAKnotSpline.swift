@@ -1,5 +1,5 @@
 /// Resampling of a profile to a fixed length with a not-a-knot cubic spline.
-public enum NotAKnotSpline {
+package enum NotAKnotSpline {
     /// Resamples `values` to `count` points, as the published pipeline does with
     /// `scipy.interpolate.griddata(linspace(0, N, L), values, linspace(0, N, N), 'cubic')`.
     ///
@@ -10,7 +10,7 @@ public enum NotAKnotSpline {
     /// spaced points `j·N/(N−1)`, `j = 0…N−1`, so the first and last outputs equal the first
     /// and last inputs. Computed in double precision; agrees with SciPy to about 1e-12
     /// relative. Requires `L ≥ 4` and `count ≥ 2`.
-    public static func resample(_ values: [Double], count: Int) -> [Double] {
+    package static func resample(_ values: [Double], count: Int) -> [Double] {
         let n = values.count
         precondition(n >= 4 && count >= 2, "not-a-knot resampling needs 4 points and 2 outputs")
         let h = Double(count) / Double(n - 1)

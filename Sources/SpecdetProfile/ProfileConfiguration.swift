@@ -1,5 +1,5 @@
 /// The named feature sets specdet can compute. The raw value is written in model files.
-public enum FeatureSet: String, Codable, Sendable, CaseIterable {
+package enum FeatureSet: String, Codable, Sendable, CaseIterable {
     /// The published method (Durall et al.): mean of `20·ln|F + 1e-8|` per integer ring,
     /// rings 1…floor(r_max)−1, not-a-knot cubic resampling to `bins` values, divided by the
     /// first value.
@@ -14,26 +14,26 @@ public enum FeatureSet: String, Codable, Sendable, CaseIterable {
 
 /// Everything needed to recompute a feature vector identically: stored in every model file
 /// and checked when a model is loaded.
-public struct ProfileConfiguration: Codable, Sendable, Equatable {
+package struct ProfileConfiguration: Codable, Sendable, Equatable {
     /// Which feature set.
-    public var features: FeatureSet
+    package var features: FeatureSet
     /// Number of values per image after resampling, in all (the published default is 300).
-    public var bins: Int
+    package var bins: Int
 
     /// The added constant before the logarithm (added to the real part of every coefficient).
-    public static let epsilon: Float = 1e-8
+    package static let epsilon: Float = 1e-8
     /// Fewest raw rings a profile needs: the not-a-knot cubic spline needs four points.
-    public static let minimumRings = 4
+    package static let minimumRings = 4
     /// Allowed `bins`.
-    public static let binRange = 2...100_000
+    package static let binRange = 2...100_000
 
-    public init(features: FeatureSet = .durall, bins: Int = 300) {
+    package init(features: FeatureSet = .durall, bins: Int = 300) {
         self.features = features
         self.bins = bins
     }
 
     /// Why these settings cannot give a profile, or nil when they can.
-    public var problem: String? {
+    package var problem: String? {
         guard Self.binRange.contains(bins) else {
             return "bins must be between \(Self.binRange.lowerBound) and \(Self.binRange.upperBound), not \(bins)"
         }
@@ -42,4 +42,29 @@ public struct ProfileConfiguration: Codable, Sendable, Equatable {
         }
         return nil
     }
+}
+
+extension FeatureSet {
+    /// Names of the parts of a profile, which name its CSV columns: `bin_i` for durall,
+    /// `axis_i` then `diagonal_i` for sectors.
+    package var partNames: [String] {
+        switch self {
+        case .durall: ["bin"]
+        case .sectors: ["axis", "diagonal"]
+        }
+    }
+}
+
+extension ProfileConfiguration {
+    /// The feature columns of a profile CSV (see `FeatureSet.partNames`).
+    package var columnNames: [String] {
+        let parts = features.partNames
+        return parts.flatMap { part in (0..<bins / parts.count).map { "\(part)_\($0)" } }
+    }
+
+    /// The columns of a profile CSV before the features.
+    package static let leadingCSVColumns = ["path", "status", "width", "height"]
+
+    /// The header row of a profile CSV: `leadingCSVColumns`, then `columnNames`.
+    package var csvHeader: [String] { Self.leadingCSVColumns + columnNames }
 }

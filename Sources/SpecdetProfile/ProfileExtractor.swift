@@ -3,16 +3,16 @@ import SpecdetSpectrum
 import SpecdetSupport
 
 /// Computes spectral profiles. Holds per-worker FFT buffers: use one extractor per thread.
-public final class ProfileExtractor {
-    public let configuration: ProfileConfiguration
+package final class ProfileExtractor {
+    package let configuration: ProfileConfiguration
     /// Largest FFT buffer memory one image may take, in bytes; larger images fail with
     /// `memory_limit_exceeded`.
-    public let memoryLimit: Int
+    package let memoryLimit: Int
     /// The default memory limit: 4 GiB, about a 350-megapixel image.
-    public static let defaultMemoryLimit = 4 << 30
+    package static let defaultMemoryLimit = 4 << 30
     private let workspace = SpectrumWorkspace()
 
-    public init(configuration: ProfileConfiguration, memoryLimit: Int = defaultMemoryLimit) {
+    package init(configuration: ProfileConfiguration, memoryLimit: Int = defaultMemoryLimit) {
         self.configuration = configuration
         self.memoryLimit = memoryLimit
     }
@@ -23,7 +23,7 @@ public final class ProfileExtractor {
     /// ring `r = floor(hypot(x − (W−1)/2, y − (H−1)/2))` of the `fftshift`ed spectrum, for
     /// `r = 1…floor(r_max) − 1` (DC ring and corner ring dropped): 722 values for 1024x1024,
     /// 88 for 128x128, 43 for 64x64. Sums are accumulated in double precision.
-    public func rings(of image: GrayImage) throws(SpecdetError) -> [Double] {
+    package func rings(of image: GrayImage) throws(SpecdetError) -> [Double] {
         let (table, sums) = try ringSums(of: image, bySector: false)
         return (1..<table.outerRing).map { sums[2 * $0] / Double(table.sampleCounts[$0]) }
     }
@@ -36,7 +36,7 @@ public final class ProfileExtractor {
     /// samples of a sector (small radii: ring 1 of an even-sized image is all axis-aligned)
     /// takes the linear interpolation of its sector's nearest non-empty rings, or the nearest
     /// one's value beyond the ends (as `numpy.interp`). `allAngles` is `rings(of:)`.
-    public func sectorRings(of image: GrayImage) throws(SpecdetError)
+    package func sectorRings(of image: GrayImage) throws(SpecdetError)
         -> (axis: [Double], diagonal: [Double], allAngles: [Double]) {
         let (table, sums) = try ringSums(of: image, bySector: true)
         let kept = 1..<table.outerRing
@@ -61,7 +61,7 @@ public final class ProfileExtractor {
     /// `sectors`: the axis-aligned and the diagonal rings (see `sectorRings(of:)`), each
     /// resampled to `bins / 2` values the same way, axis first, both divided by the first
     /// all-angle ring mean.
-    public func profile(of image: GrayImage) throws(SpecdetError) -> [Float] {
+    package func profile(of image: GrayImage) throws(SpecdetError) -> [Float] {
         let resampled: [Double], first: Double
         switch configuration.features {
         case .durall:

@@ -19,11 +19,11 @@ import SpecdetSpectrum
 /// threads). A value is clamped to ±1,024 first; only a coefficient that cancels the 1e-8
 /// exactly (log −∞) can reach that, since 8-bit images up to 65,535² give −368 ≤ S ≤ 553.
 /// Up to about 5·10⁸ images fit before the sums could overflow.
-public final class SpectrumAccumulator {
+package final class SpectrumAccumulator {
     /// The size of every image added, and of the spectrum.
-    public let shape: ImageShape
+    package let shape: ImageShape
     /// Number of images summed (including merged ones).
-    public private(set) var count = 0
+    package private(set) var count = 0
     private var sums: [Int64]
     private let workspace = SpectrumWorkspace()
 
@@ -32,21 +32,21 @@ public final class SpectrumAccumulator {
 
     /// An empty accumulator for `shape` (memory: 8 bytes per pixel for the sums, plus the FFT
     /// buffers of the first `add`).
-    public init(shape: ImageShape) {
+    package init(shape: ImageShape) {
         self.shape = shape
         self.sums = [Int64](repeating: 0, count: shape.count)
     }
 
     /// Bytes one accumulator needs for `shape` once it has added an image: its sums plus its
     /// FFT buffers (about 20 bytes per pixel).
-    public static func bytes(for shape: ImageShape) -> Int {
+    package static func bytes(for shape: ImageShape) -> Int {
         shape.count * MemoryLayout<Int64>.size + SpectrumWorkspace.bufferBytes(for: shape)
     }
 
     /// Adds the centred log-magnitude spectrum of `image` (see the type's convention).
     ///
     /// - Precondition: `image` is `shape.width x shape.height`.
-    public func add(_ image: GrayImage) {
+    package func add(_ image: GrayImage) {
         precondition(image.width == shape.width && image.height == shape.height,
                      "a \(image.width)x\(image.height) image added to a \(shape) accumulator")
         let half = image.pixels.withUnsafeBufferPointer { workspace.logMagnitudeHalfPlane(of: $0, shape: shape) }
@@ -67,7 +67,7 @@ public final class SpectrumAccumulator {
     }
 
     /// Adds the sums and count of `other`, which must have the same shape.
-    public func merge(_ other: SpectrumAccumulator) {
+    package func merge(_ other: SpectrumAccumulator) {
         precondition(other.shape == shape, "merging a \(other.shape) accumulator into a \(shape) one")
         for index in sums.indices {
             sums[index] += other.sums[index]
@@ -76,7 +76,7 @@ public final class SpectrumAccumulator {
     }
 
     /// The mean spectrum of the images added so far, or nil if there are none.
-    public var fingerprint: Fingerprint? {
+    package var fingerprint: Fingerprint? {
         guard count > 0 else { return nil }
         let divisor = Self.fixedPointScale * Double(count)
         return Fingerprint(shape: shape, imageCount: count, values: sums.map { Float(Double($0) / divisor) })

@@ -3,13 +3,13 @@ import Foundation
 
 /// Per-worker FFT buffers, reused from image to image. Not thread-safe: give each worker
 /// thread its own workspace. Plans are shared between workspaces through the planner.
-public final class SpectrumWorkspace {
+package final class SpectrumWorkspace {
     private var input: UnsafeMutablePointer<Float>?
     private var output: UnsafeMutablePointer<fftwf_complex>?
     private var logMagnitude: UnsafeMutablePointer<Float>?
     private var capacity = 0
 
-    public init() {}
+    package init() {}
 
     deinit {
         release()
@@ -17,7 +17,7 @@ public final class SpectrumWorkspace {
 
     /// Bytes of FFT buffers a `shape` needs: the float input, the complex half plane and its
     /// log magnitude (about 12 bytes per pixel). Callers use this to enforce a memory limit.
-    public static func bufferBytes(for shape: ImageShape) -> Int {
+    package static func bufferBytes(for shape: ImageShape) -> Int {
         let half = shape.height * shape.halfWidth
         return shape.count * MemoryLayout<Float>.size
             + half * (MemoryLayout<fftwf_complex>.size + MemoryLayout<Float>.size)
@@ -31,7 +31,7 @@ public final class SpectrumWorkspace {
     /// `height x (width/2 + 1)` in unshifted frequency order (row `ky` = 0…H−1, column
     /// `kx` = 0…W/2); every other coefficient is the conjugate mirror `F(−ky, −kx)` of one of
     /// these, with the same value. The buffer stays valid until the next call.
-    public func logMagnitudeHalfPlane(
+    package func logMagnitudeHalfPlane(
         of pixels: UnsafeBufferPointer<UInt8>, shape: ImageShape
     ) -> UnsafeBufferPointer<Float> {
         precondition(pixels.count == shape.count, "pixel count must equal width * height")

@@ -16,6 +16,11 @@ struct Specdet: ParsableCommand {
     /// errors are 2 (ArgumentParser's own usage code 64 is mapped to 2 as well).
     static func main() {
         Interruption.installHandlers()
+        // A closed stdin, stdout or stderr would be handed to the first file opened, and
+        // diagnostics would then land in an output: give each closed one /dev/null instead.
+        for descriptor in Int32(0)...2 where fcntl(descriptor, F_GETFD) == -1 {
+            _ = open("/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY)
+        }
         do {
             try refuseGroupedShortFlags(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot()

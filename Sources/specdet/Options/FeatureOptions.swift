@@ -26,28 +26,3 @@ struct FeatureOptions: ParsableArguments {
         ProfileConfiguration(features: features ?? fallback.features, bins: bins ?? fallback.bins)
     }
 }
-
-extension FeatureSet {
-    /// Names of the parts of a profile, which name its CSV columns: `bin_i` for durall,
-    /// `axis_i` then `diagonal_i` for sectors.
-    var partNames: [String] {
-        switch self {
-        case .durall: ["bin"]
-        case .sectors: ["axis", "diagonal"]
-        }
-    }
-}
-
-extension ProfileConfiguration {
-    /// The feature columns of a profile CSV (see `FeatureSet.partNames`).
-    var columnNames: [String] {
-        let parts = features.partNames
-        return parts.flatMap { part in (0..<bins / parts.count).map { "\(part)_\($0)" } }
-    }
-
-    /// The columns of a profile CSV before the features.
-    static let leadingCSVColumns = ["path", "status", "width", "height"]
-
-    /// The header row of a profile CSV: `leadingCSVColumns`, then `columnNames`.
-    var csvHeader: [String] { Self.leadingCSVColumns + columnNames }
-}

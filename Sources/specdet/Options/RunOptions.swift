@@ -74,13 +74,6 @@ struct RunOptions: ParsableArguments {
     }
 }
 
-/// The output file option shared by every command that writes rows.
-struct OutputOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: ArgumentHelp(
-        "Write to FILE atomically instead of stdout.", valueName: "FILE"))
-    var output: String?
-}
-
 /// `--shard K/N`: input `p` belongs to shard `FNV-1a-64(bytes of p) mod N + 1`.
 struct Shard: ExpressibleByArgument {
     let index: Int

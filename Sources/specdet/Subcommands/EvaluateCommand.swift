@@ -24,11 +24,7 @@ struct EvaluateCommand: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Real images: files, folders or profile CSVs.", valueName: "PATH"))
-    var real: [String] = []
-
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Fake images: files, folders or profile CSVs.", valueName: "PATH"))
-    var fake: [String] = []
+    @OptionGroup var inputs: LabelledInputOptions
 
     @Option(help: "table or json.")
     var format: EvaluateFormat = .table
@@ -45,9 +41,10 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let model = try modelOptions.load(quiet: runOptions.quiet)
-        let inputs = try LabelledInputs(real: real, fake: fake, configuration: model.feature)
+        let labelled = try LabelledInputs(real: inputs.real, fake: inputs.fake, configuration: model.feature,
+                                          protecting: [output.output].compactMap { $0.flatMap(FileIdentity.init(path:)) })
         let imageRun = ImageRun(configuration: model.feature, options: runOptions)
-        let data = try inputs.profile(with: imageRun)
+        let data = try labelled.profile(with: imageRun)
         let metrics: [(String, String)]
         do throws(SpecdetError) {
             let scores = try model.probabilitiesFake(data.features, threads: runOptions.workerCount)

@@ -18,17 +18,16 @@ struct ProfileCommand: ParsableCommand {
     @OptionGroup var inputs: PathArguments
     @OptionGroup var features: FeatureOptions
     @OptionGroup var output: OutputOptions
+    @OptionGroup var header: HeaderOptions
     @OptionGroup var runOptions: RunOptions
 
-    @Flag(name: .customLong("no-header"), help: "Omit the header row (for concatenating shards).")
-    var noHeader = false
 
     func run() throws {
         let inputs = try self.inputs.collect()
         let configuration = features.configuration()
         let imageRun = ImageRun(configuration: configuration, options: runOptions)
         try OutputSink.writing(to: output.output) { sink in
-            if !noHeader {
+            if !header.noHeader {
                 try sink.write(CSV.row(configuration.csvHeader))
             }
             let emptyBins = [String](repeating: "", count: configuration.bins)

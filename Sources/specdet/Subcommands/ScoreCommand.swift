@@ -24,10 +24,9 @@ struct ScoreCommand: ParsableCommand {
     @Option(help: "csv, jsonl or table.")
     var format: ScoreFormat = .csv
 
-    @Flag(name: .customLong("no-header"), help: "Omit the header row of csv and table (for concatenating shards).")
-    var noHeader = false
 
     @OptionGroup var output: OutputOptions
+    @OptionGroup var header: HeaderOptions
     @OptionGroup var runOptions: RunOptions
 
     static let columns = ["path", "status", "probability_fake", "label", "width", "height"]
@@ -37,7 +36,7 @@ struct ScoreCommand: ParsableCommand {
         let model = try modelOptions.load(quiet: runOptions.quiet)
         let imageRun = ImageRun(configuration: model.feature, options: runOptions)
         try OutputSink.writing(to: output.output) { sink in
-            if format == .csv && !noHeader { try sink.write(CSV.row(Self.columns)) }
+            if format == .csv && !header.noHeader { try sink.write(CSV.row(Self.columns)) }
             var table: [[String]] = []
             // The model is evaluated on the worker threads: with thousands of support vectors it
             // costs more than profiling a small image.
@@ -54,7 +53,7 @@ struct ScoreCommand: ParsableCommand {
                 case .table: table.append(fields)
                 }
             }
-            if format == .table { try sink.write(Self.table(table, header: !noHeader)) }
+            if format == .table { try sink.write(Self.table(table, header: !header.noHeader)) }
         }
         try imageRun.diagnostics.finish()
     }

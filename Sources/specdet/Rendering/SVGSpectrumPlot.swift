@@ -1,3 +1,4 @@
+import SpecdetClassify
 import Foundation
 
 /// The figure of `specdet plot` as one SVG document: the mean ± one standard deviation of the
@@ -10,7 +11,8 @@ import Foundation
 /// attributes (see `SVGPanel`), so the plotted points can be checked against the data.
 struct SVGSpectrumPlot {
     let comparison: ProfileComparison
-    let weights: BandWeights?
+    /// The model's weight per band and what they are, if it has any.
+    let weights: (values: [Double], description: String)?
     /// How the real and the fake sets are named in the title (their command-line arguments).
     let realName: String
     let fakeName: String
@@ -38,7 +40,7 @@ struct SVGSpectrumPlot {
         let binsText = parts.count == 1 ? "\(c.frequency.count) bins"
             : "\(parts.map(\.name).joined(separator: " and ")), \(parts[0].bins.count) bins each"
         let title = "Spectral profiles, real vs fake (mean ± one SD; \(binsText))"
-        let setLines = [("real", realName, c.realCount), ("fake", fakeName, c.fakeCount)].map { label, name, count in
+        let setLines = [("real", realName, c.real.count), ("fake", fakeName, c.fake.count)].map { label, name, count in
             "\(label): \(name) (\(count) image\(count == 1 ? "" : "s"))"
         }
         var svg = SVGDocument(width: Self.width, height: height, title: ([title] + setLines).joined(separator: "; "))
@@ -47,12 +49,12 @@ struct SVGSpectrumPlot {
             svg.element("text", [("x", "\(left)"), ("y", "\(50 + 18 * index)"), ("font-size", "13")], text: line)
         }
 
-        let lower = zip(c.meanReal, c.stdReal).map { $0 - $1 } + zip(c.meanFake, c.stdFake).map { $0 - $1 }
-        let upper = zip(c.meanReal, c.stdReal).map { $0 + $1 } + zip(c.meanFake, c.stdFake).map { $0 + $1 }
+        let lower = zip(c.real.mean, c.real.std).map { $0 - $1 } + zip(c.fake.mean, c.fake.std).map { $0 - $1 }
+        let upper = zip(c.real.mean, c.real.std).map { $0 + $1 } + zip(c.fake.mean, c.fake.std).map { $0 + $1 }
         let main = SVGPanel(name: "profiles", box: mainBox, xAxis: xAxis, yAxis: SVGAxis(covering: lower + upper))
         main.begin(&svg, title: nil, xLabel: Self.xLabel, yLabel: "20·ln|F| ÷ its all-angle mean on ring 1")
-        let sets = [("real", c.meanReal, c.stdReal, c.realCount, Self.realColor),
-                    ("fake", c.meanFake, c.stdFake, c.fakeCount, Self.fakeColor)]
+        let sets = [("real", c.real.mean, c.real.std, c.real.count, Self.realColor),
+                    ("fake", c.fake.mean, c.fake.std, c.fake.count, Self.fakeColor)]
         for (name, mean, std, _, color) in sets {
             for part in parts {
                 main.band(&svg, series: "\(name)-\(part.name)-band", xs: part.xs,
@@ -83,10 +85,7 @@ struct SVGSpectrumPlot {
         }
         svg.end()
 
-        switch weights {
-        case nil:
-            break
-        case .linear(let values, let description):
+        if let (values, description) = weights {
             let panel = SVGPanel(name: "weights", box: weightBox, xAxis: xAxis,
                                  yAxis: SVGAxis(covering: values, including: 0, ticks: 4))
             panel.begin(&svg, title: "Classifier weight per band: \(description); > 0 leans fake" + partKey,
@@ -95,16 +94,6 @@ struct SVGSpectrumPlot {
                 panel.line(&svg, series: "weights-\(part.name)", xs: part.xs, ys: Array(values[part.bins]),
                            color: Self.errorColor, dash: part.dash)
             }
-            svg.end()
-        case .unavailable(let reason):
-            svg.begin("g", [("class", "panel"), ("data-panel", "weights")])
-            svg.element("text", [("x", "\(left)"), ("y", "\(weightBox.y - 8)"), ("font-size", "13"), ("font-weight", "bold")],
-                        text: "Classifier weight per band")
-            svg.element("rect", [("x", "\(left)"), ("y", "\(weightBox.y)"), ("width", "\(plotWidth)"),
-                                 ("height", "\(weightBox.height)"), ("fill", "#f6f6f6"), ("stroke", "#444")])
-            svg.element("text", [("x", "\(left + plotWidth / 2)"), ("y", "\(weightBox.y + weightBox.height / 2)"),
-                                 ("text-anchor", "middle"), ("dominant-baseline", "middle"), ("font-size", "14")],
-                        text: reason)
             svg.end()
         }
         return svg.text

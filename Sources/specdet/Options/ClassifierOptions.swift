@@ -46,11 +46,11 @@ struct ClassifierOptions: ParsableArguments {
     /// The options for the trainer. The model's date is now, or `SOURCE_DATE_EPOCH` (seconds
     /// since 1970, the reproducible-builds convention) when set, so that the same data, options
     /// and seed give the same model file byte for byte.
-    func trainingOptions(augmentation: String?) -> TrainingOptions {
+    func trainingOptions(augmentation: String?, threads: Int) -> TrainingOptions {
         let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init)
         return TrainingOptions(
             classifier: classifier, c: c, gamma: gamma, standardize: standardize,
             gridSearch: tune ? GridSearch() : nil, seed: seed, toolVersion: "specdet \(Specdet.configuration.version)",
-            augmentation: augmentation, date: epoch.map { Date(timeIntervalSince1970: $0) })
+            augmentation: augmentation, date: epoch.map { Date(timeIntervalSince1970: $0) }, threads: threads)
     }
 }

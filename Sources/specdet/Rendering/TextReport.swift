@@ -1,0 +1,54 @@
+import Foundation
+import SpecdetClassify
+
+/// The plain-text reports of `train`: what it trains on, the cross-validation table, and the
+/// folds file.
+enum TextReport {
+    /// `training svm on R real and F fake images [and C augmented copies (K rounds: ...)]`.
+    static func trainingSummary(_ data: LabelledProfiles, classifier: String) -> String {
+        "training \(classifier) on \(data.realCount) real and \(data.fakeCount) fake images"
+            + (data.copyCount == 0 ? "" : " and \(data.copyCount) augmented copies")
+            + (data.roundCount > 1 ? " (\(data.roundCount) rounds: one classifier each, averaged)" : "") + "\n"
+    }
+
+    /// The per-fold and mean held-out metrics, aligned.
+    static func crossValidation(_ result: CrossValidationResult, grouping: String) -> String {
+        var text = "cross-validation: \(result.k) folds, \(grouping)\n"
+        text += "fold  n_real  n_fake  accuracy  balanced_accuracy  roc_auc\n"
+        for fold in result.folds {
+            text += "\(String(fold.fold).padding(4))  \(String(fold.nReal).padding(6))  \(String(fold.nFake).padding(6))  "
+                + "\(format(fold.accuracy).padding(8))  \(format(fold.balancedAccuracy).padding(17))  \(fold.rocAUC.map(format) ?? "-")\n"
+        }
+        text += "mean  \("".padding(6))  \("".padding(6))  \(format(result.accuracy).padding(8))  "
+            + "\(format(result.balancedAccuracy).padding(17))  \(result.rocAUC.map(format) ?? "-")\n"
+        return text
+    }
+
+    /// `path,label,fold` of every profile; with augmentation a `copy` column follows (0 for the
+    /// original, k for its k-th copy, counted through the rounds in order), so that a copy's
+    /// fold can be checked against its source's.
+    static func foldsCSV(_ folds: [Int], data: LabelledProfiles) -> String {
+        let augmented = data.copyCount > 0
+        var text = CSV.row(["path", "label", "fold"] + (augmented ? ["copy"] : []))
+        var copyNumber = 0
+        for index in folds.indices {
+            copyNumber = data.rounds[index] == 0 ? 0 : copyNumber + 1
+            text += CSV.row([data.paths[index].display, data.labels[index] == 1 ? "fake" : "real", String(folds[index])]
+                            + (augmented ? [String(copyNumber)] : []))
+        }
+        return text
+    }
+
+    /// A number with four decimals.
+    static func format(_ value: Double) -> String {
+        String(format: "%.4f", value)
+    }
+}
+
+extension String {
+    /// Left-aligned in a column `width` terminal columns wide (see `terminalWidth`).
+    func padding(_ width: Int) -> String {
+        let own = terminalWidth
+        return own >= width ? self : self + String(repeating: " ", count: width - own)
+    }
+}
