@@ -8,7 +8,11 @@ APT_PACKAGES := libfftw3-dev libpng-dev libjpeg-dev liblinear-dev libsvm-dev pkg
 SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 RELEASE_BIN  := .build/release/specdet
 
-.PHONY: deps build release test install demo default-model parity accuracy robustness bench fuzz asan clean
+# Suites marked `.slow` in the tests (SPECDET_TESTS=all enables them): `make test` skips them,
+# `make test-slow` runs only them, `make test-all` runs everything.
+SLOW_SUITES  := MalformedCorpusTests|ScoreOverMalformedTests
+
+.PHONY: deps build release test test-slow test-all install demo default-model parity accuracy robustness bench fuzz asan clean
 
 ## Install the -dev packages that are missing (nothing when all are present).
 deps:
@@ -24,13 +28,22 @@ build: deps
 release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 
+## The fast test set: a few minutes after the build on a busy 2-core machine.
 test: deps
 	$(SWIFT) test
 
-## A self-contained binary (Swift runtime linked in, default model embedded).
+## The slow suites only (the whole malformed corpus end to end).
+test-slow: deps
+	SPECDET_TESTS=all $(SWIFT) test --filter '$(SLOW_SUITES)'
+
+## Every test.
+test-all: deps
+	SPECDET_TESTS=all $(SWIFT) test
+
+## A self-contained, stripped binary (Swift runtime linked in, default model embedded).
 install: release
 	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/specdet
+	install -s -m 0755 $(RELEASE_BIN) $(DESTDIR)$(PREFIX)/bin/specdet
 
 ## The main job: score the fixtures with the built-in default model, as a table.
 demo: release

@@ -48,6 +48,6 @@ let package = Package(
         .testTarget(name: "SpecdetSpectrumTests", dependencies: ["SpecdetSupport", "SpecdetSpectrum"]),
         .testTarget(name: "SpecdetProfileTests", dependencies: ["SpecdetSupport", "SpecdetImage", "SpecdetSpectrum", "SpecdetProfile"]),
         .testTarget(name: "SpecdetClassifyTests", dependencies: ["SpecdetSupport", "SpecdetProfile", "SpecdetClassify"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["specdet"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["specdet"], exclude: ["Snapshots"]),
     ]
 )

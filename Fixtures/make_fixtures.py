@@ -12,7 +12,7 @@ Subcommands (all paths relative to the repo root, which must be the current dire
   rings --reference ../shared/peers/durall_reference.py --out FILE IMAGE...
       Raw azimuthal profiles (before resampling) as path,len,v0..v{maxlen-1}.
   sectors --out FILE IMAGES_DIR
-      The `sectors` feature set of every image under IMAGES_DIR, by tools/feature_prototype.py
+      The `sectors` feature set of every image under IMAGES_DIR, by tools/research/feature_prototype.py
       (an implementation independent of specdet's) as path,f0..f299.
 
 Selection rules (deterministic; they depend only on the manifests):
@@ -330,9 +330,9 @@ def cmd_rings(a) -> int:
 
 # -------------------------------------------------------------------- sectors
 def cmd_sectors(a) -> int:
-    """The sectors feature set by tools/feature_prototype.py (numpy, double precision, its own
+    """The sectors feature set by tools/research/feature_prototype.py (numpy, double precision, its own
     geometry: angles by arctan2 in degrees), an implementation independent of specdet's."""
-    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools", "research"))
     import feature_prototype
 
     cv2 = _cv2()

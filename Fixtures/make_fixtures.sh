@@ -66,7 +66,7 @@ python3 Fixtures/make_fixtures.py rings --reference "$REF" --out "$RINGS" \
     Fixtures/images/ae128_convtranspose/fake/00000.png \
     Fixtures/images/jpeg/lomiri_sunset_257x131_q90_baseline_color.jpg
 
-# 4. the sectors feature set by the numpy prototype (tools/feature_prototype.py)
+# 4. the sectors feature set by the numpy prototype (tools/research/feature_prototype.py)
 python3 Fixtures/make_fixtures.py sectors --out Fixtures/reference/sectors_300.csv Fixtures/images
 
 du -sh Fixtures/images Fixtures/reference

@@ -50,9 +50,11 @@ from __future__ import annotations
 
 import argparse
 import csv
-import functools
 import os
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import pillow_resize  # noqa: E402
 
 VARIANTS = ("clean", "q90", "q75", "half_area", "half_bicubic", "half_q90")
 LABELS = ("real", "fake")
@@ -62,51 +64,10 @@ class UsageError(Exception):
     pass
 
 
-def _cubic(x, a: float = -0.5):
-    import numpy as np
-
-    x = np.abs(x)
-    return np.where(x < 1.0, ((a + 2.0) * x - (a + 3.0)) * x * x + 1.0,
-                    np.where(x < 2.0, (((x - 5.0) * x + 8.0) * x - 4.0) * a, 0.0))
-
-
-@functools.lru_cache(maxsize=64)
-def pil_weights(in_size: int, out_size: int):
-    """(out_size, in_size) matrix of Pillow's BICUBIC resampling coefficients
-    (libImaging/Resample.c: precompute_coeffs, support 2 scaled by the reduction factor,
-    centre (i + 0.5) * scale, each row normalised to sum 1)."""
-    import numpy as np
-
-    scale = in_size / out_size
-    filterscale = max(scale, 1.0)
-    support = 2.0 * filterscale
-    w = np.zeros((out_size, in_size))
-    for i in range(out_size):
-        center = (i + 0.5) * scale
-        lo = max(int(center - support + 0.5), 0)
-        hi = min(int(center + support + 0.5), in_size)
-        xs = np.arange(lo, hi)
-        k = _cubic((xs - center + 0.5) / filterscale)
-        s = k.sum()
-        w[i, lo:hi] = k / s if s != 0 else k
-    return w
-
-
 def resize_pil_bicubic(img, width: int, height: int):
-    """Pillow-style BICUBIC resize of a uint8 HxW or HxWxC array (horizontal pass first,
-    rounded and clipped to 8 bits between the passes, as Pillow does for 8-bit images)."""
-    import numpy as np
-
-    h, w = img.shape[:2]
-    a = img.astype(np.float64)
-    wx = pil_weights(w, width)
-    wy = pil_weights(h, height)
-    tmp = np.tensordot(a, wx, axes=([1], [1]))          # H x C x W'  or H x W'
-    if tmp.ndim == 3:
-        tmp = np.moveaxis(tmp, 2, 1)                     # H x W' x C
-    tmp = np.clip(np.floor(tmp + 0.5), 0, 255)
-    out = np.tensordot(wy, tmp, axes=([1], [0]))         # H' x W' (x C)
-    return np.clip(np.floor(out + 0.5), 0, 255).astype(np.uint8)
+    """Pillow-style BICUBIC resize of a uint8 HxW or HxWxC array (tools/pillow_resize.py,
+    rounded to 8 bits between the passes, as Pillow does for 8-bit images)."""
+    return pillow_resize.resize(img, width, height, "bicubic", round_between_passes=True)
 
 
 def half_size(w: int, h: int) -> tuple[int, int]:

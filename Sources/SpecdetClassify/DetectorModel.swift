@@ -8,7 +8,7 @@ import SpecdetSupport
 ///
 /// Conventions: labels are real = 0, fake = 1; every probability is `P(fake)`; an input is
 /// called fake when `probabilityFake(x) ≥ threshold`.
-package struct DetectorModel: Codable, Sendable, Equatable {
+public struct DetectorModel: Codable, Sendable, Equatable {
     /// The value of `format` in every model file.
     package static let formatName = "specdet-model"
     /// The schema this build writes and the newest it reads.
@@ -19,14 +19,14 @@ package struct DetectorModel: Codable, Sendable, Equatable {
     /// The schema of this file; `currentSchemaVersion` for models made by this build.
     package var schemaVersion: Int
     /// How feature vectors must be computed for this model.
-    package var feature: ProfileConfiguration
+    public package(set) var feature: ProfileConfiguration
     /// Standardisation applied to a feature vector before the classifier, if any.
     package var scaler: Standardizer?
     /// The classifier parameters.
     package var classifier: Classifier
     /// Decision threshold on `P(fake)`: fake when `p ≥ threshold` (0.5 unless chosen otherwise,
     /// e.g. by `ScoredSamples.threshold(forTargetFPR:)`).
-    package var threshold: Double
+    public package(set) var threshold: Double
     /// The hyperparameters the classifier was trained with.
     package var hyperparameters: Hyperparameters
     /// How and on what the model was trained.
@@ -59,7 +59,7 @@ package struct DetectorModel: Codable, Sendable, Equatable {
     /// for logistic regression, the SVM decision function otherwise.
     ///
     /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
-    package func decisionValue(_ features: [Float]) throws(SpecdetError) -> Double {
+    public func decisionValue(_ features: [Float]) throws(SpecdetError) -> Double {
         try checkLength(features)
         return uncheckedDecisionValue(features)
     }
@@ -68,7 +68,7 @@ package struct DetectorModel: Codable, Sendable, Equatable {
     /// [1e-7, 1 − 1e-7] as libsvm does). NaN only if the input holds NaN.
     ///
     /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
-    package func probabilityFake(_ features: [Float]) throws(SpecdetError) -> Double {
+    public func probabilityFake(_ features: [Float]) throws(SpecdetError) -> Double {
         classifier.probability(decision: try decisionValue(features))
     }
 
@@ -108,7 +108,7 @@ package struct DetectorModel: Codable, Sendable, Equatable {
     }
 
     /// Whether a probability counts as fake under this model's threshold (`p ≥ threshold`).
-    package func isFake(probability: Double) -> Bool {
+    public func isFake(probability: Double) -> Bool {
         probability >= threshold
     }
 
@@ -134,7 +134,7 @@ package struct DetectorModel: Codable, Sendable, Equatable {
     /// Reads and checks a model file.
     ///
     /// - Throws: `.unreadableFile`, or any error of `load(from: Data)`, with the path in the message.
-    package static func load(from url: URL) throws(SpecdetError) -> DetectorModel {
+    public static func load(from url: URL) throws(SpecdetError) -> DetectorModel {
         let data: Data
         do {
             data = try Data(contentsOf: url)
@@ -154,7 +154,7 @@ package struct DetectorModel: Codable, Sendable, Equatable {
     /// unknown feature set or classifier (`.unknownFeatureSet`, `.unknownClassifier`), missing
     /// or mistyped keys (`.invalidModel`, naming the key path), then the checks of
     /// `encoded()`: non-finite numbers and vector lengths that disagree with `feature.bins`.
-    package static func load(from data: Data) throws(SpecdetError) -> DetectorModel {
+    public static func load(from data: Data) throws(SpecdetError) -> DetectorModel {
         // One parse when the file is good (a model's support vectors are megabytes of numbers);
         // only a file that fails is parsed again, for its header, to refuse it in the order above.
         let model: DetectorModel

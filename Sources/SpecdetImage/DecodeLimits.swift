@@ -3,37 +3,37 @@
 ///
 /// Convention: sizes in bytes, counts in pixels or scans, `0` turns a limit off, negative
 /// values are a programming error. The defaults are the promises of `RELIABILITY.md`.
-package struct DecodeLimits: Sendable, Equatable {
+public struct DecodeLimits: Sendable, Equatable {
     /// Largest `width * height`, checked from the header. Default 178,956,970 (Pillow's
     /// `DecompressionBombError` threshold).
-    package var maxPixels: Int
+    public var maxPixels: Int
 
     /// Largest width and largest height, checked from the header (for PNG while libpng parses
     /// IHDR). Default 65,535: JPEG's own maximum is 65,500, and it keeps one-row "strips" of
     /// the pixel budget out of the FFT.
-    package var maxSide: Int
+    public var maxSide: Int
 
     /// Largest file, checked with `fstat` before reading (a sparse 10 GiB file is rejected
     /// without reading a byte). Default 256 MiB. Does not apply to in-memory data.
-    package var maxFileBytes: Int
+    public var maxFileBytes: Int
 
     /// Most JPEG scans (SOS markers), counted while decoding. Default 500, as libjpeg-turbo's
     /// own tools: each scan is a pass over the whole coefficient buffer.
-    package var maxProgressiveScans: Int
+    public var maxProgressiveScans: Int
 
     /// Most memory libjpeg may use (`mem->max_memory_to_use`). A progressive or other
     /// multi-scan JPEG keeps all its DCT coefficients, 128 bytes per 8x8 block per component;
     /// one that needs more fails with `pixel_limit_exceeded` before the buffer is allocated.
     /// Default 1 GiB: enough for a 4:2:0 colour or a gray image at `maxPixels`, not for a
     /// 4:4:4 or CMYK one that large.
-    package var maxDecoderMemoryBytes: Int
+    public var maxDecoderMemoryBytes: Int
 
     /// Wall-clock budget per image in milliseconds, checked between rows, passes and scans.
     /// Default 0: no budget, so that results never depend on the machine's load.
-    package var maxDecodeMilliseconds: Int
+    public var maxDecodeMilliseconds: Int
 
     /// Limits with the documented defaults, or the given values.
-    package init(
+    public init(
         maxPixels: Int = 178_956_970,
         maxSide: Int = 65_535,
         maxFileBytes: Int = 256 << 20,

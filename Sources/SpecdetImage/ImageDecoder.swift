@@ -7,25 +7,25 @@ import SpecdetSupport
 /// Convention: the format is sniffed from the content; only regular files are opened;
 /// `DecodeLimits` are checked from the header before allocation; CRC, Adler-32 and truncation
 /// errors fail even where libpng/libjpeg only warn. Safe to call from many threads at once.
-package enum ImageDecoder {
+public enum ImageDecoder {
     /// Decodes the file at `path` to luma.
-    package static func decode(path: String, limits: DecodeLimits = .init()) throws(SpecdetError) -> GrayImage {
+    public static func decode(path: String, limits: DecodeLimits = .init()) throws(SpecdetError) -> GrayImage {
         try decodeDetailed(path: path, limits: limits).image
     }
 
     /// Decodes an in-memory PNG or JPEG to luma.
-    package static func decode(data: [UInt8], limits: DecodeLimits = .init()) throws(SpecdetError) -> GrayImage {
+    public static func decode(data: [UInt8], limits: DecodeLimits = .init()) throws(SpecdetError) -> GrayImage {
         try decodeDetailed(data: data, limits: limits).image
     }
 
     /// Decodes the file at `path`, with its format, source channels and warning count.
-    package static func decodeDetailed(path: String, limits: DecodeLimits = .init()) throws(SpecdetError) -> DecodedImage {
+    public static func decodeDetailed(path: String, limits: DecodeLimits = .init()) throws(SpecdetError) -> DecodedImage {
         try decodeDetailed(pathBytes: Array(path.utf8), limits: limits)
     }
 
     /// Decodes the file whose path is the given bytes (no terminating NUL), so that names
     /// which are not valid UTF-8 can be opened exactly.
-    package static func decodeDetailed(pathBytes: [UInt8], limits: DecodeLimits = .init()) throws(SpecdetError) -> DecodedImage {
+    public static func decodeDetailed(pathBytes: [UInt8], limits: DecodeLimits = .init()) throws(SpecdetError) -> DecodedImage {
         guard !pathBytes.contains(0) else { throw SpecdetError(.ioError, "the path contains a NUL byte") }
         return try (pathBytes + [0]).withUnsafeBufferPointer { bytes in
             bytes.withMemoryRebound(to: CChar.self) { cPath in
@@ -35,7 +35,7 @@ package enum ImageDecoder {
     }
 
     /// Decodes an in-memory PNG or JPEG, with its format, source channels and warning count.
-    package static func decodeDetailed(data: [UInt8], limits: DecodeLimits = .init()) throws(SpecdetError) -> DecodedImage {
+    public static func decodeDetailed(data: [UInt8], limits: DecodeLimits = .init()) throws(SpecdetError) -> DecodedImage {
         try data.withUnsafeBufferPointer { bytes in
             decode(limits: limits) { sd_open_memory(bytes.baseAddress, bytes.count, $0, $1, $2, $3, $4) }
         }.get()

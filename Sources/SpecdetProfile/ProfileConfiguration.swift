@@ -1,5 +1,5 @@
 /// The named feature sets specdet can compute. The raw value is written in model files.
-package enum FeatureSet: String, Codable, Sendable, CaseIterable {
+public enum FeatureSet: String, Codable, Sendable, CaseIterable {
     /// The published method (Durall et al.): mean of `20·ln|F + 1e-8|` per integer ring,
     /// rings 1…floor(r_max)−1, not-a-knot cubic resampling to `bins` values, divided by the
     /// first value.
@@ -14,26 +14,26 @@ package enum FeatureSet: String, Codable, Sendable, CaseIterable {
 
 /// Everything needed to recompute a feature vector identically: stored in every model file
 /// and checked when a model is loaded.
-package struct ProfileConfiguration: Codable, Sendable, Equatable {
+public struct ProfileConfiguration: Codable, Sendable, Equatable {
     /// Which feature set.
-    package var features: FeatureSet
+    public var features: FeatureSet
     /// Number of values per image after resampling, in all (the published default is 300).
-    package var bins: Int
+    public var bins: Int
 
     /// The added constant before the logarithm (added to the real part of every coefficient).
-    package static let epsilon: Float = 1e-8
+    public static let epsilon: Float = 1e-8
     /// Fewest raw rings a profile needs: the not-a-knot cubic spline needs four points.
-    package static let minimumRings = 4
+    public static let minimumRings = 4
     /// Allowed `bins`.
-    package static let binRange = 2...100_000
+    public static let binRange = 2...100_000
 
-    package init(features: FeatureSet = .durall, bins: Int = 300) {
+    public init(features: FeatureSet = .durall, bins: Int = 300) {
         self.features = features
         self.bins = bins
     }
 
     /// Why these settings cannot give a profile, or nil when they can.
-    package var problem: String? {
+    public var problem: String? {
         guard Self.binRange.contains(bins) else {
             return "bins must be between \(Self.binRange.lowerBound) and \(Self.binRange.upperBound), not \(bins)"
         }

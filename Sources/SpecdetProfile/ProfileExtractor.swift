@@ -3,16 +3,16 @@ import SpecdetSpectrum
 import SpecdetSupport
 
 /// Computes spectral profiles. Holds per-worker FFT buffers: use one extractor per thread.
-package final class ProfileExtractor {
-    package let configuration: ProfileConfiguration
+public final class ProfileExtractor {
+    public let configuration: ProfileConfiguration
     /// Largest FFT buffer memory one image may take, in bytes; larger images fail with
     /// `memory_limit_exceeded`.
-    package let memoryLimit: Int
+    public let memoryLimit: Int
     /// The default memory limit: 4 GiB, about a 350-megapixel image.
-    package static let defaultMemoryLimit = 4 << 30
+    public static let defaultMemoryLimit = 4 << 30
     private let workspace = SpectrumWorkspace()
 
-    package init(configuration: ProfileConfiguration, memoryLimit: Int = defaultMemoryLimit) {
+    public init(configuration: ProfileConfiguration, memoryLimit: Int = defaultMemoryLimit) {
         self.configuration = configuration
         self.memoryLimit = memoryLimit
     }
@@ -61,7 +61,7 @@ package final class ProfileExtractor {
     /// `sectors`: the axis-aligned and the diagonal rings (see `sectorRings(of:)`), each
     /// resampled to `bins / 2` values the same way, axis first, both divided by the first
     /// all-angle ring mean.
-    package func profile(of image: GrayImage) throws(SpecdetError) -> [Float] {
+    public func profile(of image: GrayImage) throws(SpecdetError) -> [Float] {
         let resampled: [Double], first: Double
         switch configuration.features {
         case .durall:

@@ -4,19 +4,19 @@
 /// Convention: the message names no file (the caller that knows the path adds it), has no
 /// trailing period and fits one line. The command line maps a code to an exit status in one
 /// place (`ErrorCode.isInputFailure`).
-package struct SpecdetError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct SpecdetError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What went wrong; the raw value is written in outputs and never renamed.
-    package let code: ErrorCode
+    public let code: ErrorCode
     /// One line for a human.
-    package let message: String
+    public let message: String
     /// The image's width: decoded (a profile error), or declared in a header that was
     /// refused for its size; nil otherwise.
-    package let width: Int?
+    public let width: Int?
     /// The image's height, under the same condition as `width`.
-    package let height: Int?
+    public let height: Int?
 
     /// An error with the given code and message, and the image size when it is known.
-    package init(_ code: ErrorCode, _ message: String, width: Int? = nil, height: Int? = nil) {
+    public init(_ code: ErrorCode, _ message: String, width: Int? = nil, height: Int? = nil) {
         self.code = code
         self.message = message
         self.width = width
@@ -24,21 +24,21 @@ package struct SpecdetError: Error, Sendable, Equatable, CustomStringConvertible
     }
 
     /// The same error with `context` before its message (e.g. which file or step).
-    package func prefixed(_ context: String) -> SpecdetError {
+    public func prefixed(_ context: String) -> SpecdetError {
         SpecdetError(code, context + message, width: width, height: height)
     }
 
     /// The same error with the size of the image it concerns.
-    package func sized(width: Int, height: Int) -> SpecdetError {
+    public func sized(width: Int, height: Int) -> SpecdetError {
         SpecdetError(code, message, width: width, height: height)
     }
 
-    package var description: String { "\(code.rawValue): \(message)" }
+    public var description: String { "\(code.rawValue): \(message)" }
 }
 
 /// Every error code specdet writes or reports. Input codes are the `status` of a failed row;
 /// the others end a run with exit status 2.
-package enum ErrorCode: String, Sendable, CaseIterable, Codable {
+public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     // An input that could not be read or decoded.
     case notRegularFile = "not_regular_file"
     case permissionDenied = "permission_denied"
@@ -102,7 +102,7 @@ package enum ErrorCode: String, Sendable, CaseIterable, Codable {
 
     /// Whether the code is the status of one failed input (the run goes on, exit status 1)
     /// rather than an error that ends the run (exit status 2).
-    package var isInputFailure: Bool {
+    public var isInputFailure: Bool {
         switch self {
         case .notRegularFile, .permissionDenied, .symlinkLoop, .danglingSymlink, .emptyFile, .fileTooLarge,
              .unknownFormat, .unsupportedFormat, .truncated, .checksumMismatch, .corruptData, .invalidHeader,

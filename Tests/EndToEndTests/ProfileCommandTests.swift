@@ -31,7 +31,7 @@ import Testing
     }
 
     /// The sectors feature set against an independent numpy implementation
-    /// (tools/feature_prototype.py, double precision, angles by arctan2; Fixtures/make_fixtures.sh).
+    /// (tools/research/feature_prototype.py, double precision, angles by arctan2; Fixtures/make_fixtures.sh).
     @Test func sectorsMatchTheNumpyPrototypeWithin1e4() throws {
         let run = try Specdet.run(["profile", "--quiet", "Fixtures/images"])  // sectors: the default
         #expect(run.status == 0, "\(run.stderr)")

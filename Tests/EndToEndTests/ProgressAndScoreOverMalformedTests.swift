@@ -40,7 +40,7 @@ import Testing
     }
 }
 
-@Suite struct ScoreOverMalformedTests {
+@Suite(.slow) struct ScoreOverMalformedTests {
     /// `specdet score` over the whole malformed folder finishes, exits 1, and writes one row
     /// per file that `specdet profile` walks.
     @Test func scoreGivesOneRowPerFileAndExitsOne() throws {

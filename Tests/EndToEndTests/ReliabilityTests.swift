@@ -51,106 +51,6 @@ func isTooSmallForAProfile(width: Int, height: Int) -> Bool {
 @Suite struct ReliabilityTests {
     static let bins = 300
 
-    // MARK: - The malformed corpus end to end
-
-    @Test func malformedCorpusGivesOneTruthfulRowPerFile() throws {
-        let run = try TimedProcess.specdet(["profile", "--features", "durall", "Fixtures/malformed"])
-        #expect(!run.timedOut, "specdet profile Fixtures/malformed hung")
-        #expect(run.exited(1), "status \(run.status) (\(run.reason)): \(run.stderr.suffix(500))")
-
-        let rows = csvRows(run.output)
-        try #require(!rows.isEmpty)
-        #expect(rows[0] == ["path", "status", "width", "height"] + (0..<Self.bins).map { "bin_\($0)" })
-        let body = Array(rows.dropFirst())
-        #expect(body.allSatisfy { $0.count == 4 + Self.bins })
-
-        // Exactly the files of the walk, in the walk's order, once each.
-        let absolute = Specdet.fixtures.path + "/malformed"
-        let walk = expectedWalk(Array(absolute.utf8)).map {
-            "Fixtures/malformed" + String(decoding: $0.dropFirst(absolute.utf8.count), as: UTF8.self)
-        }
-        #expect(walk.count > 250)
-        #expect(body.map { $0[0] } == walk)
-
-        let byPath = Dictionary(body.map { ($0[0], $0) }, uniquingKeysWith: { first, _ in first })
-        let manifest = try MalformedManifestRow.load()
-        var notWalked: Set<String> = []
-        for entry in manifest {
-            guard let row = byPath[entry.cliPath] else {
-                notWalked.insert(entry.file)
-                continue
-            }
-            let status = row[1], bins = row[4...]
-            if entry.decodes {
-                let size = entry.size
-                #expect(row[2] == String(size.width) && row[3] == String(size.height),
-                        "\(entry.file): \(row[2])x\(row[3]), manifest \(entry.detail)")
-                if isTooSmallForAProfile(width: size.width, height: size.height) {
-                    #expect(status == "too_small", "\(entry.file) (\(entry.detail)): \(status)")
-                    #expect(bins.allSatisfy { $0.isEmpty }, "\(entry.file)")
-                } else {
-                    #expect(status == "ok", "\(entry.file) (\(entry.detail)): \(status)")
-                    let values = bins.compactMap { Double($0) }
-                    #expect(values.count == Self.bins && values.allSatisfy { $0.isFinite }, "\(entry.file)")
-                    #expect(values.first == 1, "\(entry.file)")
-                }
-            } else {
-                #expect(status != "ok", "\(entry.file) (\(entry.detail)) was profiled")
-                #expect(specificErrorCodes.contains(status), "\(entry.file) (\(entry.detail)): \(status)")
-                // Only a refusal for the size keeps the header's size; no failed row has bins.
-                let sizeColumns = status == "pixel_limit_exceeded" ? 4 : 2
-                #expect(row[sizeColumns...].allSatisfy { $0.isEmpty }, "\(entry.file): numbers on a failed row")
-                #expect(row[2..<sizeColumns].allSatisfy { (Int($0) ?? 0) > 0 }, "\(entry.file): \(row[2..<sizeColumns])")
-            }
-        }
-        // The two manifest entries a folder walk does not take: a folder named like an image
-        // (descended into, RELIABILITY/MANIFEST: "when recursing, descend instead") and a file
-        // without an image extension (taken only when named; checked below).
-        #expect(notWalked == ["fs/dir_named.png", "mislabeled/png_content_no_extension"])
-        // Every walked file is in the manifest (the test would otherwise silently skip it).
-        #expect(Set(walk).subtracting(manifest.map(\.cliPath)).isEmpty)
-
-        // One message per failed row, naming the file and its code, and a true summary.
-        let failed = body.filter { $0[1] != "ok" }
-        for row in failed {
-            #expect(run.stderr.contains("specdet: \(row[0]): \(row[1]): "), "no message for \(row[0])")
-        }
-        let ok = body.count - failed.count
-        #expect(run.stderr.contains("\(body.count) files: \(ok) ok, \(failed.count) failed"))
-        #expect(failed.count > 80 && ok > 150)
-    }
-
-    /// The default (sectors) features fail exactly where durall's do, and on images one pixel
-    /// thin, whose spectrum has no diagonal frequencies (too_small); elsewhere every value is finite.
-    @Test func sectorsOverTheMalformedCorpusFailOnlyWhereDurallDoesAndOnLines() throws {
-        let sectors = try TimedProcess.specdet(["profile", "--quiet", "Fixtures/malformed"])
-        let durall = try TimedProcess.specdet(["profile", "--quiet", "--features", "durall", "Fixtures/malformed"])
-        #expect(sectors.exited(1) && durall.exited(1))
-        let sectorRows = csvRows(sectors.output).dropFirst(), durallRows = csvRows(durall.output).dropFirst()
-        #expect(sectorRows.map { $0[0] } == durallRows.map { $0[0] })
-        for (row, reference) in zip(sectorRows, durallRows) {
-            let isLine = reference[1] == "ok" && (reference[2] == "1" || reference[3] == "1")
-            #expect(row[1] == (isLine ? "too_small" : reference[1]), "\(row[0]): \(row[1]), durall \(reference[1])")
-            if row[1] == "ok" {
-                #expect(row[4...].allSatisfy { Double($0)?.isFinite == true }, "\(row[0])")
-            }
-        }
-    }
-
-    /// A file named explicitly is always taken, whatever its name; the format comes from the content.
-    @Test func manifestFilesTheWalkDoesNotTakeBehaveWhenNamed() throws {
-        let named = try TimedProcess.specdet(["profile", "Fixtures/malformed/mislabeled/png_content_no_extension"])
-        #expect(named.exited(0), "\(named.stderr)")
-        let rows = csvRows(named.output).dropFirst()
-        #expect(rows.map { Array($0.prefix(4)) } == [["Fixtures/malformed/mislabeled/png_content_no_extension", "ok", "64", "48"]])
-
-        // A folder named like an image is a folder: walked (it holds no image), never decoded.
-        let folder = try TimedProcess.specdet(["profile", "Fixtures/malformed/fs/dir_named.png"])
-        #expect(!folder.timedOut)
-        #expect(folder.status != 0)
-        #expect(!csvRows(folder.output).dropFirst().contains { $0.count > 1 && $0[1] == "ok" })
-    }
-
     // MARK: - Fuzz findings, end to end
 
     /// Fixtures/fuzz-regressions/oom-a452219e…: a 90-byte PNG whose sPLT chunk declares
@@ -301,5 +201,110 @@ func isTooSmallForAProfile(width: Int, height: Int) -> Bool {
         var info = stat()
         #expect(lstat(fifo.path, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["rows.fifo"])
+    }
+}
+
+/// The whole malformed corpus through the real binary (about a minute in a debug build).
+@Suite(.slow) struct MalformedCorpusTests {
+    static let bins = ReliabilityTests.bins
+
+    // MARK: - The malformed corpus end to end
+
+    @Test func malformedCorpusGivesOneTruthfulRowPerFile() throws {
+        let run = try TimedProcess.specdet(["profile", "--features", "durall", "Fixtures/malformed"])
+        #expect(!run.timedOut, "specdet profile Fixtures/malformed hung")
+        #expect(run.exited(1), "status \(run.status) (\(run.reason)): \(run.stderr.suffix(500))")
+
+        let rows = csvRows(run.output)
+        try #require(!rows.isEmpty)
+        #expect(rows[0] == ["path", "status", "width", "height"] + (0..<Self.bins).map { "bin_\($0)" })
+        let body = Array(rows.dropFirst())
+        #expect(body.allSatisfy { $0.count == 4 + Self.bins })
+
+        // Exactly the files of the walk, in the walk's order, once each.
+        let absolute = Specdet.fixtures.path + "/malformed"
+        let walk = expectedWalk(Array(absolute.utf8)).map {
+            "Fixtures/malformed" + String(decoding: $0.dropFirst(absolute.utf8.count), as: UTF8.self)
+        }
+        #expect(walk.count > 250)
+        #expect(body.map { $0[0] } == walk)
+
+        let byPath = Dictionary(body.map { ($0[0], $0) }, uniquingKeysWith: { first, _ in first })
+        let manifest = try MalformedManifestRow.load()
+        var notWalked: Set<String> = []
+        for entry in manifest {
+            guard let row = byPath[entry.cliPath] else {
+                notWalked.insert(entry.file)
+                continue
+            }
+            let status = row[1], bins = row[4...]
+            if entry.decodes {
+                let size = entry.size
+                #expect(row[2] == String(size.width) && row[3] == String(size.height),
+                        "\(entry.file): \(row[2])x\(row[3]), manifest \(entry.detail)")
+                if isTooSmallForAProfile(width: size.width, height: size.height) {
+                    #expect(status == "too_small", "\(entry.file) (\(entry.detail)): \(status)")
+                    #expect(bins.allSatisfy { $0.isEmpty }, "\(entry.file)")
+                } else {
+                    #expect(status == "ok", "\(entry.file) (\(entry.detail)): \(status)")
+                    let values = bins.compactMap { Double($0) }
+                    #expect(values.count == Self.bins && values.allSatisfy { $0.isFinite }, "\(entry.file)")
+                    #expect(values.first == 1, "\(entry.file)")
+                }
+            } else {
+                #expect(status != "ok", "\(entry.file) (\(entry.detail)) was profiled")
+                #expect(specificErrorCodes.contains(status), "\(entry.file) (\(entry.detail)): \(status)")
+                // Only a refusal for the size keeps the header's size; no failed row has bins.
+                let sizeColumns = status == "pixel_limit_exceeded" ? 4 : 2
+                #expect(row[sizeColumns...].allSatisfy { $0.isEmpty }, "\(entry.file): numbers on a failed row")
+                #expect(row[2..<sizeColumns].allSatisfy { (Int($0) ?? 0) > 0 }, "\(entry.file): \(row[2..<sizeColumns])")
+            }
+        }
+        // The two manifest entries a folder walk does not take: a folder named like an image
+        // (descended into, RELIABILITY/MANIFEST: "when recursing, descend instead") and a file
+        // without an image extension (taken only when named; checked below).
+        #expect(notWalked == ["fs/dir_named.png", "mislabeled/png_content_no_extension"])
+        // Every walked file is in the manifest (the test would otherwise silently skip it).
+        #expect(Set(walk).subtracting(manifest.map(\.cliPath)).isEmpty)
+
+        // One message per failed row, naming the file and its code, and a true summary.
+        let failed = body.filter { $0[1] != "ok" }
+        for row in failed {
+            #expect(run.stderr.contains("specdet: \(row[0]): \(row[1]): "), "no message for \(row[0])")
+        }
+        let ok = body.count - failed.count
+        #expect(run.stderr.contains("\(body.count) files: \(ok) ok, \(failed.count) failed"))
+        #expect(failed.count > 80 && ok > 150)
+    }
+
+    /// The default (sectors) features fail exactly where durall's do, and on images one pixel
+    /// thin, whose spectrum has no diagonal frequencies (too_small); elsewhere every value is finite.
+    @Test func sectorsOverTheMalformedCorpusFailOnlyWhereDurallDoesAndOnLines() throws {
+        let sectors = try TimedProcess.specdet(["profile", "--quiet", "Fixtures/malformed"])
+        let durall = try TimedProcess.specdet(["profile", "--quiet", "--features", "durall", "Fixtures/malformed"])
+        #expect(sectors.exited(1) && durall.exited(1))
+        let sectorRows = csvRows(sectors.output).dropFirst(), durallRows = csvRows(durall.output).dropFirst()
+        #expect(sectorRows.map { $0[0] } == durallRows.map { $0[0] })
+        for (row, reference) in zip(sectorRows, durallRows) {
+            let isLine = reference[1] == "ok" && (reference[2] == "1" || reference[3] == "1")
+            #expect(row[1] == (isLine ? "too_small" : reference[1]), "\(row[0]): \(row[1]), durall \(reference[1])")
+            if row[1] == "ok" {
+                #expect(row[4...].allSatisfy { Double($0)?.isFinite == true }, "\(row[0])")
+            }
+        }
+    }
+
+    /// A file named explicitly is always taken, whatever its name; the format comes from the content.
+    @Test func manifestFilesTheWalkDoesNotTakeBehaveWhenNamed() throws {
+        let named = try TimedProcess.specdet(["profile", "Fixtures/malformed/mislabeled/png_content_no_extension"])
+        #expect(named.exited(0), "\(named.stderr)")
+        let rows = csvRows(named.output).dropFirst()
+        #expect(rows.map { Array($0.prefix(4)) } == [["Fixtures/malformed/mislabeled/png_content_no_extension", "ok", "64", "48"]])
+
+        // A folder named like an image is a folder: walked (it holds no image), never decoded.
+        let folder = try TimedProcess.specdet(["profile", "Fixtures/malformed/fs/dir_named.png"])
+        #expect(!folder.timedOut)
+        #expect(folder.status != 0)
+        #expect(!csvRows(folder.output).dropFirst().contains { $0.count > 1 && $0[1] == "ok" })
     }
 }

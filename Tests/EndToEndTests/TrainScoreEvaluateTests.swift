@@ -39,10 +39,12 @@ private let trainedModel: (url: URL, stdout: String) = {
         let rows = csvRows(first.output)
         #expect(rows[0] == ["path", "status", "probability_fake", "label", "width", "height"])
         #expect(rows.count == 13)
+        let model = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: trainedModel.url)) as? [String: Any])
+        let threshold = try #require(model["threshold"] as? Double)
         for row in rows.dropFirst() {
             let p = try #require(Double(row[2]))
             #expect((0...1).contains(p))
-            #expect(row[3] == (p >= 0.5 ? "fake" : "real"))
+            #expect(row[3] == (p >= threshold ? "fake" : "real"))
             #expect(row[4] == "128" && row[5] == "128")
         }
     }

@@ -33,7 +33,8 @@ import SpecdetSupport
                 #expect(model.isFake(probability: try model.probabilityFake(features)) == (decision > 0))
             }
             #expect(model.training.nReal == 60 && model.training.nFake == 60 && model.training.seed == 0)
-            #expect(model.training.solver.hasPrefix(kind == .logistic ? "liblinear 230 L2R_LR" : "libsvm 324 C_SVC"))
+            #expect(model.training.solver.hasPrefix(kind == .logistic ? "liblinear " : "libsvm "))
+            #expect(model.training.solver.contains(kind == .logistic ? " L2R_LR" : " C_SVC"))
         }
     }
 

@@ -15,11 +15,14 @@ struct ImageRun {
     let configuration: ProfileConfiguration
     let options: RunOptions
     let diagnostics: Diagnostics
+    /// The command's existing outputs: an input that is one of them ends the run.
+    let outputGuard: OutputGuard
 
-    init(configuration: ProfileConfiguration, options: RunOptions) {
+    init(configuration: ProfileConfiguration, options: RunOptions, protecting outputs: [FileIdentity] = []) {
         self.configuration = configuration
         self.options = options
         self.diagnostics = Diagnostics(quiet: options.quiet)
+        self.outputGuard = OutputGuard(outputs)
     }
 
     /// Decodes each input and applies `work` to the image on a worker thread, then calls `emit`
@@ -31,7 +34,7 @@ struct ImageRun {
         emit: (Int, Result<Output, SpecdetError>) throws -> Void
     ) throws {
         let limits = options.limits
-        let configuration = configuration, memoryLimit = options.maxFFTMemory
+        let configuration = configuration, memoryLimit = options.maxFFTMemory, outputGuard = outputGuard
         let progress = Progress(total: inputs.count, enabled: !options.quiet)
         var indices = inputs.indices.makeIterator()
         try OrderedParallelMap.run(
@@ -39,6 +42,7 @@ struct ImageRun {
             makeState: { ProfileExtractor(configuration: configuration, memoryLimit: memoryLimit) },
             transform: { extractor, index in
                 Result { () throws(SpecdetError) in
+                    try outputGuard.check(inputs[index])
                     let image = try ImageDecoder.decodeDetailed(pathBytes: inputs[index].bytes, limits: limits).image
                     return try work(image, inputs[index], extractor)
                 }
@@ -46,6 +50,8 @@ struct ImageRun {
             emit: { index, outcome in
                 switch outcome {
                 case .success: diagnostics.recordSuccess()
+                case .failure(let failure) where !failure.code.isInputFailure:
+                    throw failure
                 case .failure(let failure):
                     progress.clearLine()
                     diagnostics.recordFailure(inputs[index], failure)

@@ -17,8 +17,11 @@ struct LabelledInputs {
     /// Sorts `real` and `fake` arguments into images and profile CSVs. A file whose first line
     /// starts `path,status,width,height,` and a feature column is a profile CSV, whatever its
     /// name; its columns must be those of `configuration`. An input that is one of the
-    /// `protecting` files (the command's outputs) is refused: the output would replace it.
-    init(real: [String], fake: [String], configuration: ProfileConfiguration, protecting outputs: [FileIdentity] = []) throws {
+    /// `protecting` files (the command's outputs) is refused: the output would replace it. An
+    /// input given as both real and fake is named in a warning, or refused when `training`
+    /// (a training image has one label).
+    init(real: [String], fake: [String], configuration: ProfileConfiguration, protecting outputs: [FileIdentity] = [],
+         training: Bool = false) throws {
         for (arguments, label) in [(real, 0), (fake, 1)] {
             var imageArguments: [String] = []
             for argument in arguments {
@@ -47,8 +50,9 @@ struct LabelledInputs {
         let fakesAlsoReal = labelled.filter { $0.1 == 1 && realPaths.contains($0.0.lexicallyNormal) }.map(\.0)
         if let example = fakesAlsoReal.first {
             let count = Set(fakesAlsoReal.map(\.lexicallyNormal)).count
-            StandardError.write("specdet: warning: \(count) input\(count == 1 ? " is" : "s are") both real and fake "
-                                + "(e.g. '\(example.terminalSafe)')\n")
+            let what = "\(count) input\(count == 1 ? " is" : "s are") both real and fake (e.g. '\(example.terminalSafe)')"
+            if training { throw SpecdetError(.usage, what + ": a training image has one label") }
+            StandardError.write("specdet: warning: \(what)\n")
         }
         for (arguments, label, option) in [(real, 0, "--real"), (fake, 1, "--fake")] {
             let found = images.contains { $0.label == label } || profiles.contains { $0.label == label }

@@ -17,12 +17,15 @@ struct FingerprintSize: ExpressibleByArgument, CustomStringConvertible {
     init?(argument: String) {
         let parts = argument.lowercased().split(separator: "x", omittingEmptySubsequences: false)
         guard (1...2).contains(parts.count), let width = Int(parts[0]), let height = Int(parts[parts.count - 1]),
-              width >= 1, height >= 1 else { return nil }
+              (1...Self.maximumSide).contains(width), (1...Self.maximumSide).contains(height) else { return nil }
         self.width = width
         self.height = height
     }
 
     var description: String { "\(width)x\(height)" }
+
+    /// The largest side `--size` takes: the decoders' own largest side.
+    static let maximumSide = 65_535
 }
 
 struct FingerprintCommand: ParsableCommand {
@@ -56,7 +59,7 @@ struct FingerprintCommand: ParsableCommand {
     var output: String
 
     @Option(help: ArgumentHelp(
-        "Centre-crop every image to N x N or W x H pixels (default: all images must share the first one's size).",
+        "Centre-crop every image to N x N or W x H pixels, sides up to 65535 (default: all images must share the first one's size).",
         valueName: "N|WxH"))
     var size: FingerprintSize?
 

@@ -51,14 +51,7 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
-        var detector: DetectorModel?
-        if let model {
-            do {
-                detector = try DetectorModel.load(from: URL(fileURLWithPath: model))
-            } catch {
-                throw error.prefixed("cannot use the model '\(model)': ")
-            }
-        }
+        let detector = try model.map { path throws(SpecdetError) in try ModelFile.load(path) }
         let configuration = features.configuration(fallback: detector?.feature ?? FeatureOptions.standard)
         if let detector, detector.feature != configuration {
             throw SpecdetError(.usage, "the model was trained on \(detector.feature.features.rawValue) profiles of \(detector.feature.bins) bins; "

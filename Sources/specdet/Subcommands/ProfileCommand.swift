@@ -25,8 +25,9 @@ struct ProfileCommand: ParsableCommand {
     func run() throws {
         let inputs = try self.inputs.collect()
         let configuration = features.configuration()
-        let imageRun = ImageRun(configuration: configuration, options: runOptions)
-        try OutputSink.writing(to: output.output) { sink in
+        let imageRun = try OutputSink.writing(to: output.output) { sink in
+            let imageRun = ImageRun(configuration: configuration, options: runOptions,
+                                    protecting: [sink.existingIdentity].compactMap { $0 })
             if !header.noHeader {
                 try sink.write(CSV.row(configuration.csvHeader))
             }
@@ -42,6 +43,7 @@ struct ProfileCommand: ParsableCommand {
                                             failure.height.map(String.init) ?? ""] + emptyBins))
                 }
             }
+            return imageRun
         }
         try imageRun.diagnostics.finish()
     }

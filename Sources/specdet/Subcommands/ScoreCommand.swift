@@ -34,8 +34,9 @@ struct ScoreCommand: ParsableCommand {
     func run() throws {
         let inputs = try self.inputs.collect()
         let model = try modelOptions.load(quiet: runOptions.quiet)
-        let imageRun = ImageRun(configuration: model.feature, options: runOptions)
-        try OutputSink.writing(to: output.output) { sink in
+        let imageRun = try OutputSink.writing(to: output.output) { sink in
+            let imageRun = ImageRun(configuration: model.feature, options: runOptions, protecting: [sink.existingIdentity].compactMap { $0 })
+            if let modelPath = modelOptions.model { try imageRun.outputGuard.check(InputPath(modelPath)) }
             if format == .csv && !header.noHeader { try sink.write(CSV.row(Self.columns)) }
             var table: [[String]] = []
             // The model is evaluated on the worker threads: with thousands of support vectors it
@@ -54,6 +55,7 @@ struct ScoreCommand: ParsableCommand {
                 }
             }
             if format == .table { try sink.write(Self.table(table, header: !header.noHeader)) }
+            return imageRun
         }
         try imageRun.diagnostics.finish()
     }

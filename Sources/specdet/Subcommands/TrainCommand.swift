@@ -40,7 +40,7 @@ struct TrainCommand: ParsableCommand {
         let configuration = features.configuration()
         let (report, diagnostics) = try OutputSink.writingAll(to: [output, crossValidation.foldsOut]) { sinks in
             let inputs = try LabelledInputs(real: inputs.real, fake: inputs.fake, configuration: configuration,
-                                            protecting: sinks.compactMap { $0?.existingIdentity })
+                                            protecting: sinks.compactMap { $0?.existingIdentity }, training: true)
             let augmenter = try augmentation.augmenter(seed: classifier.seed)
             warnAboutMootOptions(augmenting: augmenter != nil, csvProfiles: inputs.profiles.count)
             let imageRun = ImageRun(configuration: configuration, options: runOptions)
@@ -74,7 +74,7 @@ struct TrainCommand: ParsableCommand {
             try sinks[0]!.write(bytes: try model.encoded())
             return (report, imageRun.diagnostics)
         }
-        print(report + "model written to \(output)\n", terminator: "")
+        try OutputSink.writing(to: "-") { try $0.write(report + "model written to \(output)\n") }
         try diagnostics.finish()
     }
 

@@ -93,54 +93,17 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
 
 import numpy as np  # noqa: E402
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import pillow_resize  # noqa: E402
+
 CONDITIONS = ("clean", "q90", "q75", "half_area", "half_bicubic", "half_q90")
 LABELS = {"real": 0, "fake": 1}
 N = 300
 
 
 # ------------------------------------------------------------------ augmentation (specdet's)
-def _kernel(name):
-    if name == "box":
-        return 0.5, lambda x: (np.abs(x) < 0.5).astype(float)
-    if name == "bilinear":
-        return 1.0, lambda x: np.maximum(0.0, 1.0 - np.abs(x))
-    if name == "bicubic":
-        def cubic(x, a=-0.5):
-            x = np.abs(x)
-            return np.where(x < 1, ((a + 2) * x - (a + 3)) * x * x + 1,
-                            np.where(x < 2, ((a * x - 5 * a) * x + 8 * a) * x - 4 * a, 0.0))
-        return 2.0, cubic
-    if name == "lanczos":
-        def lan(x):
-            x = np.abs(x)
-            px = np.pi * np.where(x == 0, 1, x)
-            v = 3 * np.sin(px) * np.sin(px / 3) / (px * px)
-            return np.where(x == 0, 1.0, np.where(x < 3, v, 0.0))
-        return 3.0, lan
-    raise ValueError(name)
-
-
-def _weights(n_in, n_out, filt):
-    support, k = _kernel(filt)
-    scale = n_in / n_out
-    fs = max(scale, 1.0)
-    sup = support * fs
-    w = np.zeros((n_out, n_in))
-    for i in range(n_out):
-        c = (i + 0.5) * scale
-        lo = max(int(c - sup + 0.5), 0)
-        hi = min(int(c + sup + 0.5), n_in)
-        xs = np.arange(lo, hi)
-        ww = k((xs - c + 0.5) / fs)
-        w[i, lo:hi] = ww / ww.sum()
-    return w
-
-
 def pil_resize(img, width, height, filt):
-    a = img.astype(float)
-    t = a @ _weights(img.shape[1], width, filt).T
-    out = _weights(img.shape[0], height, filt) @ t
-    return np.clip(np.rint(out), 0, 255).astype(np.uint8)
+    return pillow_resize.resize(img, width, height, filt, round_between_passes=False)
 
 
 def jpeg_gray(img, q):
