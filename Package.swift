@@ -20,6 +20,8 @@ let package = Package(
 
         // C glue: owns every setjmp of the codecs; returns status codes and messages.
         .target(name: "_SpecdetCodecC", dependencies: ["CPNG", "CJPEG"]),
+        // The built-in model's bytes, embedded by the assembler (no API beyond two functions).
+        .target(name: "_SpecdetDefaultModel", exclude: ["model", "README.md"], cSettings: [.headerSearchPath("model")]),
 
         // What every layer may use, knowing nothing of images: the error shape, the ordered
         // parallel map, the seeded generator, hashing.
@@ -31,10 +33,9 @@ let package = Package(
         .executableTarget(
             name: "specdet",
             dependencies: [
-                "SpecdetSupport", "SpecdetImage", "SpecdetProfile", "SpecdetClassify",
+                "SpecdetSupport", "SpecdetImage", "SpecdetProfile", "SpecdetClassify", "_SpecdetDefaultModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ],
-            exclude: ["Resources/default-model.json"]
+            ]
         ),
         // `make bench`'s per-stage and training timings; not installed.
         .executableTarget(

@@ -52,7 +52,7 @@ package enum Classifier: Sendable, Equatable {
     case linearSVM(weights: [Double], bias: Double, platt: PlattScaling?)
     /// RBF SVM: `f = Σᵢ αᵢ·exp(−γ‖xᵢ − x‖²) − ρ`, `P(fake)` by `platt`. The support vectors are
     /// stored as `Float` because they are training vectors, which are `Float`.
-    case rbfSVM(gamma: Double, supportVectors: [[Float]], coefficients: [Double], rho: Double, platt: PlattScaling)
+    case rbfSVM(gamma: Double, supportVectors: VectorRows, coefficients: [Double], rho: Double, platt: PlattScaling)
 
     /// Which kind of classifier this is.
     package var kind: ClassifierKind {
@@ -75,30 +75,24 @@ package enum Classifier: Sendable, Equatable {
             // svm_predict_values, so this equals libsvm's decision value to the last bit (for a
             // model of one libsvm model; an average of several has no libsvm counterpart).
             return x.withUnsafeBufferPointer { buffer in
-                let x = buffer.baseAddress!, dimension = buffer.count, count = supportVectors.count
-                var sum = 0.0
-                var index = 0
-                while index + 4 <= count {  // four vectors at a time, summed in order
-                    let distances = supportVectors[index].withUnsafeBufferPointer { a0 in
-                        supportVectors[index + 1].withUnsafeBufferPointer { a1 in
-                            supportVectors[index + 2].withUnsafeBufferPointer { a2 in
-                                supportVectors[index + 3].withUnsafeBufferPointer { a3 in
-                                    KernelMath.squaredDistances(
-                                        a0.baseAddress!, a1.baseAddress!, a2.baseAddress!, a3.baseAddress!, x, count: dimension)
-                                }
-                            }
-                        }
+                supportVectors.values.withUnsafeBufferPointer { rows in
+                    let x = buffer.baseAddress!, dimension = buffer.count, count = supportVectors.count
+                    let base = rows.baseAddress!
+                    var sum = 0.0
+                    var index = 0
+                    while index + 4 <= count {  // four vectors at a time, summed in order
+                        let row = base + index * dimension
+                        let distances = KernelMath.squaredDistances(
+                            row, row + dimension, row + 2 * dimension, row + 3 * dimension, x, count: dimension)
+                        for lane in 0..<4 { sum += coefficients[index + lane] * exp(-gamma * distances[lane]) }
+                        index += 4
                     }
-                    for lane in 0..<4 { sum += coefficients[index + lane] * exp(-gamma * distances[lane]) }
-                    index += 4
-                }
-                for index in index..<count {
-                    let distance = supportVectors[index].withUnsafeBufferPointer { vector in
-                        KernelMath.squaredDistance(vector.baseAddress!, x, count: dimension)
+                    for index in index..<count {
+                        let distance = KernelMath.squaredDistance(base + index * dimension, x, count: dimension)
+                        sum += coefficients[index] * exp(-gamma * distance)
                     }
-                    sum += coefficients[index] * exp(-gamma * distance)
+                    return sum - rho
                 }
-                return sum - rho
             }
         }
     }
@@ -138,8 +132,8 @@ package enum Classifier: Sendable, Equatable {
             if case .logistic = members[0] { return .logistic(weights: meanWeights, bias: mean(biases)) }
             return .linearSVM(
                 weights: meanWeights, bias: mean(biases), platt: platts.count == members.count ? meanPlatt(platts) : nil)
-        case .rbfSVM(let gamma, _, _, _, _):
-            var vectors: [[Float]] = []
+        case .rbfSVM(let gamma, let first, _, _, _):
+            var vectors: [Float] = []
             var coefficients: [Double] = []
             var indexOfVector: [[UInt32]: Int] = [:]
             var rhos: [Double] = []
@@ -148,13 +142,14 @@ package enum Classifier: Sendable, Equatable {
                 guard case .rbfSVM(let memberGamma, let memberVectors, let memberCoefficients, let rho, let platt) = member,
                     memberGamma == gamma
                 else { preconditionFailure("RBF members of one γ") }
-                for (vector, coefficient) in zip(memberVectors, memberCoefficients) {
+                for (row, coefficient) in zip(0..<memberVectors.count, memberCoefficients) {
+                    let vector = memberVectors[row]
                     let key = vector.map(\.bitPattern)
                     if let index = indexOfVector[key] {
                         coefficients[index] += coefficient * share
                     } else {
-                        indexOfVector[key] = vectors.count
-                        vectors.append(vector)
+                        indexOfVector[key] = coefficients.count
+                        vectors.append(contentsOf: vector)
                         coefficients.append(coefficient * share)
                     }
                 }
@@ -162,8 +157,8 @@ package enum Classifier: Sendable, Equatable {
                 platts.append(platt)
             }
             return .rbfSVM(
-                gamma: gamma, supportVectors: vectors, coefficients: coefficients, rho: mean(rhos),
-                platt: meanPlatt(platts))
+                gamma: gamma, supportVectors: VectorRows(dimension: first.dimension, values: vectors),
+                coefficients: coefficients, rho: mean(rhos), platt: meanPlatt(platts))
         }
     }
 
@@ -199,11 +194,31 @@ extension Classifier: Codable {
                 bias: try container.decode(Double.self, forKey: .bias),
                 platt: try container.decodeIfPresent(PlattScaling.self, forKey: .platt))
         case .svm:
+            // Schema 1 writes the vectors as nested JSON arrays, schema 2 packed (`PackedArray`).
+            let supportVectors: VectorRows
+            if let rows = try? container.decode([[Float]].self, forKey: .supportVectors) {
+                guard let dimension = rows.first?.count, dimension > 0, rows.allSatisfy({ $0.count == dimension }) else {
+                    throw DecodingError.dataCorruptedError(forKey: .supportVectors, in: container,
+                                                           debugDescription: "the vectors are empty or of different lengths")
+                }
+                supportVectors = VectorRows(rows)
+            } else {
+                let packed = try container.decode(PackedArray.self, forKey: .supportVectors)
+                guard packed.shape.count == 2, packed.shape[0] > 0, packed.shape[1] > 0 else {
+                    throw DecodingError.dataCorruptedError(forKey: .supportVectors, in: container,
+                                                           debugDescription: "shape \(packed.shape), expected [count, dimension]")
+                }
+                supportVectors = VectorRows(dimension: packed.shape[1], values: try packed.floats(at: .supportVectors, in: container))
+            }
+            let coefficients: [Double]
+            if let values = try? container.decode([Double].self, forKey: .coefficients) {
+                coefficients = values
+            } else {
+                coefficients = try container.decode(PackedArray.self, forKey: .coefficients).doubles(at: .coefficients, in: container)
+            }
             self = .rbfSVM(
-                gamma: try container.decode(Double.self, forKey: .gamma),
-                supportVectors: try container.decode([[Float]].self, forKey: .supportVectors),
-                coefficients: try container.decode([Double].self, forKey: .coefficients),
-                rho: try container.decode(Double.self, forKey: .rho),
+                gamma: try container.decode(Double.self, forKey: .gamma), supportVectors: supportVectors,
+                coefficients: coefficients, rho: try container.decode(Double.self, forKey: .rho),
                 platt: try container.decode(PlattScaling.self, forKey: .platt))
         }
     }
@@ -222,8 +237,9 @@ extension Classifier: Codable {
             try container.encodeIfPresent(platt, forKey: .platt)
         case .rbfSVM(let gamma, let supportVectors, let coefficients, let rho, let platt):
             try container.encode(gamma, forKey: .gamma)
-            try container.encode(supportVectors, forKey: .supportVectors)
-            try container.encode(coefficients, forKey: .coefficients)
+            try container.encode(
+                PackedArray(supportVectors.values, shape: [supportVectors.count, supportVectors.dimension]), forKey: .supportVectors)
+            try container.encode(PackedArray(coefficients), forKey: .coefficients)
             try container.encode(rho, forKey: .rho)
             try container.encode(platt, forKey: .platt)
         }

@@ -4,7 +4,7 @@ import SpecdetSupport
 
 /// A trained real-vs-fake detector: the feature definition, the optional scaler, the
 /// classifier parameters, the decision threshold and a record of how it was made. This is the
-/// model file (`specdet-model`, schema 1); prediction needs nothing but this value.
+/// model file (`specdet-model`, docs/MODEL-FILE.md); prediction needs nothing but this value.
 ///
 /// Conventions: labels are real = 0, fake = 1; every probability is `P(fake)`; an input is
 /// called fake when `probabilityFake(x) ≥ threshold`.
@@ -12,7 +12,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// The value of `format` in every model file.
     package static let formatName = "specdet-model"
     /// The schema this build writes and the newest it reads.
-    package static let currentSchemaVersion = 1
+    package static let currentSchemaVersion = 2
 
     /// Always `formatName`.
     package var format: String
@@ -155,15 +155,11 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// or mistyped keys (`.invalidModel`, naming the key path), then the checks of
     /// `encoded()`: non-finite numbers and vector lengths that disagree with `feature.bins`.
     public static func load(from data: Data) throws(SpecdetError) -> DetectorModel {
-        // One parse when the file is good (a model's support vectors are megabytes of numbers);
-        // only a file that fails is parsed again, for its header, to refuse it in the order above.
+        // One parse when the file is good; only a file that fails is parsed again, for its
+        // header, to refuse it in the order above.
         let model: DetectorModel
         do {
-            if let scanned = decodeScanningSupportVectors(data) {
-                model = scanned
-            } else {
-                model = try decode(DetectorModel.self, from: data)
-            }
+            model = try decode(DetectorModel.self, from: data)
         } catch {
             try checkHeader(decode(ModelHeader.self, from: data))
             if error.code == .malformedJSON {
@@ -174,22 +170,12 @@ public struct DetectorModel: Codable, Sendable, Equatable {
             throw error
         }
         try checkHeader(ModelHeader(format: model.format, schemaVersion: model.schemaVersion))
-        try model.validate()
-        return model
-    }
-
-    /// The model JSONDecoder would decode, faster: the support vectors read by
-    /// `SupportVectorScanner`, the rest by JSONDecoder. Nil whenever the scanner gives up or the
-    /// rest does not decode; `load` then decodes the whole file and says what is wrong.
-    static func decodeScanningSupportVectors(_ data: Data) -> DetectorModel? {
-        guard let extraction = SupportVectorScanner.extract(from: data),
-            var model = try? JSONDecoder().decode(DetectorModel.self, from: extraction.remainder)
-        else { return nil }
-        if case .rbfSVM(let gamma, _, let coefficients, let rho, let platt) = model.classifier {
-            model.classifier = .rbfSVM(
-                gamma: gamma, supportVectors: extraction.supportVectors, coefficients: coefficients, rho: rho,
-                platt: platt)
+        // JSONDecoder keeps one of two values of a repeated key, where another reader keeps
+        // the other: such a file means two things, so it is refused.
+        if let key = JSONDuplicateKeys.first(in: data) {
+            throw SpecdetError(.invalidModel, "the key \"\(key)\" appears twice in one object")
         }
+        try model.validate()
         return model
     }
 
@@ -253,8 +239,8 @@ public struct DetectorModel: Codable, Sendable, Equatable {
         guard format == Self.formatName else {
             throw SpecdetError(.wrongFormat, "format is \"\(format)\", expected \"\(Self.formatName)\"")
         }
-        guard schemaVersion == Self.currentSchemaVersion else {
-            throw SpecdetError(.unsupportedSchemaVersion, "schema version \(schemaVersion) is not \(Self.currentSchemaVersion)")
+        guard (1...Self.currentSchemaVersion).contains(schemaVersion) else {
+            throw SpecdetError(.unsupportedSchemaVersion, "schema version \(schemaVersion) is not 1 to \(Self.currentSchemaVersion)")
         }
         if let problem = feature.problem { throw SpecdetError(.invalidModel, "feature: \(problem)") }
         try requireFinite([threshold], "threshold")
@@ -264,33 +250,32 @@ public struct DetectorModel: Codable, Sendable, Equatable {
         if let scaler {
             try requireLength(scaler.mean.count, "scaler.mean")
             try requireLength(scaler.std.count, "scaler.std")
-            try requireFinite(scaler.mean, "scaler.mean")
-            try requireFinite(scaler.std, "scaler.std")
-            if let index = scaler.std.firstIndex(where: { $0 <= 0 }) {
-                throw SpecdetError(.invalidModel, "scaler.std[\(index)] is \(scaler.std[index]), must be positive")
+            try requireBounded(scaler.mean, "scaler.mean")
+            try requireBounded(scaler.std, "scaler.std")
+            if let index = scaler.std.firstIndex(where: { !($0 >= Self.smallestScale) }) {
+                throw SpecdetError(.invalidModel, "scaler.std[\(index)] is \(scaler.std[index]), must be at least \(Self.smallestScale)")
             }
         }
         switch classifier {
         case .logistic(let weights, let bias), .linearSVM(let weights, let bias, nil):
             try requireLength(weights.count, "classifier.weights")
-            try requireFinite(weights + [bias], "classifier.weights and bias")
+            try requireBounded(weights + [bias], "classifier.weights and bias")
         case .linearSVM(let weights, let bias, let platt?):
             try requireLength(weights.count, "classifier.weights")
-            try requireFinite(weights + [bias, platt.a, platt.b], "classifier.weights, bias and platt")
+            try requireBounded(weights + [bias, platt.a, platt.b], "classifier.weights, bias and platt")
         case .rbfSVM(let gamma, let supportVectors, let coefficients, let rho, let platt):
+            try requireLength(supportVectors.dimension, "each of classifier.support_vectors")
             guard supportVectors.count == coefficients.count else {
                 throw SpecdetError(
                     .dimensionMismatch,
                     "classifier has \(supportVectors.count) support vectors but \(coefficients.count) coefficients")
             }
-            guard !supportVectors.isEmpty else { throw SpecdetError(.invalidModel, "classifier has no support vectors") }
-            for (index, vector) in supportVectors.enumerated() {
-                try requireLength(vector.count, "classifier.support_vectors[\(index)]")
-                guard vector.allSatisfy(\.isFinite) else {
-                    throw SpecdetError(.nonFiniteValue, "classifier.support_vectors[\(index)] contains NaN or infinity")
-                }
+            guard supportVectors.count > 0 else { throw SpecdetError(.invalidModel, "classifier has no support vectors") }
+            if let index = supportVectors.values.firstIndex(where: { !(abs($0) <= Float(Self.largestMagnitude)) }) {
+                throw SpecdetError(.nonFiniteValue, "classifier.support_vectors[\(index / supportVectors.dimension)] holds "
+                                   + "\(supportVectors.values[index]), not a finite number of magnitude up to \(Self.largestMagnitude)")
             }
-            try requireFinite(coefficients + [gamma, rho, platt.a, platt.b], "classifier coefficients, gamma, rho and platt")
+            try requireBounded(coefficients + [gamma, rho, platt.a, platt.b], "classifier coefficients, gamma, rho and platt")
             guard gamma > 0 else { throw SpecdetError(.invalidModel, "classifier.gamma is \(gamma), must be positive") }
         }
         guard hyperparameters.classifier == classifier.kind else {
@@ -304,6 +289,18 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     private func requireLength(_ count: Int, _ name: String) throws(SpecdetError) {
         guard count == feature.bins else {
             throw SpecdetError(.dimensionMismatch, "\(name) has \(count) values, feature.bins is \(feature.bins)")
+        }
+    }
+
+    /// Parameters are bounded so that every probability is finite for every finite profile
+    /// (profiles themselves are bounded by `ProfileExtractor.largestFeatureMagnitude`): a
+    /// magnitude over 1e12, or a scale under 1e-12, would let NaN or infinity through.
+    static let largestMagnitude = 1e12, smallestScale = 1e-12
+
+    private func requireBounded(_ values: [Double], _ name: String) throws(SpecdetError) {
+        try requireFinite(values, name)
+        if let value = values.first(where: { abs($0) > Self.largestMagnitude }) {
+            throw SpecdetError(.invalidModel, "\(name) holds \(value), beyond the magnitude \(Self.largestMagnitude) a model may have")
         }
     }
 

@@ -140,7 +140,7 @@ enum SupportVectorSolver {
                     throw SpecdetError(.solverFailed, "libsvm returned no Platt parameters")
                 }
                 classifier = .rbfSVM(
-                    gamma: gamma, supportVectors: supportRows.map { Array(matrix.row($0)) },
+                    gamma: gamma, supportVectors: VectorRows(supportRows.map { Array(matrix.row($0)) }),
                     coefficients: coefficients, rho: rho, platt: platt)
             }
 

@@ -54,6 +54,10 @@ public final class ProfileExtractor {
         return (axis, diagonal, allAngles)
     }
 
+    /// Largest magnitude of a feature: a profile divided by a first ring mean near zero (an
+    /// image with almost no spectrum) goes beyond it and is `degenerate_spectrum`.
+    public static let largestFeatureMagnitude = 1e6
+
     /// The feature vector of `configuration` for an image.
     ///
     /// `durall`: the raw rings (see `rings(of:)`) resampled to `bins` values by
@@ -73,10 +77,11 @@ public final class ProfileExtractor {
                 + NotAKnotSpline.resample(rings.diagonal, count: configuration.bins / 2)
             first = rings.allAngles[0]
         }
-        guard first != 0, first.isFinite, resampled.allSatisfy({ $0.isFinite }) else {
+        let features = resampled.map { $0 / first }
+        guard first != 0, first.isFinite, features.allSatisfy({ abs($0) <= Self.largestFeatureMagnitude }) else {
             throw SpecdetError(.degenerateSpectrum, "the spectrum's first ring mean is \(first); it cannot be normalised")
         }
-        return resampled.map { Float($0 / first) }
+        return features.map { Float($0) }
     }
 
     /// Sums of the log magnitude per ring, at `2·ring` (axis-aligned, or every sample when

@@ -5,42 +5,62 @@ import Testing
     import Glibc
 #endif
 
-/// A command that writes `--output` atomically and can be made to run for minutes.
-/// Add `score` and `train` here when they land; each case says how to make a long run.
+/// A command that writes its outputs atomically and can be made to run for minutes. `plot`
+/// and `train` write two outputs each (`--output` and `--csv` / `--folds-out`).
 enum InterruptibleCommand: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case profile
-    // case score: ["score", "--quiet", "--jobs", "1", "--files-from", "-", "--output", output]
-    // case train: e.g. ["train", "--real", <folder of copies>, "--fake", <folder>, "--output", output]
-    //             (train has no --files-from: build folders of a few hundred links to the JPEG)
+    case profile, score, plot, train
 
     var testDescription: String { rawValue }
 
-    /// The 1024x1024 JPEG, listed a few thousand times: minutes of work on one worker.
+    /// The 1024x1024 JPEG: one worker profiles it a few hundred times a minute.
     static let slowInput = Specdet.fixtures.appendingPathComponent("images/jpeg/mate_wood_1024x1024_q85_baseline_color.jpg").path
 
-    func arguments(output: String) -> [String] {
+    /// The command line, writing `out.csv` (and `second.csv`) in `folder`; `prepare` makes
+    /// the inputs it needs there first.
+    func arguments(in folder: URL) throws -> [String] {
+        let output = folder.appendingPathComponent("out.csv").path, second = folder.appendingPathComponent("second.csv").path
         switch self {
-        case .profile: ["profile", "--quiet", "--jobs", "1", "--files-from", "-", "--output", output]
+        case .profile: return ["profile", "--quiet", "--jobs", "1", "--files-from", "-", "--output", output]
+        case .score: return ["score", "--quiet", "--jobs", "1", "--files-from", "-", "--output", output]
+        case .plot, .train:
+            // Folders of links to the slow image: --real and --fake take no list of files.
+            let manager = FileManager.default
+            for label in ["real", "fake"] {
+                let labelFolder = folder.appendingPathComponent("in/\(label)")
+                try manager.createDirectory(at: labelFolder, withIntermediateDirectories: true)
+                for index in 0..<1500 {
+                    try manager.createSymbolicLink(atPath: labelFolder.appendingPathComponent("\(index).jpg").path,
+                                                   withDestinationPath: Self.slowInput)
+                }
+            }
+            let inputs = ["--real", folder.appendingPathComponent("in/real").path, "--fake", folder.appendingPathComponent("in/fake").path]
+            return self == .plot
+                ? ["plot", "--quiet", "--jobs", "1", "--output", output, "--csv", second] + inputs
+                : ["train", "--quiet", "--jobs", "1", "--augment", "none", "--output", output, "--folds-out", second] + inputs
         }
     }
 
+    /// The list `--files-from -` reads; nothing for the commands that read no list (a child
+    /// that never reads would leave the writer blocked, then broken).
     var standardInput: Data {
-        switch self {
-        case .profile: Data(String(repeating: Self.slowInput + "\n", count: 4000).utf8)
-        }
+        self == .profile || self == .score ? Data(String(repeating: Self.slowInput + "\n", count: 4000).utf8) : Data()
     }
+
+    /// The outputs the command replaces, by name in its folder.
+    var outputs: [String] { self == .plot || self == .train ? ["out.csv", "second.csv"] : ["out.csv"] }
 }
 
-enum StopSignal: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case interrupt = "SIGINT", terminate = "SIGTERM"
+/// A signal that ends a run, and the status it must end with: 130 for SIGINT and SIGTERM, as
+/// shells report an interrupt, 128 + n for the others.
+enum StopSignal: Int32, CaseIterable, Sendable, CustomTestStringConvertible {
+    case interrupt = 2, terminate = 15, hangUp = 1, quit = 3, user1 = 10, user2 = 12, pipe = 13, alarm = 14, cpuTime = 24
 
-    var testDescription: String { rawValue }
+    var testDescription: String { String(cString: strsignal(rawValue)) }
+
+    var expectedStatus: Int32 { self == .interrupt || self == .terminate ? 130 : 128 + rawValue }
 
     func send(to process: Process) {
-        switch self {
-        case .interrupt: process.interrupt()
-        case .terminate: process.terminate()
-        }
+        kill(process.processIdentifier, rawValue)
     }
 }
 
@@ -57,15 +77,15 @@ enum StartingSignalMask: String, Sendable {
 
     /// `perl … specdet ARGS` with this mask.
     func commandLine(_ arguments: [String]) -> [String] {
-        let set = self == .clear ? "" : "SIGINT, SIGTERM"
+        let set = self == .clear ? "" : StopSignal.allCases.map { String($0.rawValue) }.joined(separator: ", ")
         return ["-MPOSIX", "-e",
                 "sigprocmask(SIG_SETMASK, POSIX::SigSet->new(\(set))) or die 'sigprocmask'; exec { $ARGV[0] } @ARGV or die 'exec'",
                 Specdet.binary.path] + arguments
     }
 }
 
-/// RELIABILITY.md promise 1: on SIGINT/SIGTERM the run stops with status 130, its temporary
-/// file is gone and an existing output file is untouched, byte for byte.
+/// On every terminating signal the run stops with its status, its temporary files are gone
+/// and existing output files are untouched, byte for byte.
 @Suite(.serialized, .enabled(if: StartingSignalMask.available, "needs /usr/bin/perl to set the signal mask"))
 struct InterruptionTests {
     struct Outcome {
@@ -82,16 +102,18 @@ struct InterruptionTests {
                           preexisting: Bool, grace: Double) throws -> Outcome {
         let folder = try Specdet.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
-        let target = folder.appendingPathComponent("out.csv")
+        let arguments = try command.arguments(in: folder)
         let before = Data("an earlier run's output,\u{1}\u{FF}\nkept byte for byte\n".utf8)
-        if preexisting { try before.write(to: target) }
+        if preexisting {
+            for name in command.outputs { try before.write(to: folder.appendingPathComponent(name)) }
+        }
         let temporaryPrefix = ".out.csv.specdet-"
 
         var sawTemporaryFile = false, stillRunning = false
         var signalledAt = ContinuousClock.now
-        let run = try TimedProcess.run(StartingSignalMask.perl, mask.commandLine(command.arguments(output: target.path)),
-                                       stdin: command.standardInput, timeout: 60 + grace) { process in
-            let deadline = ContinuousClock.now + .seconds(60)
+        let run = try TimedProcess.run(StartingSignalMask.perl, mask.commandLine(arguments),
+                                       stdin: command.standardInput) { process in
+            let deadline = ContinuousClock.now + .seconds(hangTimeout)
             while process.isRunning, ContinuousClock.now < deadline {
                 let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
                 if names.contains(where: { $0.hasPrefix(temporaryPrefix) }) {
@@ -108,35 +130,46 @@ struct InterruptionTests {
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         var outcome = Outcome(run: run, sawTemporaryFile: sawTemporaryFile, stillRunningWhenSignalled: stillRunning)
-        outcome.left = try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
-        if preexisting { outcome.outputUnchanged = (try? Data(contentsOf: target)) == before }
+        outcome.left = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0 != "in" }.sorted()
+        if preexisting {
+            outcome.outputUnchanged = command.outputs.allSatisfy { (try? Data(contentsOf: folder.appendingPathComponent($0))) == before }
+        }
         return outcome
     }
 
-    /// Started as from a terminal or a shell script: the promise holds.
-    @Test(arguments: InterruptibleCommand.allCases, StopSignal.allCases)
-    func signalDuringARunLeavesNoPartialOutput(command: InterruptibleCommand, signal: StopSignal) throws {
+    /// Started as from a terminal or a shell script: every terminating signal keeps the promise.
+    @Test(arguments: StopSignal.allCases)
+    func signalDuringARunLeavesNoPartialOutput(signal: StopSignal) throws {
         for preexisting in [true, false] {
-            let outcome = try Self.interrupt(command, with: signal, mask: .clear, preexisting: preexisting, grace: 30)
-            #expect(outcome.sawTemporaryFile, "the run never created its temporary file")
-            #expect(outcome.stillRunningWhenSignalled, "the run finished before the signal: make it longer")
-            #expect(outcome.run.exited(130), "status \(outcome.run.status) (\(outcome.run.reason)) after \(signal)")
-            #expect(outcome.left == (preexisting ? ["out.csv"] : []), "left behind: \(outcome.left)")
-            #expect(outcome.outputUnchanged, "the existing output was changed")
+            let outcome = try Self.interrupt(.profile, with: signal, mask: .clear, preexisting: preexisting, grace: 30)
+            Self.expectPromiseKept(outcome, command: .profile, signal: signal, preexisting: preexisting)
         }
     }
 
-    /// Started by a parent whose signal mask blocks SIGINT and SIGTERM (Foundation's
-    /// `Process` on Linux, or bash or Python started from such a parent): the process inherits
-    /// the mask, so specdet must unblock both signals itself, or they stay pending, the run
-    /// goes on, and the SIGKILL that follows leaves the temporary file behind. (Found by this
-    /// test; fixed in Interruption.installHandlers, commit 6cc33be.)
-    @Test(arguments: StopSignal.allCases)
+    /// Every command that writes files keeps it, one output or two.
+    @Test(arguments: [InterruptibleCommand.score, .plot, .train], [StopSignal.interrupt, .hangUp])
+    func everyCommandKeepsThePromise(command: InterruptibleCommand, signal: StopSignal) throws {
+        let outcome = try Self.interrupt(command, with: signal, mask: .clear, preexisting: true, grace: 30)
+        Self.expectPromiseKept(outcome, command: command, signal: signal, preexisting: true)
+    }
+
+    /// Started by a parent whose signal mask blocks the signals (Foundation's `Process` on
+    /// Linux, or bash or Python started from such a parent): the process inherits the mask, so
+    /// specdet must unblock them itself, or they stay pending, the run goes on, and the SIGKILL
+    /// that follows leaves the temporary file behind.
+    @Test(arguments: [StopSignal.interrupt, .terminate, .hangUp])
     func signalIsHandledEvenWhenTheParentBlockedIt(signal: StopSignal) throws {
         let outcome = try Self.interrupt(.profile, with: signal, mask: .blocked, preexisting: true, grace: 30)
-        #expect(outcome.sawTemporaryFile && outcome.stillRunningWhenSignalled)
-        #expect(outcome.run.exited(130), "status \(outcome.run.status) (\(outcome.run.reason)) after \(signal)")
-        #expect(outcome.left == ["out.csv"], "left behind: \(outcome.left)")
-        #expect(outcome.outputUnchanged)
+        Self.expectPromiseKept(outcome, command: .profile, signal: signal, preexisting: true)
+    }
+
+    static func expectPromiseKept(_ outcome: Outcome, command: InterruptibleCommand, signal: StopSignal, preexisting: Bool,
+                                  sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(outcome.sawTemporaryFile, "the run never created its temporary file", sourceLocation: sourceLocation)
+        #expect(outcome.stillRunningWhenSignalled, "the run finished before the signal: make it longer", sourceLocation: sourceLocation)
+        #expect(outcome.run.exited(signal.expectedStatus),
+                "status \(outcome.run.status) (\(outcome.run.reason)) after \(signal.testDescription)", sourceLocation: sourceLocation)
+        #expect(outcome.left == (preexisting ? command.outputs : []), "left behind: \(outcome.left)", sourceLocation: sourceLocation)
+        #expect(outcome.outputUnchanged, "an existing output was changed", sourceLocation: sourceLocation)
     }
 }

@@ -17,7 +17,7 @@ private let trainedModel: (url: URL, stdout: String) = {
         #expect(trainedModel.stdout.contains("cross-validation: 5 folds, grouped"))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: trainedModel.url)) as! [String: Any]
         #expect(json["format"] as? String == "specdet-model")
-        #expect(json["schema_version"] as? Int == 1)
+        #expect(json["schema_version"] as? Int == 2)
         let feature = json["feature"] as! [String: Any]
         #expect(feature["bins"] as? Int == 300 && feature["features"] as? String == "sectors")
         let training = json["training"] as! [String: Any]
@@ -173,7 +173,7 @@ private let trainedModel: (url: URL, stdout: String) = {
     }
 
     @Test(arguments: [
-        ("schema", #""schema_version":1"#, #""schema_version":99"#, "schema"),
+        ("schema", #""schema_version":2"#, #""schema_version":99"#, "schema"),
         ("format", #""format":"specdet-model""#, #""format":"other""#, "format"),
         ("bins", #""bins":300"#, #""bins":298"#, "300"),
     ])

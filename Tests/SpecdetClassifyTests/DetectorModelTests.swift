@@ -76,7 +76,7 @@ import SpecdetSupport
         let model = try Self.train(TrainingOptions(classifier: .logistic))
         let json = try #require(JSONSerialization.jsonObject(with: model.encoded()) as? [String: Any])
         #expect(json["format"] as? String == "specdet-model")
-        #expect(json["schema_version"] as? Int == 1)
+        #expect(json["schema_version"] as? Int == 2)
         #expect(json["threshold"] as? Double == 0.5)
         #expect(json["scaler"] == nil)
         let classifier = try #require(json["classifier"] as? [String: Any])
@@ -147,14 +147,31 @@ import SpecdetSupport
         #expect(scaler.code == .dimensionMismatch && scaler.message.contains("scaler.std"))
 
         let model = try Self.train(TrainingOptions(classifier: .svm))
-        var json = try #require(JSONSerialization.jsonObject(with: model.encoded()) as? [String: Any])
-        var classifier = json["classifier"] as! [String: Any]
-        var vectors = classifier["support_vectors"] as! [[Double]]
-        vectors[3].append(0.5)
-        classifier["support_vectors"] = vectors
-        json["classifier"] = classifier
-        let error = try #require(Self.refusal(JSONSerialization.data(withJSONObject: json)))
-        #expect(error.code == .dimensionMismatch && error.message.contains("support_vectors[3]"))
+        let json = try #require(JSONSerialization.jsonObject(with: model.encoded()) as? [String: Any])
+        func refusal(supportVectors: Any) throws -> SpecdetError? {
+            var edited = json, classifier = json["classifier"] as! [String: Any]
+            classifier["support_vectors"] = supportVectors
+            edited["classifier"] = classifier
+            return Self.refusal(try JSONSerialization.data(withJSONObject: edited))
+        }
+        let packed = (json["classifier"] as! [String: Any])["support_vectors"] as! [String: Any]
+        let shape = packed["shape"] as! [Int]
+        #expect(packed["dtype"] as? String == "float32" && shape.count == 2 && shape[1] == 300)
+        // The same bytes read as rows of 150: a length the features do not have.
+        var halves = packed
+        halves["shape"] = [shape[0] * 2, 150]
+        let halved = try #require(try refusal(supportVectors: halves))
+        #expect(halved.code == .dimensionMismatch && halved.message.contains("support_vectors"))
+        // A shape the data does not fill.
+        var short = packed
+        short["shape"] = [shape[0] + 1, 300]
+        let unfilled = try #require(try refusal(supportVectors: short))
+        #expect(unfilled.code == .invalidModel && unfilled.message.contains("does not hold"), "\(unfilled.message)")
+        // Schema 1's nested arrays: one row longer than the others.
+        var rows = (0..<shape[0]).map { _ in [Double](repeating: 1, count: 300) }
+        rows[3].append(0.5)
+        let ragged = try #require(try refusal(supportVectors: rows))
+        #expect(ragged.code == .invalidModel && ragged.message.contains("support_vectors"), "\(ragged.message)")
     }
 
     @Test func refusesTruncatedAndGarbledJSON() throws {
@@ -206,7 +223,7 @@ import SpecdetSupport
         let error = try #require(Self.refusal(Data(huge.utf8)))
         #expect(error.code == .nonFiniteValue && error.message.contains("1e999"))
         // Where the header itself is out of range, the file is refused before any number is used.
-        let version = text.replacingOccurrences(of: "\"schema_version\":1", with: "\"schema_version\":1e999")
+        let version = text.replacingOccurrences(of: "\"schema_version\":2", with: "\"schema_version\":1e999")
         #expect(Self.refusal(Data(version.utf8))?.code == .malformedJSON)
 
         var model = try Self.train(TrainingOptions(classifier: .logistic))

@@ -157,7 +157,7 @@ import SpecdetSupport
             let vectors = (0..<count).map { _ in (0..<300).map { _ in value() } }
             let coefficients = (0..<count).map { _ in Double(value()) - 0.5 }
             let classifier = Classifier.rbfSVM(
-                gamma: 0.86, supportVectors: vectors, coefficients: coefficients, rho: 0.25, platt: PlattScaling(a: -1, b: 0))
+                gamma: 0.86, supportVectors: VectorRows(vectors), coefficients: coefficients, rho: 0.25, platt: PlattScaling(a: -1, b: 0))
             var expected = 0.0
             for (vector, alpha) in zip(vectors, coefficients) {
                 let distance = vector.withUnsafeBufferPointer { a in

@@ -141,7 +141,8 @@ import SpecdetSupport
             case .rbfSVM(_, let second, _, _, let secondPlatt) = members[1].classifier
         {
             // An original that is a support vector of both members is kept once.
-            let shared = Set(first.map { $0.map(\.bitPattern) }).intersection(second.map { $0.map(\.bitPattern) }).count
+            func rows(_ set: VectorRows) -> [[UInt32]] { (0..<set.count).map { set[$0].map(\.bitPattern) } }
+            let shared = Set(rows(first)).intersection(rows(second)).count
             #expect(shared > 0 && vectors.count == first.count + second.count - shared)
             #expect(platt.a == (firstPlatt.a + secondPlatt.a) / 2 && platt.b == (firstPlatt.b + secondPlatt.b) / 2)
         }

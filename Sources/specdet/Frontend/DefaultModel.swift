@@ -1,13 +1,15 @@
 import Foundation
 import SpecdetClassify
 import SpecdetSupport
+import _SpecdetDefaultModel
 
-/// The model embedded in the binary at build time (`make default-model` rebuilds it and
-/// `DefaultModelJSON.swift` from it). It is one raw string literal: SwiftPM's `embedInCode`
-/// writes a byte-array literal, which took the compiler many minutes for a 1.3 MB model.
+/// The model embedded in the binary at build time (`_SpecdetDefaultModel`; `make
+/// default-model` trains it anew).
 enum DefaultModel {
     static func load() throws(SpecdetError) -> DetectorModel {
-        try DetectorModel.load(from: Data(defaultModelJSON.utf8))
+        let bytes = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: sd_default_model_bytes()),
+                         count: sd_default_model_length(), deallocator: .none)
+        return try DetectorModel.load(from: bytes)
     }
 
     /// One line: what the model is and what it was trained on.

@@ -3,10 +3,6 @@ import Foundation
 import SpecdetClassify
 import SpecdetSupport
 
-enum EvaluateFormat: String, ExpressibleByArgument, CaseIterable {
-    case table, json
-}
-
 struct EvaluateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evaluate",
@@ -27,7 +23,7 @@ struct EvaluateCommand: ParsableCommand {
     @OptionGroup var inputs: LabelledInputOptions
 
     @Option(help: "table or json.")
-    var format: EvaluateFormat = .table
+    var format: ReportFormat = .table
 
     @Option(name: .customLong("target-fpr"), parsing: .unconditional, help: "False-positive rate for which to report a threshold.")
     var targetFPR = 0.01

@@ -173,13 +173,65 @@ _specdet() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    profile|train|score|evaluate|plot|fingerprint|help)
+    score|profile|train|evaluate|info|plot|fingerprint|help)
         # Offer subcommand argument completions
         "_specdet_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'profile train score evaluate plot fingerprint help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'score profile train evaluate info plot fingerprint help' -- "${cur}"))
+        ;;
+    esac
+}
+
+_specdet_score() {
+    repeating_flags=()
+    non_repeating_flags=(--no-header --quiet --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--files-from --shard --model --threshold --format -o --output --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
+    __specdet_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--files-from')
+        return
+        ;;
+    '--shard')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--threshold')
+        return
+        ;;
+    '--format')
+        __specdet_add_completions -W 'csv'$'\n''jsonl'$'\n''table'
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--max-pixels')
+        return
+        ;;
+    '--max-side')
+        return
+        ;;
+    '--max-file-size')
+        return
+        ;;
+    '--max-scans')
+        return
+        ;;
+    '--max-decode-ms')
+        return
+        ;;
+    '--max-fft-memory')
+        return
         ;;
     esac
 }
@@ -319,58 +371,6 @@ _specdet_train() {
     esac
 }
 
-_specdet_score() {
-    repeating_flags=()
-    non_repeating_flags=(--no-header --quiet --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--files-from --shard --model --threshold --format -o --output --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
-    __specdet_offer_flags_options -1
-
-    # Offer option value completions
-    case "${prev}" in
-    '--files-from')
-        return
-        ;;
-    '--shard')
-        return
-        ;;
-    '--model')
-        return
-        ;;
-    '--threshold')
-        return
-        ;;
-    '--format')
-        __specdet_add_completions -W 'csv'$'\n''jsonl'$'\n''table'
-        return
-        ;;
-    '-o'|'--output')
-        return
-        ;;
-    '--jobs')
-        return
-        ;;
-    '--max-pixels')
-        return
-        ;;
-    '--max-side')
-        return
-        ;;
-    '--max-file-size')
-        return
-        ;;
-    '--max-scans')
-        return
-        ;;
-    '--max-decode-ms')
-        return
-        ;;
-    '--max-fft-memory')
-        return
-        ;;
-    esac
-}
-
 _specdet_evaluate() {
     repeating_flags=()
     non_repeating_flags=(--quiet --version -h --help)
@@ -421,6 +421,25 @@ _specdet_evaluate() {
         return
         ;;
     '--max-fft-memory')
+        return
+        ;;
+    esac
+}
+
+_specdet_info() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=(--format -o --output)
+    __specdet_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--format')
+        __specdet_add_completions -W 'table'$'\n''json'
+        return
+        ;;
+    '-o'|'--output')
         return
         ;;
     esac

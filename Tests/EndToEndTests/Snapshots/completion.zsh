@@ -50,10 +50,11 @@ _specdet() {
     case "${state}" in
     command)
         local -ar subcommands=(
+            'score:Score images for fakeness with a trained model (default: the built-in one).'
             'profile:Write the spectral profile of every image as CSV.'
             'train:Train a detector on labelled real and fake images.'
-            'score:Score images for fakeness with a trained model (default: the built-in one).'
             'evaluate:Measure a model on labelled real and fake images.'
+            'info:Say what a model is, what it was trained on and how well it did.'
             'plot:Plot the mean spectral profiles of real and fake images as SVG.'
             'fingerprint:Write the mean 2-D log spectrum of a set of images as a PNG.'
             'help:Show subcommand help information.'
@@ -62,12 +63,40 @@ _specdet() {
         ;;
     arg)
         case "${words[1]}" in
-        profile|train|score|evaluate|plot|fingerprint|help)
+        score|profile|train|evaluate|info|plot|fingerprint|help)
             "_specdet_${words[1]}" && ret=0
             ;;
         esac
         ;;
     esac
+
+    return "${ret}"
+}
+
+_specdet_score() {
+    local -i ret=1
+    local -ar ___format=('csv' 'jsonl' 'table')
+    local -ar arg_specs=(
+        '*:paths:'
+        '--files-from[Read more input paths from FILE, one per line ('\''-'\'' for stdin).]:FILE:'
+        '--shard[Process only shard K of N (1 <= K <= N)\: a stable partition of the inputs by a hash of each path, so N runs on N machines cover every input exactly once.]:K/N:'
+        '--model[A model file written by `specdet train` (default\: the built-in model).]:MODEL.json:'
+        '--threshold[Decision threshold on P(fake), overriding the model'\''s (fake when p >= threshold).]:threshold:'
+        '--format[csv, jsonl or table.]:format:{__specdet_complete "${___format[@]}"}'
+        '(-o --output)'{-o,--output}'[Write to FILE atomically instead of stdout.]:FILE:'
+        '--no-header[Omit the header row (for concatenating shards).]'
+        '--jobs[Worker threads (default\: the number of cores).]:jobs:'
+        '--quiet[Print no progress and no summary on stderr.]'
+        '--max-pixels[Largest width x height decoded (checked from the header).]:max-pixels:'
+        '--max-side[Largest width or height decoded.]:max-side:'
+        '--max-file-size[Largest input file in bytes.]:max-file-size:'
+        '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
+        '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes (about 12 bytes per pixel).]:max-fft-memory:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
 
     return "${ret}"
 }
@@ -141,34 +170,6 @@ _specdet_train() {
     return "${ret}"
 }
 
-_specdet_score() {
-    local -i ret=1
-    local -ar ___format=('csv' 'jsonl' 'table')
-    local -ar arg_specs=(
-        '*:paths:'
-        '--files-from[Read more input paths from FILE, one per line ('\''-'\'' for stdin).]:FILE:'
-        '--shard[Process only shard K of N (1 <= K <= N)\: a stable partition of the inputs by a hash of each path, so N runs on N machines cover every input exactly once.]:K/N:'
-        '--model[A model file written by `specdet train` (default\: the built-in model).]:MODEL.json:'
-        '--threshold[Decision threshold on P(fake), overriding the model'\''s (fake when p >= threshold).]:threshold:'
-        '--format[csv, jsonl or table.]:format:{__specdet_complete "${___format[@]}"}'
-        '(-o --output)'{-o,--output}'[Write to FILE atomically instead of stdout.]:FILE:'
-        '--no-header[Omit the header row (for concatenating shards).]'
-        '--jobs[Worker threads (default\: the number of cores).]:jobs:'
-        '--quiet[Print no progress and no summary on stderr.]'
-        '--max-pixels[Largest width x height decoded (checked from the header).]:max-pixels:'
-        '--max-side[Largest width or height decoded.]:max-side:'
-        '--max-file-size[Largest input file in bytes.]:max-file-size:'
-        '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
-        '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
-        '--max-fft-memory[Largest FFT buffer memory per image in bytes (about 12 bytes per pixel).]:max-fft-memory:'
-        '--version[Show the version.]'
-        '(-h --help)'{-h,--help}'[Show help information.]'
-    )
-    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
-
-    return "${ret}"
-}
-
 _specdet_evaluate() {
     local -i ret=1
     local -ar ___format=('table' 'json')
@@ -188,6 +189,21 @@ _specdet_evaluate() {
         '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
         '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
         '--max-fft-memory[Largest FFT buffer memory per image in bytes (about 12 bytes per pixel).]:max-fft-memory:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_specdet_info() {
+    local -i ret=1
+    local -ar ___format=('table' 'json')
+    local -ar arg_specs=(
+        ':MODEL.json:'
+        '--format[table or json.]:format:{__specdet_complete "${___format[@]}"}'
+        '(-o --output)'{-o,--output}'[Write to FILE atomically instead of stdout.]:FILE:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )

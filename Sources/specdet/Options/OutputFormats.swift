@@ -9,3 +9,11 @@ enum ScoreFormat: String, ExpressibleByArgument, CaseIterable {
     /// Aligned columns for people (written once every input is scored).
     case table
 }
+
+/// Formats of the one-record reports (`evaluate`, `info`).
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    /// Aligned `name value` lines for people.
+    case table
+    /// One JSON object.
+    case json
+}

@@ -1,0 +1,45 @@
+import Foundation
+import SpecdetClassify
+
+/// What `specdet info` says about a model: one `name value` line per fact, aligned, or the
+/// same pairs as one JSON object.
+struct ModelCard {
+    let lines: [(String, String)]
+
+    init(_ model: DetectorModel, source: String) {
+        var lines: [(String, String)] = [("model", source), ("schema_version", String(model.schemaVersion))]
+        let hyperparameters = model.hyperparameters
+        switch model.classifier {
+        case .rbfSVM(let gamma, let vectors, _, _, _):
+            lines.append(("classifier", "svm (RBF kernel, C \(hyperparameters.c), gamma \(gamma), \(vectors.count) support vectors)"))
+        case .logistic:
+            lines.append(("classifier", "logistic regression (C \(hyperparameters.c))"))
+        case .linearSVM:
+            lines.append(("classifier", "linear svm (C \(hyperparameters.c))"))
+        }
+        lines.append(("features", "\(model.feature.features.rawValue), \(model.feature.bins) values per image"))
+        lines.append(("standardized", model.scaler == nil ? "no" : "yes"))
+        lines.append(("threshold", "\(model.threshold) (fake when P(fake) >= threshold)"))
+        let training = model.training
+        lines.append(("training_samples", "\(training.nReal) real, \(training.nFake) fake (augmented copies included)"))
+        lines.append(("augmentation", training.augmentation ?? "none"))
+        if let cv = training.crossValidation {
+            let auc = cv.rocAUC.map { String(format: "%.4f", $0) } ?? "-"
+            lines.append(("cross_validation", "\(cv.k) folds, \(cv.grouped ? "grouped" : "not grouped"): accuracy "
+                          + String(format: "%.4f", cv.accuracy) + ", balanced accuracy "
+                          + String(format: "%.4f", cv.balancedAccuracy) + ", ROC AUC \(auc)"))
+        }
+        lines.append(("solver", training.solver))
+        lines.append(("trained_by", "\(training.toolVersion), \(training.date), seed \(training.seed)"))
+        self.lines = lines
+    }
+
+    var text: String {
+        let width = (lines.map(\.0.count).max() ?? 0) + 2
+        return lines.map { $0.0.padding(width) + $0.1 }.joined(separator: "\n") + "\n"
+    }
+
+    var json: String {
+        JSON.object(lines.map { ($0.0, JSON.string($0.1)) }) + "\n"
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import SpecdetClassify
+import SpecdetSupport
+
+struct InfoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "info",
+        abstract: "Say what a model is, what it was trained on and how well it did.",
+        discussion: """
+            Without MODEL, the model built into the binary.
+
+            Example:
+              specdet info
+              specdet info model.json --format json
+            """
+    )
+
+    @Argument(help: ArgumentHelp("A model file written by `specdet train` (default: the built-in model).", valueName: "MODEL.json"))
+    var model: String?
+
+    @Option(help: "table or json.")
+    var format: ReportFormat = .table
+
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let detector = try model.map { path throws(SpecdetError) in try ModelFile.load(path) } ?? DefaultModel.load()
+        let card = ModelCard(detector, source: model ?? "built-in")
+        try OutputSink.writing(to: output.output) { try $0.write(format == .json ? card.json : card.text) }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+@Suite struct InfoCommandTests {
+    /// The built-in model is the committed model file, byte for byte in what it says: the
+    /// build embedded the current file (its dependency is one no build tool tracks).
+    @Test func builtInModelIsTheCommittedFile() throws {
+        let file = "Sources/_SpecdetDefaultModel/model/default-model.json"
+        let builtIn = try Specdet.run(["info", "--format", "json"])
+        let fromFile = try Specdet.run(["info", "--format", "json", file])
+        #expect(builtIn.status == 0 && fromFile.status == 0, "\(builtIn.stderr) \(fromFile.stderr)")
+        let a = try #require(try JSONSerialization.jsonObject(with: builtIn.stdout) as? [String: String])
+        var b = try #require(try JSONSerialization.jsonObject(with: fromFile.stdout) as? [String: String])
+        #expect(a["model"] == "built-in" && b["model"] == file)
+        b["model"] = "built-in"
+        #expect(a == b)
+    }
+
+    /// The card of a model trained here states what the model file holds.
+    @Test func cardStatesTheModelsFacts() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("m.json")
+        let train = try Specdet.run(["train", "--quiet", "--classifier", "logistic", "--augment", "none", "--folds", "3",
+                                     "--real", "Fixtures/images/dcgan64/real", "--fake", "Fixtures/images/dcgan64/fake",
+                                     "--features", "durall", "--bins", "80", "--output", model.path])
+        #expect(train.status == 0, "\(train.stderr)")
+        let run = try Specdet.run(["info", model.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let saved = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
+        let threshold = try #require(saved["threshold"] as? Double)
+        #expect(run.output.contains("logistic regression (C 1.0)"))
+        #expect(run.output.contains("durall, 80 values per image"))
+        #expect(run.output.contains("threshold  ") && run.output.contains("\(threshold) (fake when"))
+        #expect(run.output.contains("3 folds, not grouped"))
+    }
+
+    @Test func unreadableModelIsExitTwoWithItsName() throws {
+        let run = try Specdet.run(["info", "no-such-model.json"])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("'no-such-model.json'"), "\(run.stderr)")
+    }
+}
