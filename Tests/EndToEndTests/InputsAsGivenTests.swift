@@ -12,10 +12,14 @@ import Testing
     static let image = "Fixtures/images/dcgan64/real/00031.png"
 
     /// A folder holding a copy of the fixture image under each of `names` (raw bytes).
-    static func folder(with names: [[UInt8]]) throws -> URL {
+    /// A temporary folder holding a file under each name: the fixture image, or with
+    /// `distinct`, the n-th real dcgan64 fixture for the n-th name (different images).
+    static func folder(with names: [[UInt8]], distinct: Bool = false) throws -> URL {
         let folder = try Specdet.temporaryFolder()
-        let image = try Data(contentsOf: Specdet.root.appendingPathComponent(Self.image))
-        for name in names {
+        let reals = try FileManager.default.contentsOfDirectory(atPath: Specdet.fixtures.appendingPathComponent("images/dcgan64/real").path).sorted()
+        for (index, name) in names.enumerated() {
+            let image = try Data(contentsOf: distinct ? Specdet.fixtures.appendingPathComponent("images/dcgan64/real/\(reals[index])")
+                                                      : Specdet.root.appendingPathComponent(Self.image))
             let fd = withCPath(Array(folder.path.utf8) + [UInt8(ascii: "/")] + name) { open($0, O_CREAT | O_WRONLY, 0o644) }
             image.withUnsafeBytes { _ = write(fd, $0.baseAddress, $0.count) }
             close(fd)
@@ -71,7 +75,7 @@ import Testing
     @Test func namesReadFromProfileCSVsAreNotEscapedTwice() throws {
         let names = [Array("back\\slash.png".utf8), Array("b".utf8) + [0xFE] + Array(".png".utf8),
                      Array("plain.png".utf8)]
-        let folder = try Self.folder(with: names)
+        let folder = try Self.folder(with: names, distinct: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let fakes = Specdet.root.appendingPathComponent("Fixtures/images/dcgan64/fake").path
         #expect(try Specdet.run(["profile", "--quiet", ".", "-o", "real.csv"], in: folder).status == 0)
@@ -151,8 +155,9 @@ import Testing
                                        "--folds", "4", "--folds-out", folder.appendingPathComponent("folds.csv").path,
                                        "-o", folder.appendingPathComponent("m.json").path])
             #expect(run.status == 0, "\(run.stderr)")
-            #expect(run.output.contains(augment == "none" ? "4 folds, stratified\n" : "4 folds, stratified, each image's copies in its fold"),
+            #expect(run.output.contains(augment == "none" ? "4 folds, stratified;" : "4 folds, stratified, each image's copies in its fold;"),
                     "\(run.output)")
+            #expect(run.output.contains("not grouped by photograph"))
             let rows = csvRows(try String(contentsOf: folder.appendingPathComponent("folds.csv"), encoding: .utf8)).dropFirst()
             var foldOfPath: [String: Set<String>] = [:]
             for row in rows { foldOfPath[row[0], default: []].insert(row[2]) }
@@ -163,6 +168,25 @@ import Testing
             #expect(crossValidation["grouped"] as? Bool == false)
         }
         #expect(foldsOfImages[0] == foldsOfImages[1])
+    }
+
+    /// The same image under two paths (copied into two folders) is named in a warning, and
+    /// without --groups both copies share a fold, so a repeat is never a free right answer.
+    @Test func repeatedImagesAreNamedAndKeptInOneFold() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let again = folder.appendingPathComponent("again")
+        try FileManager.default.copyItem(atPath: Specdet.fixtures.appendingPathComponent("images/dcgan64/real").path, toPath: again.path)
+        let run = try Specdet.run(["train", "--quiet", "--augment", "none", "--folds", "3",
+                                   "--real", "Fixtures/images/dcgan64/real", again.path, "--fake", "Fixtures/images/dcgan64/fake",
+                                   "--folds-out", folder.appendingPathComponent("folds.csv").path,
+                                   "-o", folder.appendingPathComponent("m.json").path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stderr.contains("6 inputs repeat another input's image"), "\(run.stderr)")
+        let rows = csvRows(try String(contentsOf: folder.appendingPathComponent("folds.csv"), encoding: .utf8)).dropFirst()
+        var foldOfName: [String: Set<String>] = [:]
+        for row in rows where row[1] == "real" { foldOfName[String(row[0].split(separator: "/").last!), default: []].insert(row[2]) }
+        #expect(foldOfName.count == 6 && foldOfName.values.allSatisfy { $0.count == 1 }, "\(foldOfName)")
     }
 
     @Test func theScoreTableEscapesOnlyControlCharactersAndCanOmitItsHeader() throws {

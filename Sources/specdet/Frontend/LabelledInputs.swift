@@ -114,6 +114,29 @@ struct LabelledProfiles {
     /// The number of augmentation rounds (0 without copies).
     var roundCount: Int { rounds.max() ?? 0 }
 
+    /// For each profile, the index of the first original with the very same profile (bit for
+    /// bit): the same image, whatever its path. Copies map to their original's.
+    var firstOccurrence: [Int] {
+        var first: [[UInt32]: Int] = [:], result: [Int] = [], original = 0
+        for index in features.indices {
+            if rounds[index] == 0 {
+                let key = features[index].map(\.bitPattern)
+                original = first[key] ?? index
+                if first[key] == nil { first[key] = index }
+            }
+            result.append(original)
+        }
+        return result
+    }
+
+    /// Originals that repeat an earlier original's image under another path, with that path.
+    var repeatedImages: [(repeat: InputPath, of: InputPath)] {
+        zip(firstOccurrence, paths.indices).compactMap { first, index in
+            rounds[index] == 0 && first != index && paths[first].lexicallyNormal != paths[index].lexicallyNormal
+                ? (paths[index], paths[first]) : nil
+        }
+    }
+
     /// Appends an original (round 0) or a copy drawn in `round`.
     mutating func append(_ path: InputPath, label: Int, features vector: [Float], round: Int = 0) {
         paths.append(path)

@@ -30,7 +30,11 @@ struct CrossValidationOptions: ParsableArguments {
             let table = try GroupsFile(path: groups)
             return (table.groups(for: profiles), true, "grouped by '\(groups)'")
         }
-        return (profiles.paths.map { "path:" + $0.display }, false,
-                profiles.copyCount == 0 ? "stratified" : "stratified, each image's copies in its fold")
+        // Each image is a unit with its copies, and so is every repeat of the same image under
+        // another path: a repeat on the other side of a fold would be a free right answer.
+        let first = profiles.firstOccurrence
+        return (first.map { "image:\($0)" }, false,
+                (profiles.copyCount == 0 ? "stratified" : "stratified, each image's copies in its fold")
+                    + "; not grouped by photograph: crops of one photograph on both sides of a fold overstate accuracy (give --groups)")
     }
 }

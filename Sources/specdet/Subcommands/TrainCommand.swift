@@ -48,6 +48,12 @@ struct TrainCommand: ParsableCommand {
             guard data.realCount > 0, data.fakeCount > 0 else {
                 throw SpecdetError(.usage, "training needs profiles of both classes; got \(data.realCount) real and \(data.fakeCount) fake")
             }
+            if let example = data.repeatedImages.first {
+                let count = data.repeatedImages.count
+                StandardError.write("specdet: warning: \(count) input\(count == 1 ? " repeats" : "s repeat") another input's image "
+                                    + "under another path (e.g. '\(example.repeat.terminalSafe)' is '\(example.of.terminalSafe)'); "
+                                    + "repeats are kept in one fold, but they weigh twice in training\n")
+            }
             let units = try crossValidation.units(for: data)
             let trainer = Trainer(feature: configuration, options: classifier.trainingOptions(
                 augmentation: data.copyCount > 0 ? augmenter?.summary : nil, threads: runOptions.workerCount))
