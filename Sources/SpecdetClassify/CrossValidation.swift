@@ -94,8 +94,10 @@ package enum CrossValidation {
     ///
     /// Each fold's model is trained exactly as `trainer.train` would (its own scaler, its own
     /// inner grid search if enabled, with `groups` restricted to the fold's training part);
-    /// held-out samples are scored by `P(fake)` and called fake when `P(fake) ≥` the model's
-    /// threshold. Folds run one after another: training is serialised by the solvers anyway.
+    /// held-out samples are scored by `P(fake)` and called fake when `P(fake) ≥` the fold
+    /// model's threshold (its decision sign: a fold model is not calibrated). Also returns the
+    /// out-of-fold decision value of every scored sample, from which a final model's threshold
+    /// can be chosen (`Trainer.calibrated`). Folds run one after another.
     ///
     /// - Parameters:
     ///   - groups: group names for the inner folds of each fold's grid search (see `Trainer`).
@@ -110,7 +112,7 @@ package enum CrossValidation {
     package static func run(
         _ trainer: Trainer, features: [[Float]], labels: [Int], groups: [String]? = nil, rounds: [Int]? = nil,
         folds: [Int], grouped: Bool, scored: [Bool]? = nil
-    ) throws(SpecdetError) -> CrossValidationResult {
+    ) throws(SpecdetError) -> (result: CrossValidationResult, outOfFold: [OutOfFoldScore]) {
         let matrix = try FeatureMatrix(validating: features, columns: trainer.feature.bins)
         guard folds.count == matrix.rowCount else {
             throw SpecdetError(.invalidInput, "\(folds.count) fold numbers for \(matrix.rowCount) samples")
@@ -121,20 +123,30 @@ package enum CrossValidation {
             throw SpecdetError(.invalidInput, "\(scored.count) scored flags for \(matrix.rowCount) samples")
         }
         var results: [FoldMetrics] = []
+        var outOfFold: [(index: Int, decision: Double)] = []
         for fold in Set(folds).sorted() {
             let train = folds.indices.filter { folds[$0] != fold }
             let test = folds.indices.filter { folds[$0] == fold && scored?[$0] ?? true }
             let model = try trainer.fit(matrix, labels: labels, groups: groups, rounds: rounds, rows: train)
-            let probabilities = try model.probabilitiesFake(test.map { Array(matrix.row($0)) }, threads: trainer.options.threads)
-            let scored = try ScoredSamples(labels: test.map { labels[$0] }, scores: probabilities)
+            let decisions = try model.decisionValues(test.map { Array(matrix.row($0)) }, threads: trainer.options.threads)
+            outOfFold += zip(test, decisions).map { ($0, $1) }
+            let scored = try ScoredSamples(labels: test.map { labels[$0] }, scores: decisions.map { model.classifier.probability(decision: $0) })
             let counts = scored.confusion(threshold: model.threshold)
             results.append(
                 FoldMetrics(
                     fold: fold, nReal: scored.negativeCount, nFake: scored.positiveCount, accuracy: counts.accuracy,
                     balancedAccuracy: counts.balancedAccuracy, rocAUC: scored.rocAUC))
         }
-        return CrossValidationResult(folds: results, grouped: grouped)
+        let scores = outOfFold.sorted { $0.index < $1.index }.map { OutOfFoldScore(decision: $0.decision, label: labels[$0.index]) }
+        return (CrossValidationResult(folds: results, grouped: grouped), scores)
     }
+}
+
+/// A scored sample's decision value from the cross-validation model that did not train on it.
+package struct OutOfFoldScore: Sendable, Equatable {
+    package var decision: Double
+    /// 0 real, 1 fake.
+    package var label: Int
 }
 
 /// Held-out metrics of one cross-validation fold.

@@ -27,6 +27,8 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// Decision threshold on `P(fake)`: fake when `p ≥ threshold` (0.5 unless chosen otherwise,
     /// e.g. by `ScoredSamples.threshold(forTargetFPR:)`).
     public package(set) var threshold: Double
+    /// How `threshold` was chosen and what it did out of fold; nil in models that predate it.
+    package var operatingPoint: OperatingPoint?
     /// The hyperparameters the classifier was trained with.
     package var hyperparameters: Hyperparameters
     /// How and on what the model was trained.
@@ -36,6 +38,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
         case format
         case schemaVersion = "schema_version"
         case feature, scaler, classifier, threshold, hyperparameters, training
+        case operatingPoint = "operating_point"
     }
 
     /// A model with the given parts, `format` and `schemaVersion` set to this build's.
@@ -73,13 +76,19 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     }
 
     /// `P(fake)` of each vector, the values `probabilityFake` gives, in input order; computed
-    /// on up to `threads` threads (default: one per core; vectors dealt round-robin), since an
-    /// RBF SVM with thousands of support vectors costs about as much as profiling a small image.
+    /// on up to `threads` threads (vectors dealt round-robin), since an RBF SVM with thousands
+    /// of support vectors costs about as much as profiling a small image.
     ///
     /// - Throws: `.dimensionMismatch` for the first vector whose length is not `feature.bins`.
-    package func probabilitiesFake(
-        _ vectors: [[Float]], threads: Int
-    ) throws(SpecdetError) -> [Double] {
+    package func probabilitiesFake(_ vectors: [[Float]], threads: Int) throws(SpecdetError) -> [Double] {
+        try decisionValues(vectors, threads: threads).map { classifier.probability(decision: $0) }
+    }
+
+    /// The decision value of each vector, the values `decisionValue` gives, in input order, on
+    /// up to `threads` threads.
+    ///
+    /// - Throws: `.dimensionMismatch` for the first vector whose length is not `feature.bins`.
+    package func decisionValues(_ vectors: [[Float]], threads: Int) throws(SpecdetError) -> [Double] {
         for vector in vectors { try checkLength(vector) }
         guard !vectors.isEmpty else { return [] }
         var result = [Double](repeating: 0, count: vectors.count)
@@ -88,7 +97,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
             nonisolated(unsafe) let output = buffer.baseAddress!
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 for index in stride(from: worker, to: vectors.count, by: workers) {
-                    output[index] = classifier.probability(decision: uncheckedDecisionValue(vectors[index]))
+                    output[index] = uncheckedDecisionValue(vectors[index])
                 }
             }
         }

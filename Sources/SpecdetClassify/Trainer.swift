@@ -182,6 +182,39 @@ package struct Trainer: Sendable {
 }
 
 extension Trainer {
+    /// `model` with its probabilities and threshold set from out-of-fold evidence: for an SVM,
+    /// Platt's sigmoid fitted to the out-of-fold decision values (`PlattScaling.fit`; libsvm's
+    /// own fit uses random folds that ignore groups); then the threshold `rule` picks on the
+    /// out-of-fold P(fake) (`OperatingPoint.choose`), recorded with what it gave there.
+    ///
+    /// - Throws: `.invalidInput` if the scores lack a class.
+    package static func calibrated(
+        _ model: DetectorModel, outOfFold: [OutOfFoldScore], rule: OperatingPoint.Rule, targetFPR: Double?
+    ) throws(SpecdetError) -> DetectorModel {
+        var model = model
+        let decisions = outOfFold.map(\.decision), labels = outOfFold.map(\.label)
+        guard labels.contains(0) && labels.contains(1) else {
+            throw SpecdetError(.invalidInput, "out-of-fold scores of both classes are needed to choose a threshold")
+        }
+        switch model.classifier {
+        case .rbfSVM(let gamma, let vectors, let coefficients, let rho, _):
+            model.classifier = .rbfSVM(gamma: gamma, supportVectors: vectors, coefficients: coefficients, rho: rho,
+                                       platt: PlattScaling.fit(decisionValues: decisions, labels: labels))
+        case .linearSVM(let weights, let bias, _):
+            model.classifier = .linearSVM(weights: weights, bias: bias,
+                                          platt: PlattScaling.fit(decisionValues: decisions, labels: labels))
+        case .logistic:
+            break
+        }
+        let scores = try ScoredSamples(labels: labels, scores: decisions.map { model.classifier.probability(decision: $0) })
+        let (point, threshold) = OperatingPoint.choose(rule, targetFPR: targetFPR, on: scores)
+        model.operatingPoint = point
+        model.threshold = threshold
+        model.training.solver += "; probabilities and threshold from out-of-fold scores"
+        try model.validate()
+        return model
+    }
+
     /// The training rows of each round's classifier: the originals (round 0) with that round's
     /// copies, for each round that has copies among `rows`, in round order; all of `rows` as one
     /// member when there are no rounds or only originals.

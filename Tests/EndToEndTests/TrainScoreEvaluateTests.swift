@@ -251,3 +251,32 @@ private let trainedModel: (url: URL, stdout: String) = {
         #expect(((json["training"] as! [String: Any])["augmentation"] as? String)?.contains("jpeg") == true)
     }
 }
+
+/// The threshold comes from out-of-fold scores, and the model says how.
+@Suite struct OperatingPointEndToEndTests {
+    @Test func thresholdIsChosenOnOutOfFoldScoresAndRecorded() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let data = ["--real", "Fixtures/images/dcgan64/real", "Fixtures/images/ae128_nearest/real",
+                    "--fake", "Fixtures/images/dcgan64/fake", "Fixtures/images/ae128_nearest/fake", "--augment", "none", "--folds", "4"]
+        for (extra, rule) in [([String](), "accuracy"), (["--target-fpr", "0.1"], "target-fpr")] {
+            let model = folder.appendingPathComponent("\(rule).json")
+            let run = try Specdet.run(["train", "--quiet"] + data + extra + ["-o", model.path])
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
+            let point = try #require(json["operating_point"] as? [String: Any])
+            #expect(point["rule"] as? String == rule)
+            let counts = try #require(point["out_of_fold"] as? [String: Any])
+            let (tp, fp, tn, fn) = (counts["tp"] as! Int, counts["fp"] as! Int, counts["tn"] as! Int, counts["fn"] as! Int)
+            #expect(tp + fp + tn + fn == 24)
+            #expect(counts["threshold"] as? Double == json["threshold"] as? Double)
+            if rule == "target-fpr" { #expect(Double(fp) / Double(fp + tn) <= 0.1) }
+            let roc = try #require(point["roc"] as? [String: [Double]])
+            #expect(roc["fpr"]?.count == roc["thresholds"]?.count && roc["tpr"]?.last == 1)
+            #expect(run.output.contains(rule == "accuracy" ? "(highest out-of-fold accuracy)" : "(out-of-fold false-positive rate at most 0.1)"),
+                    "\(run.output)")
+        }
+        let withoutFolds = try Specdet.run(["train", "--target-fpr", "0.1", "--folds", "0", "-o", folder.appendingPathComponent("x.json").path] + data.dropLast(2))
+        #expect(withoutFolds.status == 2 && withoutFolds.stderr.contains("--target-fpr"))
+    }
+}

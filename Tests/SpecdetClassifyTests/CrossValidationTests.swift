@@ -91,7 +91,7 @@ import SpecdetSupport
         let data = SyntheticProfiles(count: 200, seed: 31)
         let folds = try CrossValidation.folds(labels: data.labels, k: 4)
         let trainer = Trainer(feature: ProfileConfiguration())
-        let result = try CrossValidation.run(
+        let (result, outOfFold) = try CrossValidation.run(
             trainer, features: data.features, labels: data.labels, folds: folds, grouped: false)
         #expect(result.k == 4 && result.folds.map(\.fold) == [0, 1, 2, 3] && !result.grouped)
         #expect(result.folds.reduce(0) { $0 + $1.nReal + $1.nFake } == 200)
@@ -108,10 +108,13 @@ import SpecdetSupport
             labels: test.map { data.labels[$0] }, scores: test.map { try model.probabilityFake(data.features[$0]) })
         #expect(scored.confusion(threshold: 0.5).accuracy == result.folds[0].accuracy)
         #expect(scored.rocAUC == result.folds[0].rocAUC)
+        // Every sample's out-of-fold decision value, in sample order, from its fold's model.
+        #expect(outOfFold.count == 200 && outOfFold.map(\.label) == data.labels)
+        #expect(try test.map { try model.decisionValue(data.features[$0]) } == test.map { outOfFold[$0].decision })
 
         let grouped = try CrossValidation.run(
             trainer, features: data.features, labels: data.labels, groups: data.labels.indices.map { "g\($0 / 4)" },
-            folds: folds, grouped: true)
+            folds: folds, grouped: true).result
         #expect(grouped.grouped)
     }
 
@@ -124,7 +127,7 @@ import SpecdetSupport
         let isOriginal = sample.rounds.map { $0 == 0 }
         let result = try CrossValidation.run(
             trainer, features: sample.features, labels: sample.labels, rounds: sample.rounds, folds: folds, grouped: false,
-            scored: isOriginal)
+            scored: isOriginal).result
         let train = folds.indices.filter { folds[$0] != 0 }
         let test = folds.indices.filter { folds[$0] == 0 && isOriginal[$0] }
         let model = try trainer.train(
@@ -135,7 +138,7 @@ import SpecdetSupport
         #expect(scored.rocAUC != nil && scored.rocAUC == result.folds[0].rocAUC)
         #expect(scored.confusion(threshold: model.threshold).accuracy == result.folds[0].accuracy)
         let withoutRounds = try CrossValidation.run(
-            trainer, features: sample.features, labels: sample.labels, folds: folds, grouped: false, scored: isOriginal)
+            trainer, features: sample.features, labels: sample.labels, folds: folds, grouped: false, scored: isOriginal).result
         #expect(withoutRounds.folds.map(\.rocAUC) != result.folds.map(\.rocAUC))
     }
 }

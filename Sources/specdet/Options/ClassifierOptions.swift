@@ -26,11 +26,20 @@ struct ClassifierOptions: ParsableArguments {
     @Option(help: "Seed of every random choice in training.")
     var seed: UInt64 = 0
 
+    @Option(name: .customLong("target-fpr"), parsing: .unconditional, help: ArgumentHelp(
+        "Choose the threshold that keeps the out-of-fold false-positive rate (reals called fake) at or below F (default: the threshold of highest out-of-fold accuracy).",
+        valueName: "F"))
+    var targetFPR: Double?
+
+    /// How the threshold is chosen from the out-of-fold scores.
+    var thresholdRule: OperatingPoint.Rule { targetFPR == nil ? .accuracy : .targetFPR }
+
     func validate() throws {
         if let c, !(c > 0) { throw ValidationError("--C must be positive") }
         if let gamma, !(gamma > 0) { throw ValidationError("--gamma must be positive") }
         if gamma != nil && classifier != .svm { throw ValidationError("--gamma applies to --classifier svm only") }
         if tune && (c != nil || gamma != nil) { throw ValidationError("--tune chooses C and gamma itself: drop --C/--gamma") }
+        if let targetFPR, !(0...1).contains(targetFPR) { throw ValidationError("--target-fpr must be between 0 and 1") }
     }
 
     /// A warning for options that train a useless model, nil if none: the published γ was

@@ -20,6 +20,7 @@ struct ModelCard {
         lines.append(("features", "\(model.feature.features.rawValue), \(model.feature.bins) values per image"))
         lines.append(("standardized", model.scaler == nil ? "no" : "yes"))
         lines.append(("threshold", "\(model.threshold) (fake when P(fake) >= threshold)"))
+        lines.append(("threshold_rule", TextReport.operatingPoint(model).dropLast().description))
         let training = model.training
         lines.append(("training_samples", "\(training.nReal) real, \(training.nFake) fake (augmented copies included)"))
         lines.append(("augmentation", training.augmentation ?? "none"))

@@ -24,6 +24,17 @@ enum TextReport {
         return text
     }
 
+    /// The threshold the model uses and how it was chosen.
+    static func operatingPoint(_ model: DetectorModel) -> String {
+        guard let point = model.operatingPoint, let counts = point.outOfFold else {
+            return "threshold \(format(model.threshold)) (P(fake) at decision value 0: no cross-validation to choose it from)\n"
+        }
+        let rule = point.rule == .targetFPR ? "out-of-fold false-positive rate at most \(point.targetFPR ?? 0)"
+            : "highest out-of-fold accuracy"
+        return "threshold \(format(model.threshold)) (\(rule)): out-of-fold accuracy \(format(counts.accuracy)), "
+            + "false-positive rate \(format(counts.falsePositiveRate)), true-positive rate \(format(counts.truePositiveRate))\n"
+    }
+
     /// `path,label,fold` of every profile; with augmentation a `copy` column follows (0 for the
     /// original, k for its k-th copy, counted through the rounds in order), so that a copy's
     /// fold can be checked against its source's.

@@ -36,6 +36,12 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var features: FeatureOptions
     @OptionGroup var runOptions: RunOptions
 
+    func validate() throws {
+        if classifier.targetFPR != nil && crossValidation.folds < 2 {
+            throw ValidationError("--target-fpr chooses the threshold from out-of-fold scores: give --folds 2 or more")
+        }
+    }
+
     func run() throws {
         let configuration = features.configuration()
         let (report, diagnostics) = try OutputSink.writingAll(to: [output, crossValidation.foldsOut]) { sinks in
@@ -60,22 +66,27 @@ struct TrainCommand: ParsableCommand {
             var report = TextReport.trainingSummary(data, classifier: classifier.classifier.rawValue)
             let model: DetectorModel, folds: [Int]?
             do throws(SpecdetError) {
-                var result: CrossValidationResult?
                 folds = crossValidation.folds < 2 ? nil
                     : try CrossValidation.folds(labels: data.labels, units: units.names, k: crossValidation.folds,
                                                 seed: classifier.seed, grouped: units.grouped)
+                var validation: (result: CrossValidationResult, outOfFold: [OutOfFoldScore])?
                 if let folds {
                     // Held-out folds are scored on the original images only, never on copies.
-                    result = try CrossValidation.run(trainer, features: data.features, labels: data.labels, groups: units.names,
-                                                     rounds: data.rounds, folds: folds, grouped: units.grouped,
-                                                     scored: data.rounds.map { $0 == 0 })
-                    report += TextReport.crossValidation(result!, grouping: units.description)
+                    validation = try CrossValidation.run(trainer, features: data.features, labels: data.labels, groups: units.names,
+                                                         rounds: data.rounds, folds: folds, grouped: units.grouped,
+                                                         scored: data.rounds.map { $0 == 0 })
+                    report += TextReport.crossValidation(validation!.result, grouping: units.description)
                 }
-                model = try trainer.train(features: data.features, labels: data.labels, groups: units.names,
-                                          rounds: data.rounds, crossValidation: result)
+                let trained = try trainer.train(features: data.features, labels: data.labels, groups: units.names,
+                                                rounds: data.rounds, crossValidation: validation?.result)
+                model = try validation.map { validation throws(SpecdetError) in
+                    try Trainer.calibrated(trained, outOfFold: validation.outOfFold, rule: classifier.thresholdRule,
+                                           targetFPR: classifier.targetFPR)
+                } ?? trained
             } catch {
                 throw error.prefixed("training failed: ")
             }
+            report += TextReport.operatingPoint(model)
             if let folds { try sinks[1]?.write(TextReport.foldsCSV(folds, data: data)) }
             try sinks[0]!.write(bytes: try model.encoded())
             return (report, imageRun.diagnostics)

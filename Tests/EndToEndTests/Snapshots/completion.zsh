@@ -143,6 +143,7 @@ _specdet_train() {
         '--no-standardize[Standardise each feature to zero mean and unit variance.]'
         '--tune[Choose C (and gamma) by an inner cross-validation on standardised features.]'
         '--seed[Seed of every random choice in training.]:seed:'
+        '--target-fpr[Choose the threshold that keeps the out-of-fold false-positive rate (reals called fake) at or below F (default\: the threshold of highest out-of-fold accuracy).]:F:'
         '--folds[Cross-validation folds (0\: none).]:folds:'
         '--groups[CSV with columns path,group\: inputs of one group share a fold.]:FILE:'
         '--group-by-folder[Group the folds by each input'\''s folder.]'
