@@ -1,4 +1,4 @@
-/* Public entry points: file access, format sniffing, dispatch to the PNG and JPEG back ends. */
+/* Public entry points: file access, format sniffing, dispatch to the format back ends. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -88,6 +88,16 @@ void sd_check_dimensions(sd_decoder *dec, uint32_t width, uint32_t height) {
     }
 }
 
+void sd_check_decoder_memory(sd_decoder *dec, uint64_t bytes, const char *what) {
+    uint64_t limit = dec->limits.max_decoder_memory;
+    if (limit > 0 && bytes > limit) {
+        sd_fail(&dec->job, SD_PIXEL_LIMIT_EXCEEDED,
+                "%ux%u image needs %llu MiB for %s, over the %llu MiB decoder memory limit", dec->info.width,
+                dec->info.height, (unsigned long long)((bytes + (1u << 20) - 1) >> 20), what,
+                (unsigned long long)(limit >> 20));
+    }
+}
+
 /* ---- sniffing --------------------------------------------------------------------------- */
 
 static const uint8_t png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
@@ -101,19 +111,11 @@ static const struct {
 } unsupported_signatures[] = {
     {"GIF87a", 6, "GIF"},
     {"GIF89a", 6, "GIF"},
-    {"RIFF????WEBP", 12, "WebP"},
-    {"II*\0", 4, "TIFF"},
-    {"MM\0*", 4, "TIFF"},
     {"\0\0\0\x0CjP  \r\n\x87\n", 12, "JPEG 2000"},
     {"\xFF\x4F\xFF\x51", 4, "JPEG 2000"},
     {"\xFF\x0A", 2, "JPEG XL"},
     {"\0\0\0\x0CJXL \r\n\x87\n", 12, "JPEG XL"},
     {"\xFF\xD8\xFF\xF7", 4, "JPEG-LS"},
-    {"????ftypavif", 12, "AVIF"},
-    {"????ftypavis", 12, "AVIF"},
-    {"????ftypheic", 12, "HEIF"},
-    {"????ftypheix", 12, "HEIF"},
-    {"????ftypmif1", 12, "HEIF"},
     {"8BPS", 4, "Photoshop"},
     {"qoif", 4, "QOI"},
     {"\x8AMNG\r\n\x1A\n", 8, "MNG"},
@@ -142,6 +144,53 @@ static int is_netpbm(const uint8_t *data, size_t len) {
            (data[2] == ' ' || data[2] == '\n' || data[2] == '\r' || data[2] == '\t');
 }
 
+static const char supported_formats[] = "PNG, JPEG, WebP, HEIF, AVIF and TIFF";
+
+/* Signatures of the decoded formats besides PNG and JPEG (BigTIFF: version 43). */
+static int is_webp(const uint8_t *data, size_t len) {
+    return matches(data, len, "RIFF????WEBP", 12);
+}
+
+static int is_tiff(const uint8_t *data, size_t len) {
+    return matches(data, len, "II*\0", 4) || matches(data, len, "MM\0*", 4) ||
+           matches(data, len, "II+\0", 4) || matches(data, len, "MM\0+", 4);
+}
+
+/*
+ * An ISO base media file whose ftyp box names a HEIF image brand, as major or compatible
+ * brand: SD_FORMAT_AVIF for avif/avis, SD_FORMAT_HEIF for the HEVC and generic image brands
+ * (mif1, msf1, heic, heix, heim, heis, hevc, hevx, hevm, hevs), else 0. A file with both
+ * kinds of brand is what its major brand says, or HEIF (libheif reads either).
+ */
+static sd_format heif_kind(const uint8_t *data, size_t len) {
+    if (len < 16 || memcmp(data + 4, "ftyp", 4) != 0) return 0;
+    uint32_t box = (uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 | (uint32_t)data[2] << 8 | data[3];
+    if (box < 16) return 0;
+    size_t end = box < len ? box : len;
+    static const char *const avif_brands[] = {"avif", "avis"};
+    static const char *const heif_brands[] = {"mif1", "msf1", "heic", "heix", "heim", "heis",
+                                              "hevc", "hevx", "hevm", "hevs"};
+    int avif = 0, heif = 0;
+    /* major brand at 8, minor version at 12, compatible brands from 16 */
+    for (size_t at = 8; at + 4 <= end; at += at == 8 ? 8 : 4) {
+        for (size_t i = 0; i < sizeof avif_brands / sizeof avif_brands[0]; i++) {
+            if (memcmp(data + at, avif_brands[i], 4) == 0) {
+                if (at == 8) return SD_FORMAT_AVIF;
+                avif = 1;
+            }
+        }
+        for (size_t i = 0; i < sizeof heif_brands / sizeof heif_brands[0]; i++) {
+            if (memcmp(data + at, heif_brands[i], 4) == 0) {
+                if (at == 8 && memcmp(data + at, "mif1", 4) != 0 && memcmp(data + at, "msf1", 4) != 0) {
+                    return SD_FORMAT_HEIF;
+                }
+                heif = 1;
+            }
+        }
+    }
+    return avif ? SD_FORMAT_AVIF : heif ? SD_FORMAT_HEIF : 0;
+}
+
 /* Decides the format from the content and opens the back end, or fails. */
 static void sniff_and_open(sd_decoder *dec) {
     const uint8_t *data = dec->data;
@@ -150,15 +199,15 @@ static void sniff_and_open(sd_decoder *dec) {
 
     for (size_t i = 0; i < sizeof unsupported_signatures / sizeof unsupported_signatures[0]; i++) {
         if (matches(data, len, unsupported_signatures[i].pattern, unsupported_signatures[i].length)) {
-            sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "%s images are not supported (only PNG and JPEG)",
-                    unsupported_signatures[i].name);
+            sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "%s images are not supported (only %s)",
+                    unsupported_signatures[i].name, supported_formats);
         }
     }
     if (is_bmp(data, len)) {
-        sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "BMP images are not supported (only PNG and JPEG)");
+        sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "BMP images are not supported (only %s)", supported_formats);
     }
     if (is_netpbm(data, len)) {
-        sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "Netpbm images are not supported (only PNG and JPEG)");
+        sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "Netpbm images are not supported (only %s)", supported_formats);
     }
 
     if (len >= sizeof png_signature && memcmp(data, png_signature, sizeof png_signature) == 0) {
@@ -171,6 +220,22 @@ static void sniff_and_open(sd_decoder *dec) {
         sd_jpeg_open(dec);
         return;
     }
+    if (is_webp(data, len)) {
+        dec->info.format = SD_FORMAT_WEBP;
+        sd_webp_open(dec);
+        return;
+    }
+    if (is_tiff(data, len)) {
+        dec->info.format = SD_FORMAT_TIFF;
+        sd_tiff_open(dec);
+        return;
+    }
+    sd_format heif = heif_kind(data, len);
+    if (heif != 0) {
+        dec->info.format = heif;
+        sd_heif_open(dec);
+        return;
+    }
     /* An IHDR chunk where a PNG has it, behind a signature that differs: a PNG whose first
        bytes were damaged, typically by an ASCII-mode transfer (CR/LF translation). */
     if (len >= 16 && memcmp(data + 12, "IHDR", 4) == 0) {
@@ -179,16 +244,26 @@ static void sniff_and_open(sd_decoder *dec) {
                 "(text-mode or 7-bit transfer?)",
                 data[0], data[1], data[2], data[3], data[4], data[5], data[6], data[7]);
     }
-    if ((len < sizeof png_signature && memcmp(data, png_signature, len) == 0) ||
-        (len < sizeof jpeg_signature && memcmp(data, jpeg_signature, len) == 0)) {
-        sd_fail(&dec->job, SD_TRUNCATED, "file ends inside the %zu-byte %s signature", len,
-                data[0] == 0x89 ? "PNG" : "JPEG");
+    /* A file that is all a decoded format's signature, cut short. */
+    static const struct {
+        const char *pattern;
+        size_t length;
+        const char *name;
+    } prefixes[] = {
+        {"\x89PNG\r\n\x1A\n", 8, "PNG"}, {"\xFF\xD8\xFF", 3, "JPEG"}, {"RIFF????WEBP", 12, "WebP"},
+        {"II*\0", 4, "TIFF"},           {"MM\0*", 4, "TIFF"},
+    };
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        if (len < prefixes[i].length && matches(data, len, prefixes[i].pattern, len)) {
+            sd_fail(&dec->job, SD_TRUNCATED, "file ends inside the %zu-byte %s signature", prefixes[i].length,
+                    prefixes[i].name);
+        }
     }
     char start[3 * 4] = "";
     for (size_t i = 0, at = 0; i < len && i < 4; i++) {
         at += (size_t)snprintf(start + at, sizeof start - at, i ? " %02x" : "%02x", data[i]);
     }
-    sd_fail(&dec->job, SD_UNKNOWN_FORMAT, "not a PNG or JPEG file (starts with %s)", start);
+    sd_fail(&dec->job, SD_UNKNOWN_FORMAT, "not a PNG, JPEG, WebP, HEIF, AVIF or TIFF file (starts with %s)", start);
 }
 
 /* ---- file access ------------------------------------------------------------------------ */
@@ -369,10 +444,13 @@ sd_status sd_read_gray(sd_decoder *dec, uint8_t *dst, size_t dst_len, sd_info *i
         return sd_report(&dec->job, msg, msgcap);
     }
     if (setjmp(dec->job.jmp) == 0) {
-        if (dec->info.format == SD_FORMAT_PNG) {
-            sd_png_read(dec, dst);
-        } else {
-            sd_jpeg_read(dec, dst);
+        switch (dec->info.format) {
+        case SD_FORMAT_PNG: sd_png_read(dec, dst); break;
+        case SD_FORMAT_JPEG: sd_jpeg_read(dec, dst); break;
+        case SD_FORMAT_WEBP: sd_webp_read(dec, dst); break;
+        case SD_FORMAT_HEIF:
+        case SD_FORMAT_AVIF: sd_heif_read(dec, dst); break;
+        case SD_FORMAT_TIFF: sd_tiff_read(dec, dst); break;
         }
     }
     dec->info.warnings = dec->job.warnings;
@@ -382,10 +460,13 @@ sd_status sd_read_gray(sd_decoder *dec, uint8_t *dst, size_t dst_len, sd_info *i
 
 void sd_close(sd_decoder *dec) {
     if (dec == NULL) return;
-    if (dec->info.format == SD_FORMAT_PNG) {
-        sd_png_close(dec);
-    } else if (dec->info.format == SD_FORMAT_JPEG) {
-        sd_jpeg_close(dec);
+    switch (dec->info.format) {
+    case SD_FORMAT_PNG: sd_png_close(dec); break;
+    case SD_FORMAT_JPEG: sd_jpeg_close(dec); break;
+    case SD_FORMAT_WEBP: sd_webp_close(dec); break;
+    case SD_FORMAT_HEIF:
+    case SD_FORMAT_AVIF: sd_heif_close(dec); break;
+    case SD_FORMAT_TIFF: sd_tiff_close(dec); break;
     }
     free(dec->owned);
     free(dec);
