@@ -41,15 +41,67 @@ static uint64_t sample_bytes(int bits) {
     return bits > 8 ? 2 : 1;
 }
 
+/*
+ * The top-level boxes must lie inside the file: libheif reads a box cut short as the end of
+ * the file (a HEIF cut inside its 'meta' box reads as "No 'meta' box"), so a file that ends
+ * inside a box is called truncated here, before libheif runs.
+ */
+static void check_boxes(sd_decoder *dec) {
+    size_t pos = 0;
+    while (dec->len - pos >= 8) {
+        const uint8_t *p = dec->data + pos;
+        uint64_t size = (uint64_t)p[0] << 24 | (uint64_t)p[1] << 16 | (uint64_t)p[2] << 8 | p[3];
+        if (size == 0) return; /* the box runs to the end of the file */
+        if (size == 1) {
+            if (dec->len - pos < 16) break;
+            size = 0;
+            for (int i = 8; i < 16; i++) size = size << 8 | p[i];
+        }
+        if (size < 8) sd_fail(&dec->job, SD_INVALID_HEADER, "box '%.4s' of %llu bytes", (const char *)p + 4, (unsigned long long)size);
+        if (size > dec->len - pos) {
+            sd_fail(&dec->job, SD_TRUNCATED, "file ends inside the '%.4s' box (%llu bytes declared, %zu left)",
+                    (const char *)p + 4, (unsigned long long)size, dec->len - pos);
+        }
+        pos += (size_t)size;
+    }
+    if (pos < dec->len) sd_fail(&dec->job, SD_TRUNCATED, "file ends inside a box header");
+}
+
+/*
+ * Whether the Cb and Cr planes hold only the neutral value 2^(b-1): a monochrome image, which
+ * libheif 1.15 returns with neutral chroma planes when asked for YCbCr (its API does not say
+ * whether the coded image had chroma; a colour image without any chroma is gray too).
+ */
+static int neutral_chroma(const struct heif_image *image) {
+    const enum heif_channel channels[2] = {heif_channel_Cb, heif_channel_Cr};
+    for (int c = 0; c < 2; c++) {
+        int stride = 0, bits = heif_image_get_bits_per_pixel_range(image, channels[c]);
+        const uint8_t *plane = heif_image_get_plane_readonly(image, channels[c], &stride);
+        int width = heif_image_get_width(image, channels[c]), height = heif_image_get_height(image, channels[c]);
+        if (plane == NULL) continue;
+        uint32_t neutral = 1u << (bits - 1);
+        for (int y = 0; y < height; y++) {
+            const uint8_t *row = plane + (size_t)y * (size_t)stride;
+            for (int x = 0; x < width; x++) {
+                if ((bits > 8 ? ((const uint16_t *)row)[x] : row[x]) != neutral) return 0;
+            }
+        }
+    }
+    return 1;
+}
+
 void sd_heif_open(sd_decoder *dec) {
+    check_boxes(dec);
     const char *name = dec->info.format == SD_FORMAT_AVIF ? "AVIF" : "HEIF";
     struct heif_context *context = heif_context_alloc();
     if (context == NULL) sd_fail(&dec->job, SD_DECODER_ERROR, "out of memory (libheif)");
     dec->u.heif.context = context;
-    /* libheif's own side limit (it refuses width or height >= the value while reading the
-       boxes, before any image memory): ours, so both agree. */
+    /* libheif's own side limit, a safety net behind ours (it refuses a width or height at or
+       over the value while reading the boxes, before any image memory): ours are checked on
+       the handle below, so that a refusal names the image's size. */
     uint32_t side = dec->limits.max_side;
-    heif_context_set_maximum_image_size_limit(context, side == 0 || side >= INT_MAX ? INT_MAX : (int)side + 1);
+    heif_context_set_maximum_image_size_limit(context, side == 0 || side >= INT_MAX - 1 ? INT_MAX
+                                                       : side < 65535 ? 65536 : (int)side + 1);
     /* grid tiles on this thread: specdet decodes one image per worker */
     heif_context_set_max_decoding_threads(context, 0);
     if (dec->len > INT_MAX) sd_fail(&dec->job, SD_FILE_TOO_LARGE, "file is over 2 GiB");
@@ -62,14 +114,15 @@ void sd_heif_open(sd_decoder *dec) {
     sd_check_dimensions(dec, (uint32_t)width, (uint32_t)height);
     /* the coded image (before cropping and rotation) is what the decoder allocates */
     int coded_width = heif_image_handle_get_ispe_width(handle), coded_height = heif_image_handle_get_ispe_height(handle);
-    if (coded_width > 0 && coded_height > 0 && (uint64_t)coded_width * (uint64_t)coded_height > (uint64_t)width * height) {
-        uint32_t shown_width = dec->info.width, shown_height = dec->info.height;
-        sd_check_dimensions(dec, (uint32_t)coded_width, (uint32_t)coded_height);
-        dec->info.width = shown_width;
-        dec->info.height = shown_height;
-    } else {
+    if (coded_width <= 0 || coded_height <= 0) {
         coded_width = width;
         coded_height = height;
+    }
+    uint64_t coded_pixels = (uint64_t)coded_width * (uint64_t)coded_height;
+    if ((dec->limits.max_side > 0 && ((uint32_t)coded_width > dec->limits.max_side || (uint32_t)coded_height > dec->limits.max_side)) ||
+        (dec->limits.max_pixels > 0 && coded_pixels > dec->limits.max_pixels)) {
+        sd_fail(&dec->job, SD_PIXEL_LIMIT_EXCEEDED, "%dx%d image is coded as %dx%d, over the pixel or side limit", width,
+                height, coded_width, coded_height);
     }
     int bits = heif_image_handle_get_luma_bits_per_pixel(handle);
     if (bits < 8 || bits > 16) {
@@ -93,28 +146,22 @@ void sd_heif_open(sd_decoder *dec) {
     if (options == NULL) sd_fail(&dec->job, SD_DECODER_ERROR, "out of memory (libheif)");
     options->convert_hdr_to_8bit = 0;
     options->strict_decoding = 1;
+    /* YCbCr as coded (colorspace "undefined" would have libheif 1.15 convert it to RGB) */
     struct heif_error error = dec->u.heif.from_rgb
         ? heif_decode_image(handle, &dec->u.heif.image, heif_colorspace_RGB, heif_chroma_444, options)
-        : heif_decode_image(handle, &dec->u.heif.image, heif_colorspace_undefined, heif_chroma_undefined, options);
+        : heif_decode_image(handle, &dec->u.heif.image, heif_colorspace_YCbCr, heif_chroma_undefined, options);
     heif_decoding_options_free(options);
     check(dec, error, SD_PHASE_PIXELS);
     sd_check_clock(&dec->job);
 
     struct heif_image *image = dec->u.heif.image;
-    enum heif_colorspace colorspace = heif_image_get_colorspace(image);
-    if (colorspace == heif_colorspace_RGB && heif_image_get_chroma_format(image) == heif_chroma_444) {
-        dec->u.heif.from_rgb = 1;
-    } else if (colorspace == heif_colorspace_YCbCr || colorspace == heif_colorspace_monochrome) {
-        dec->u.heif.from_rgb = 0;
-    } else {
-        sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "%s image in a colour space without a luma plane", name);
-    }
     enum heif_channel first = dec->u.heif.from_rgb ? heif_channel_R : heif_channel_Y;
     if (heif_image_get_width(image, first) != width || heif_image_get_height(image, first) != height) {
         sd_fail(&dec->job, SD_CORRUPT_DATA, "%s: decoded plane is %dx%d, the header says %dx%d", name,
                 heif_image_get_width(image, first), heif_image_get_height(image, first), width, height);
     }
-    dec->info.source_channels = (colorspace == heif_colorspace_monochrome ? 1 : 3) + (alpha ? 1 : 0);
+    int monochrome = !dec->u.heif.from_rgb && neutral_chroma(image);
+    dec->info.source_channels = (monochrome ? 1 : 3) + (alpha ? 1 : 0);
 }
 
 /* One plane's samples: its bits (8-16), stride in bytes, and rows. */

@@ -97,6 +97,7 @@ struct sd_decoder {
             char first_error[SD_MESSAGE_CAPACITY];
             uint16_t photometric, bits, samples;
             uint16_t *colormap[3];
+            unsigned colormap_shift;    /* 8 for a 16-bit colour map, 0 for an 8-bit one */
         } tiff;
     } u;
 };

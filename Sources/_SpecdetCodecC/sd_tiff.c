@@ -28,7 +28,7 @@ static const struct {
     {"Seek error", SD_TRUNCATED},
     {"past end", SD_TRUNCATED},
     {"Cannot read TIFF header", SD_TRUNCATED},
-    {"Maximum single memory allocation", SD_PIXEL_LIMIT_EXCEEDED},
+    {"byte limit defined in open options", SD_PIXEL_LIMIT_EXCEEDED}, /* max_decoder_memory */
     {"Memory allocation failed", SD_DECODER_ERROR},
     {"Out of memory", SD_DECODER_ERROR},
     {"not configured", SD_UNSUPPORTED_FORMAT},
@@ -146,7 +146,49 @@ static const char *photometric_name(uint16_t photometric) {
     }
 }
 
+/*
+ * The first directory must lie inside the file. Writers often put it after the pixels, so a
+ * file cut short loses it: truncated, said before libtiff reports an unreadable directory.
+ */
+static void check_first_directory(sd_decoder *dec) {
+    const uint8_t *p = dec->data;
+    int little = p[0] == 'I', big_tiff = (little ? p[2] : p[3]) == 43;
+    size_t header = big_tiff ? 16 : 8, count_bytes = big_tiff ? 8 : 2, entry = big_tiff ? 20 : 12;
+    if (dec->len < header) sd_fail(&dec->job, SD_TRUNCATED, "file ends inside the %zu-byte TIFF header", header);
+    uint64_t offset = 0, count = 0;
+    for (size_t i = 0; i < (big_tiff ? 8u : 4u); i++) {
+        size_t at = (big_tiff ? 8 : 4) + (little ? (big_tiff ? 7 : 3) - i : i);
+        offset = offset << 8 | p[at];
+    }
+    if (offset > dec->len || dec->len - offset < count_bytes) {
+        sd_fail(&dec->job, SD_TRUNCATED, "file ends before the first TIFF directory (at byte %llu, file has %zu)",
+                (unsigned long long)offset, dec->len);
+    }
+    for (size_t i = 0; i < count_bytes; i++) {
+        size_t at = (size_t)offset + (little ? count_bytes - 1 - i : i);
+        count = count << 8 | p[at];
+    }
+    if (count > (dec->len - offset - count_bytes) / entry) {
+        sd_fail(&dec->job, SD_TRUNCATED, "file ends inside the first TIFF directory (%llu entries at byte %llu)",
+                (unsigned long long)count, (unsigned long long)offset);
+    }
+}
+
+/*
+ * TIFF colour maps hold 16-bit values; writers store an 8-bit c as c * 257 or c << 8, and
+ * some write 8-bit values as they are. As libtiff's own RGBA reader (TIFFRGBAImage) and
+ * Pillow do: a map whose entries are all under 256 is taken as 8-bit, any other is shifted
+ * right by 8 (both c * 257 and c << 8 give c back).
+ */
+static int colormap_is_8_bit(uint16_t *const map[3], unsigned bits) {
+    for (uint32_t i = 0; i < (1u << bits); i++) {
+        if (map[0][i] >= 256 || map[1][i] >= 256 || map[2][i] >= 256) return 0;
+    }
+    return 1;
+}
+
 void sd_tiff_open(sd_decoder *dec) {
+    check_first_directory(dec);
     pthread_once(&silence_once, silence_global_handlers);
     TIFFOpenOptions *options = TIFFOpenOptionsAlloc();
     if (options == NULL) sd_fail(&dec->job, SD_DECODER_ERROR, "out of memory (libtiff)");
@@ -209,6 +251,7 @@ void sd_tiff_open(sd_decoder *dec) {
                           &dec->u.tiff.colormap[2])) {
             sd_fail(&dec->job, SD_INVALID_HEADER, "palette TIFF without a colour map");
         }
+        dec->u.tiff.colormap_shift = colormap_is_8_bit(dec->u.tiff.colormap, bits) ? 0 : 8;
         break;
     default:
         sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT,
@@ -264,8 +307,8 @@ static void convert_row(sd_decoder *dec, const uint8_t *row, size_t first, size_
         case PHOTOMETRIC_PALETTE: {
             uint32_t index = sample_at(row, at, bits);
             uint16_t **map = dec->u.tiff.colormap;
-            out[x] = sd_luma8(sd_scale_to_8(map[0][index], 16), sd_scale_to_8(map[1][index], 16),
-                              sd_scale_to_8(map[2][index], 16));
+            unsigned shift = dec->u.tiff.colormap_shift;
+            out[x] = sd_luma8(map[0][index] >> shift, map[1][index] >> shift, map[2][index] >> shift);
             break;
         }
         default: {

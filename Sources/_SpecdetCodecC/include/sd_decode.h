@@ -38,7 +38,8 @@
  *          gray (min-is-black, or min-is-white inverted) of 1, 2, 4, 8 or 16 bits, RGB of 8
  *          or 16 bits, palette of 1-8 bits, unsigned integer samples, extra (alpha) samples
  *          dropped. Sub-byte gray is expanded as libpng does (v * 255 / (2^b - 1)), 16-bit
- *          samples scaled like png_set_scale_16, palette entries (16-bit) scaled to 8 bits,
+ *          samples scaled like png_set_scale_16, palette entries taken as libtiff's RGBA reader
+ *          does (>> 8; a map with every entry under 256 as 8-bit values),
  *          RGB converted with PNG's integer formula (8-bit truncated, 16-bit rounded then
  *          scaled). Other photometric interpretations, sample formats and planar RGB are
  *          unsupported_format.
