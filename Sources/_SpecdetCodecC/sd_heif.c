@@ -132,10 +132,13 @@ void sd_heif_open(sd_decoder *dec) {
 
     /* An identity matrix (matrix_coefficients 0) stores G, B, R in the Y, Cb, Cr planes. */
     struct heif_color_profile_nclx *nclx = NULL;
-    if (heif_image_handle_get_nclx_color_profile(handle, &nclx).code == heif_error_Ok && nclx != NULL) {
+    struct heif_error nclx_error = heif_image_handle_get_nclx_color_profile(handle, &nclx);
+    if (nclx_error.code == heif_error_Ok && nclx != NULL) {
         dec->u.heif.from_rgb = nclx->matrix_coefficients == heif_matrix_coefficients_RGB_GBR;
-        heif_nclx_color_profile_free(nclx);
     }
+    /* libheif 1.15 allocates the profile before it refuses unknown values in it (fuzz
+       regression leak-843832bc...): free it whatever the outcome */
+    if (nclx != NULL) heif_nclx_color_profile_free(nclx);
     /* libheif's planes (at most three full ones, plus alpha) and the codec's frame */
     uint64_t planes = (dec->u.heif.from_rgb ? 6 : 4) + (alpha ? 2 : 0);
     sd_check_decoder_memory(dec, (uint64_t)coded_width * (uint64_t)coded_height * sample_bytes(bits) * planes,
@@ -146,6 +149,11 @@ void sd_heif_open(sd_decoder *dec) {
     if (options == NULL) sd_fail(&dec->job, SD_DECODER_ERROR, "out of memory (libheif)");
     options->convert_hdr_to_8bit = 0;
     options->strict_decoding = 1;
+    /* AV1 with libaom: libheif 1.15's dav1d plugin hands dav1d empty items, which dav1d
+       reports on stderr and on which it leaks (fuzz regression leak-14b8e687...) */
+    if (dec->info.format == SD_FORMAT_AVIF && heif_have_decoder_for_format(heif_compression_AV1)) {
+        options->decoder_id = "aom";
+    }
     /* YCbCr as coded (colorspace "undefined" would have libheif 1.15 convert it to RGB) */
     struct heif_error error = dec->u.heif.from_rgb
         ? heif_decode_image(handle, &dec->u.heif.image, heif_colorspace_RGB, heif_chroma_444, options)
