@@ -1,6 +1,7 @@
 /* Public entry points: file access, format sniffing, dispatch to the format back ends. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,15 +288,15 @@ static void format_bytes(char *out, size_t cap, uint64_t bytes) {
     }
 }
 
-/* Maps a failed stat/open/read of `path` to a status. */
-static sd_status record_errno(sd_job *job, const char *path, int error) {
+/* Maps a failed stat/open/read of `path` (relative to `dir`) to a status. */
+static sd_status record_errno(sd_job *job, int dir, const char *path, int error) {
     struct stat link;
     switch (error) {
     case ELOOP:
         sd_record(job, SD_SYMLINK_LOOP, "too many levels of symbolic links");
         break;
     case ENOENT:
-        if (lstat(path, &link) == 0 && S_ISLNK(link.st_mode)) {
+        if (fstatat(dir, path, &link, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(link.st_mode)) {
             sd_record(job, SD_DANGLING_SYMLINK, "symbolic link points to nothing");
         } else {
             sd_record(job, SD_IO_ERROR, "no such file");
@@ -312,13 +313,53 @@ static sd_status record_errno(sd_job *job, const char *path, int error) {
     return job->status;
 }
 
+/*
+ * A path of PATH_MAX bytes or more (a folder walk goes deeper than that) cannot be opened in
+ * one call: its leading folders are opened a piece under PATH_MAX at a time, each relative to
+ * the last, resolving components (and links) as the kernel would. Returns the folder the rest
+ * of the path is relative to (AT_FDCWD for a short path; else the caller closes it), or -1
+ * with errno set.
+ */
+static int open_long_path(const char *path, const char **rest) {
+    size_t length = strlen(path);
+    *rest = path;
+    if (length < PATH_MAX) return AT_FDCWD;
+    int dir = AT_FDCWD;
+    while (strlen(*rest) >= PATH_MAX) {
+        const char *piece = *rest;
+        const char *cut = NULL;
+        for (const char *c = piece; c < piece + PATH_MAX - 1; c++) {
+            if (*c == '/') cut = c;
+        }
+        if (cut == NULL) { /* one name longer than PATH_MAX */
+            if (dir != AT_FDCWD) close(dir);
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        char prefix[PATH_MAX];
+        size_t prefix_length = cut == piece ? 1 : (size_t)(cut - piece); /* a leading "/" is the root */
+        memcpy(prefix, piece, prefix_length);
+        prefix[prefix_length] = '\0';
+        int next = openat(dir, prefix, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int error = errno;
+        if (dir != AT_FDCWD) close(dir);
+        if (next < 0) {
+            errno = error;
+            return -1;
+        }
+        dir = next;
+        *rest = cut + 1;
+    }
+    return dir;
+}
+
 /* Reads a regular file whole into dec->owned. Never opens FIFOs, devices or directories. */
-static sd_status read_file(sd_decoder *dec, const char *path) {
+static sd_status read_file_at(sd_decoder *dec, int dir, const char *path) {
     sd_job *job = &dec->job;
     struct stat st;
-    if (stat(path, &st) != 0) return record_errno(job, path, errno);
+    if (fstatat(dir, path, &st, 0) != 0) return record_errno(job, dir, path, errno);
     /* A folder reaches the decoder only when it could not be listed: say why. */
-    if (S_ISDIR(st.st_mode) && access(path, R_OK | X_OK) != 0 && (errno == EACCES || errno == EPERM)) {
+    if (S_ISDIR(st.st_mode) && faccessat(dir, path, R_OK | X_OK, 0) != 0 && (errno == EACCES || errno == EPERM)) {
         sd_record(job, SD_PERMISSION_DENIED, "folder cannot be read: permission denied");
         return job->status;
     }
@@ -327,12 +368,12 @@ static sd_status read_file(sd_decoder *dec, const char *path) {
         return job->status;
     }
     /* O_NONBLOCK: should the path become a FIFO after the stat, open must not wait for a writer. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) return record_errno(job, path, errno);
+    int fd = openat(dir, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return record_errno(job, dir, path, errno);
     if (fstat(fd, &st) != 0) {
         int error = errno;
         close(fd);
-        return record_errno(job, path, error);
+        return record_errno(job, dir, path, error);
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
@@ -365,7 +406,7 @@ static sd_status read_file(sd_decoder *dec, const char *path) {
         if (n < 0) {
             int error = errno;
             close(fd);
-            return record_errno(job, path, error);
+            return record_errno(job, dir, path, error);
         }
         if (n == 0) break; /* the file shrank since fstat: decode what is there */
         got += (size_t)n;
@@ -374,6 +415,19 @@ static sd_status read_file(sd_decoder *dec, const char *path) {
     dec->data = dec->owned;
     dec->len = got;
     return SD_OK;
+}
+
+static sd_status read_file(sd_decoder *dec, const char *path) {
+    const char *rest;
+    int dir = open_long_path(path, &rest);
+    if (dir == -1) {
+        sd_record(&dec->job, errno == EACCES || errno == EPERM ? SD_PERMISSION_DENIED : SD_IO_ERROR,
+                  "cannot open the folders of a long path: %s", strerror(errno));
+        return dec->job.status;
+    }
+    sd_status status = read_file_at(dec, dir, rest);
+    if (dir != AT_FDCWD) close(dir);
+    return status;
 }
 
 /* ---- public API ------------------------------------------------------------------------- */
