@@ -116,6 +116,7 @@ let expectedRejections: [String: ErrorCode] = [
     // Damaged entropy-coded data in a complete file.
     "webp/webp_lossless_bitflips.webp": .corruptData,
     "tiff/tiff_lzw_bitflips.tif": .corruptData,
+    "avif/avif_bitflips.avif": .corruptData,
     // Declared sizes over the limits, refused from the header.
     "webp/webp_canvas_60000x60000.webp": .pixelLimitExceeded,
     "webp/webp_bomb_16383x16383.webp": .pixelLimitExceeded,
