@@ -335,6 +335,30 @@ static void check_strile(sd_decoder *dec, uint32_t strile, const char *kind) {
     }
 }
 
+/*
+ * Decodes strip or tile `index` into the buffer (it must give `expected` bytes), then converts
+ * its `rows` x `columns` pixels, `row_bytes` apart, into dst at column x, row y.
+ */
+static void read_block(sd_decoder *dec, int tiled, uint32_t index, tmsize_t expected, tmsize_t row_bytes, uint32_t x,
+                       uint32_t y, uint32_t rows, uint32_t columns, uint8_t *dst) {
+    TIFF *tif = dec->u.tiff.tif;
+    const char *kind = tiled ? "tile" : "strip";
+    check_strile(dec, index, kind);
+    uint8_t *buffer = dec->u.tiff.buffer;
+    tmsize_t got = tiled ? TIFFReadEncodedTile(tif, index, buffer, expected)
+                         : TIFFReadEncodedStrip(tif, index, buffer, expected);
+    if (got < 0) fail_with_tiff_error(dec, SD_CORRUPT_DATA, tiled ? "cannot decode a tile" : "cannot decode a strip");
+    if (got < expected) {
+        sd_fail(&dec->job, SD_CORRUPT_DATA, "%s %u holds %lld of %lld bytes", kind, index, (long long)got,
+                (long long)expected);
+    }
+    uint32_t width = dec->info.width;
+    for (uint32_t r = 0; r < rows; r++) {
+        convert_row(dec, buffer + (size_t)r * (size_t)row_bytes, 0, columns, dst + (size_t)(y + r) * width + x);
+    }
+    sd_check_clock(&dec->job);
+}
+
 void sd_tiff_read(sd_decoder *dec, uint8_t *dst) {
     TIFF *tif = dec->u.tiff.tif;
     uint32_t width = dec->info.width, height = dec->info.height;
@@ -342,7 +366,6 @@ void sd_tiff_read(sd_decoder *dec, uint8_t *dst) {
     int tiled = TIFFIsTiled(tif);
     tmsize_t size = tiled ? TIFFTileSize(tif) : TIFFStripSize(tif);
     if ((dec->u.tiff.buffer = malloc((size_t)size)) == NULL) sd_fail(&dec->job, SD_DECODER_ERROR, "out of memory");
-    uint8_t *buffer = dec->u.tiff.buffer;
 
     if (!tiled) {
         uint32_t rows_per_strip = height;
@@ -351,22 +374,10 @@ void sd_tiff_read(sd_decoder *dec, uint8_t *dst) {
         tmsize_t row_bytes = TIFFScanlineSize(tif);
         for (uint32_t y = 0, strip = 0; y < height; y += rows_per_strip, strip++) {
             uint32_t rows = height - y < rows_per_strip ? height - y : rows_per_strip;
-            tmsize_t expected = TIFFVStripSize(tif, rows);
-            check_strile(dec, strip, "strip");
-            tmsize_t got = TIFFReadEncodedStrip(tif, strip, buffer, expected);
-            if (got < 0) fail_with_tiff_error(dec, SD_CORRUPT_DATA, "cannot decode a strip");
-            if (got < expected) {
-                sd_fail(&dec->job, SD_CORRUPT_DATA, "strip %u holds %lld of %lld bytes", strip, (long long)got,
-                        (long long)expected);
-            }
-            for (uint32_t r = 0; r < rows; r++) {
-                convert_row(dec, buffer + (size_t)r * (size_t)row_bytes, 0, width, dst + (size_t)(y + r) * width);
-            }
-            sd_check_clock(&dec->job);
+            read_block(dec, 0, strip, TIFFVStripSize(tif, rows), row_bytes, 0, y, rows, width, dst);
         }
         return;
     }
-
     uint32_t tile_width = 0, tile_height = 0;
     TIFFGetField(tif, TIFFTAG_TILEWIDTH, &tile_width);
     TIFFGetField(tif, TIFFTAG_TILELENGTH, &tile_height);
@@ -374,20 +385,9 @@ void sd_tiff_read(sd_decoder *dec, uint8_t *dst) {
     tmsize_t row_bytes = TIFFTileRowSize(tif);
     for (uint32_t y = 0; y < height; y += tile_height) {
         for (uint32_t x = 0; x < width; x += tile_width) {
-            uint32_t tile = TIFFComputeTile(tif, x, y, 0, 0);
-            check_strile(dec, tile, "tile");
-            tmsize_t got = TIFFReadEncodedTile(tif, tile, buffer, size);
-            if (got < 0) fail_with_tiff_error(dec, SD_CORRUPT_DATA, "cannot decode a tile");
-            if (got < size) {
-                sd_fail(&dec->job, SD_CORRUPT_DATA, "tile %u holds %lld of %lld bytes", tile, (long long)got,
-                        (long long)size);
-            }
             uint32_t rows = height - y < tile_height ? height - y : tile_height;
             uint32_t columns = width - x < tile_width ? width - x : tile_width;
-            for (uint32_t r = 0; r < rows; r++) {
-                convert_row(dec, buffer + (size_t)r * (size_t)row_bytes, 0, columns, dst + (size_t)(y + r) * width + x);
-            }
-            sd_check_clock(&dec->job);
+            read_block(dec, 1, TIFFComputeTile(tif, x, y, 0, 0), size, row_bytes, x, y, rows, columns, dst);
         }
     }
 }
