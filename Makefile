@@ -4,7 +4,7 @@
 SWIFT        ?= swift
 PREFIX       ?= /usr/local
 SHARED       ?= ../shared
-APT_PACKAGES := libfftw3-dev libpng-dev libjpeg-dev liblinear-dev libsvm-dev pkg-config
+APT_PACKAGES := libfftw3-dev libpng-dev libjpeg-dev libwebp-dev libheif-dev libtiff-dev liblinear-dev libsvm-dev pkg-config
 SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 RELEASE_BIN  := .build/release/specdet
 

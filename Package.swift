@@ -15,11 +15,14 @@ let package = Package(
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3f", providers: [.apt(["libfftw3-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CWebP", pkgConfig: "libwebp", providers: [.apt(["libwebp-dev"])]),
+        .systemLibrary(name: "CHEIF", pkgConfig: "libheif", providers: [.apt(["libheif-dev"])]),
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "CLinear", providers: [.apt(["liblinear-dev"])]),
         .systemLibrary(name: "CSVM", providers: [.apt(["libsvm-dev"])]),
 
         // C glue: owns every setjmp of the codecs; returns status codes and messages.
-        .target(name: "_SpecdetCodecC", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "_SpecdetCodecC", dependencies: ["CPNG", "CJPEG", "CWebP", "CHEIF", "CTIFF"]),
         // The built-in model's bytes, embedded by the assembler (no API beyond two functions).
         .target(name: "_SpecdetDefaultModel", exclude: ["model", "README.md"], cSettings: [.headerSearchPath("model")]),
 

@@ -10,7 +10,9 @@ Run from the repo root (no arguments):
 Made with Python 3.11.7, numpy 2.4.6, opencv-python-headless 5.0.0.93 (libpng 1.6.58,
 libjpeg-turbo 3.1.2).
 
-Files: every `decode` row of Fixtures/malformed/MANIFEST.tsv except the 100-megapixel bomb,
+Files: every `decode` row of Fixtures/malformed/MANIFEST.tsv whose content is PNG or JPEG
+(the WebP, HEIF, AVIF and TIFF rows have their reference in Fixtures/formats/luma_reference.tsv,
+made by Fixtures/make_format_fixtures.py) except the 100-megapixel bomb,
 and Fixtures/images/jpeg/mate_raindrops_96x96_q90_baseline_gray.jpg (the malformed corpus has
 no one-component JPEG).
 
@@ -53,6 +55,12 @@ def libpng16_gray(raw: np.ndarray) -> np.ndarray:
     return np.where((r == g) & (g == b), r, mixed)
 
 
+def is_png_or_jpeg(path: str) -> bool:
+    with open(path, "rb") as f:
+        start = f.read(8)
+    return start == b"\x89PNG\r\n\x1a\n" or start[:3] == b"\xff\xd8\xff"
+
+
 def luma(path: str) -> tuple[np.ndarray, str]:
     gray = cv2.imread(path, cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION)
     if gray is None:
@@ -75,7 +83,7 @@ def main() -> None:
             if line.startswith("#") or fields[0] == "file" or fields[2] != "decode":
                 continue
             path = "malformed/" + fields[0]
-            if path not in SKIP:
+            if path not in SKIP and is_png_or_jpeg(os.path.join(FIXTURES, path)):
                 paths.append(path)
     paths += EXTRA
     rows = ["# Made by: python3 Fixtures/make_luma_reference.py (see its docstring)",

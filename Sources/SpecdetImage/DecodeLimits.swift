@@ -24,6 +24,9 @@ public struct DecodeLimits: Sendable, Equatable {
     /// Most memory libjpeg may use (`mem->max_memory_to_use`). A progressive or other
     /// multi-scan JPEG keeps all its DCT coefficients, 128 bytes per 8x8 block per component;
     /// one that needs more fails with `pixel_limit_exceeded` before the buffer is allocated.
+    /// The same bound applies, estimated from the header, to libwebp's buffers (7 bytes a
+    /// pixel for lossless, the chroma planes for lossy), libheif's planes and one TIFF strip
+    /// or tile (also libtiff's largest single allocation).
     /// Default 1 GiB: enough for a 4:2:0 colour or a gray image at `maxPixels`, not for a
     /// 4:4:4 or CMYK one that large.
     public var maxDecoderMemoryBytes: Int

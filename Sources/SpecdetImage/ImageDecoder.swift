@@ -1,7 +1,7 @@
 import _SpecdetCodecC
 import SpecdetSupport
 
-/// Decodes PNG and JPEG files to 8-bit luma, strictly: a damaged, truncated or oversized
+/// Decodes PNG, JPEG, WebP, HEIF, AVIF and TIFF files to 8-bit luma, strictly: a damaged, truncated or oversized
 /// input is an error with a stable code, never an image with invented pixels.
 ///
 /// Convention: the format is sniffed from the content; only regular files are opened;
@@ -13,7 +13,7 @@ public enum ImageDecoder {
         try decodeDetailed(path: path, limits: limits).image
     }
 
-    /// Decodes an in-memory PNG or JPEG to luma.
+    /// Decodes an in-memory image to luma.
     public static func decode(data: [UInt8], limits: DecodeLimits = .init()) throws(SpecdetError) -> GrayImage {
         try decodeDetailed(data: data, limits: limits).image
     }
@@ -34,7 +34,7 @@ public enum ImageDecoder {
         }.get()
     }
 
-    /// Decodes an in-memory PNG or JPEG, with its format, source channels and warning count.
+    /// Decodes an in-memory image, with its format, source channels and warning count.
     public static func decodeDetailed(data: [UInt8], limits: DecodeLimits = .init()) throws(SpecdetError) -> DecodedImage {
         try data.withUnsafeBufferPointer { bytes in
             decode(limits: limits) { sd_open_memory(bytes.baseAddress, bytes.count, $0, $1, $2, $3, $4) }
@@ -69,7 +69,7 @@ public enum ImageDecoder {
             return .success(
                 DecodedImage(
                     image: GrayImage(width: Int(info.width), height: Int(info.height), pixels: pixels),
-                    format: info.format == SD_FORMAT_PNG ? .png : .jpeg,
+                    format: ImageFormat(info.format),
                     sourceChannels: Int(info.source_channels),
                     warnings: Int(info.warnings)
                 ))

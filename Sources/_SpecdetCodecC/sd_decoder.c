@@ -1,6 +1,7 @@
-/* Public entry points: file access, format sniffing, dispatch to the PNG and JPEG back ends. */
+/* Public entry points: file access, format sniffing, dispatch to the format back ends. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,6 +89,16 @@ void sd_check_dimensions(sd_decoder *dec, uint32_t width, uint32_t height) {
     }
 }
 
+void sd_check_decoder_memory(sd_decoder *dec, uint64_t bytes, const char *what) {
+    uint64_t limit = dec->limits.max_decoder_memory;
+    if (limit > 0 && bytes > limit) {
+        sd_fail(&dec->job, SD_PIXEL_LIMIT_EXCEEDED,
+                "%ux%u image needs %llu MiB for %s, over the %llu MiB decoder memory limit", dec->info.width,
+                dec->info.height, (unsigned long long)((bytes + (1u << 20) - 1) >> 20), what,
+                (unsigned long long)(limit >> 20));
+    }
+}
+
 /* ---- sniffing --------------------------------------------------------------------------- */
 
 static const uint8_t png_signature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
@@ -101,19 +112,11 @@ static const struct {
 } unsupported_signatures[] = {
     {"GIF87a", 6, "GIF"},
     {"GIF89a", 6, "GIF"},
-    {"RIFF????WEBP", 12, "WebP"},
-    {"II*\0", 4, "TIFF"},
-    {"MM\0*", 4, "TIFF"},
     {"\0\0\0\x0CjP  \r\n\x87\n", 12, "JPEG 2000"},
     {"\xFF\x4F\xFF\x51", 4, "JPEG 2000"},
     {"\xFF\x0A", 2, "JPEG XL"},
     {"\0\0\0\x0CJXL \r\n\x87\n", 12, "JPEG XL"},
     {"\xFF\xD8\xFF\xF7", 4, "JPEG-LS"},
-    {"????ftypavif", 12, "AVIF"},
-    {"????ftypavis", 12, "AVIF"},
-    {"????ftypheic", 12, "HEIF"},
-    {"????ftypheix", 12, "HEIF"},
-    {"????ftypmif1", 12, "HEIF"},
     {"8BPS", 4, "Photoshop"},
     {"qoif", 4, "QOI"},
     {"\x8AMNG\r\n\x1A\n", 8, "MNG"},
@@ -142,6 +145,53 @@ static int is_netpbm(const uint8_t *data, size_t len) {
            (data[2] == ' ' || data[2] == '\n' || data[2] == '\r' || data[2] == '\t');
 }
 
+static const char supported_formats[] = "PNG, JPEG, WebP, HEIF, AVIF and TIFF";
+
+/* Signatures of the decoded formats besides PNG and JPEG (BigTIFF: version 43). */
+static int is_webp(const uint8_t *data, size_t len) {
+    return matches(data, len, "RIFF????WEBP", 12);
+}
+
+static int is_tiff(const uint8_t *data, size_t len) {
+    return matches(data, len, "II*\0", 4) || matches(data, len, "MM\0*", 4) ||
+           matches(data, len, "II+\0", 4) || matches(data, len, "MM\0+", 4);
+}
+
+/*
+ * An ISO base media file whose ftyp box names a HEIF image brand, as major or compatible
+ * brand: SD_FORMAT_AVIF for avif/avis, SD_FORMAT_HEIF for the HEVC and generic image brands
+ * (mif1, msf1, heic, heix, heim, heis, hevc, hevx, hevm, hevs), else 0. A file with both
+ * kinds of brand is what its major brand says, or HEIF (libheif reads either).
+ */
+static sd_format heif_kind(const uint8_t *data, size_t len) {
+    if (len < 16 || memcmp(data + 4, "ftyp", 4) != 0) return 0;
+    uint32_t box = (uint32_t)data[0] << 24 | (uint32_t)data[1] << 16 | (uint32_t)data[2] << 8 | data[3];
+    if (box < 16) return 0;
+    size_t end = box < len ? box : len;
+    static const char *const avif_brands[] = {"avif", "avis"};
+    static const char *const heif_brands[] = {"mif1", "msf1", "heic", "heix", "heim", "heis",
+                                              "hevc", "hevx", "hevm", "hevs"};
+    int avif = 0, heif = 0;
+    /* major brand at 8, minor version at 12, compatible brands from 16 */
+    for (size_t at = 8; at + 4 <= end; at += at == 8 ? 8 : 4) {
+        for (size_t i = 0; i < sizeof avif_brands / sizeof avif_brands[0]; i++) {
+            if (memcmp(data + at, avif_brands[i], 4) == 0) {
+                if (at == 8) return SD_FORMAT_AVIF;
+                avif = 1;
+            }
+        }
+        for (size_t i = 0; i < sizeof heif_brands / sizeof heif_brands[0]; i++) {
+            if (memcmp(data + at, heif_brands[i], 4) == 0) {
+                if (at == 8 && memcmp(data + at, "mif1", 4) != 0 && memcmp(data + at, "msf1", 4) != 0) {
+                    return SD_FORMAT_HEIF;
+                }
+                heif = 1;
+            }
+        }
+    }
+    return avif ? SD_FORMAT_AVIF : heif ? SD_FORMAT_HEIF : 0;
+}
+
 /* Decides the format from the content and opens the back end, or fails. */
 static void sniff_and_open(sd_decoder *dec) {
     const uint8_t *data = dec->data;
@@ -150,15 +200,15 @@ static void sniff_and_open(sd_decoder *dec) {
 
     for (size_t i = 0; i < sizeof unsupported_signatures / sizeof unsupported_signatures[0]; i++) {
         if (matches(data, len, unsupported_signatures[i].pattern, unsupported_signatures[i].length)) {
-            sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "%s images are not supported (only PNG and JPEG)",
-                    unsupported_signatures[i].name);
+            sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "%s images are not supported (only %s)",
+                    unsupported_signatures[i].name, supported_formats);
         }
     }
     if (is_bmp(data, len)) {
-        sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "BMP images are not supported (only PNG and JPEG)");
+        sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "BMP images are not supported (only %s)", supported_formats);
     }
     if (is_netpbm(data, len)) {
-        sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "Netpbm images are not supported (only PNG and JPEG)");
+        sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "Netpbm images are not supported (only %s)", supported_formats);
     }
 
     if (len >= sizeof png_signature && memcmp(data, png_signature, sizeof png_signature) == 0) {
@@ -171,6 +221,22 @@ static void sniff_and_open(sd_decoder *dec) {
         sd_jpeg_open(dec);
         return;
     }
+    if (is_webp(data, len)) {
+        dec->info.format = SD_FORMAT_WEBP;
+        sd_webp_open(dec);
+        return;
+    }
+    if (is_tiff(data, len)) {
+        dec->info.format = SD_FORMAT_TIFF;
+        sd_tiff_open(dec);
+        return;
+    }
+    sd_format heif = heif_kind(data, len);
+    if (heif != 0) {
+        dec->info.format = heif;
+        sd_heif_open(dec);
+        return;
+    }
     /* An IHDR chunk where a PNG has it, behind a signature that differs: a PNG whose first
        bytes were damaged, typically by an ASCII-mode transfer (CR/LF translation). */
     if (len >= 16 && memcmp(data + 12, "IHDR", 4) == 0) {
@@ -179,16 +245,26 @@ static void sniff_and_open(sd_decoder *dec) {
                 "(text-mode or 7-bit transfer?)",
                 data[0], data[1], data[2], data[3], data[4], data[5], data[6], data[7]);
     }
-    if ((len < sizeof png_signature && memcmp(data, png_signature, len) == 0) ||
-        (len < sizeof jpeg_signature && memcmp(data, jpeg_signature, len) == 0)) {
-        sd_fail(&dec->job, SD_TRUNCATED, "file ends inside the %zu-byte %s signature", len,
-                data[0] == 0x89 ? "PNG" : "JPEG");
+    /* A file that is all a decoded format's signature, cut short. */
+    static const struct {
+        const char *pattern;
+        size_t length;
+        const char *name;
+    } prefixes[] = {
+        {"\x89PNG\r\n\x1A\n", 8, "PNG"}, {"\xFF\xD8\xFF", 3, "JPEG"}, {"RIFF????WEBP", 12, "WebP"},
+        {"II*\0", 4, "TIFF"},           {"MM\0*", 4, "TIFF"},
+    };
+    for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+        if (len < prefixes[i].length && matches(data, len, prefixes[i].pattern, len)) {
+            sd_fail(&dec->job, SD_TRUNCATED, "file ends inside the %zu-byte %s signature", prefixes[i].length,
+                    prefixes[i].name);
+        }
     }
     char start[3 * 4] = "";
     for (size_t i = 0, at = 0; i < len && i < 4; i++) {
         at += (size_t)snprintf(start + at, sizeof start - at, i ? " %02x" : "%02x", data[i]);
     }
-    sd_fail(&dec->job, SD_UNKNOWN_FORMAT, "not a PNG or JPEG file (starts with %s)", start);
+    sd_fail(&dec->job, SD_UNKNOWN_FORMAT, "not a PNG, JPEG, WebP, HEIF, AVIF or TIFF file (starts with %s)", start);
 }
 
 /* ---- file access ------------------------------------------------------------------------ */
@@ -212,15 +288,15 @@ static void format_bytes(char *out, size_t cap, uint64_t bytes) {
     }
 }
 
-/* Maps a failed stat/open/read of `path` to a status. */
-static sd_status record_errno(sd_job *job, const char *path, int error) {
+/* Maps a failed stat/open/read of `path` (relative to `dir`) to a status. */
+static sd_status record_errno(sd_job *job, int dir, const char *path, int error) {
     struct stat link;
     switch (error) {
     case ELOOP:
         sd_record(job, SD_SYMLINK_LOOP, "too many levels of symbolic links");
         break;
     case ENOENT:
-        if (lstat(path, &link) == 0 && S_ISLNK(link.st_mode)) {
+        if (fstatat(dir, path, &link, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(link.st_mode)) {
             sd_record(job, SD_DANGLING_SYMLINK, "symbolic link points to nothing");
         } else {
             sd_record(job, SD_IO_ERROR, "no such file");
@@ -237,13 +313,53 @@ static sd_status record_errno(sd_job *job, const char *path, int error) {
     return job->status;
 }
 
+/*
+ * A path of PATH_MAX bytes or more (a folder walk goes deeper than that) cannot be opened in
+ * one call: its leading folders are opened a piece under PATH_MAX at a time, each relative to
+ * the last, resolving components (and links) as the kernel would. Returns the folder the rest
+ * of the path is relative to (AT_FDCWD for a short path; else the caller closes it), or -1
+ * with errno set.
+ */
+static int open_long_path(const char *path, const char **rest) {
+    size_t length = strlen(path);
+    *rest = path;
+    if (length < PATH_MAX) return AT_FDCWD;
+    int dir = AT_FDCWD;
+    while (strlen(*rest) >= PATH_MAX) {
+        const char *piece = *rest;
+        const char *cut = NULL;
+        for (const char *c = piece; c < piece + PATH_MAX - 1; c++) {
+            if (*c == '/') cut = c;
+        }
+        if (cut == NULL) { /* one name longer than PATH_MAX */
+            if (dir != AT_FDCWD) close(dir);
+            errno = ENAMETOOLONG;
+            return -1;
+        }
+        char prefix[PATH_MAX];
+        size_t prefix_length = cut == piece ? 1 : (size_t)(cut - piece); /* a leading "/" is the root */
+        memcpy(prefix, piece, prefix_length);
+        prefix[prefix_length] = '\0';
+        int next = openat(dir, prefix, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int error = errno;
+        if (dir != AT_FDCWD) close(dir);
+        if (next < 0) {
+            errno = error;
+            return -1;
+        }
+        dir = next;
+        *rest = cut + 1;
+    }
+    return dir;
+}
+
 /* Reads a regular file whole into dec->owned. Never opens FIFOs, devices or directories. */
-static sd_status read_file(sd_decoder *dec, const char *path) {
+static sd_status read_file_at(sd_decoder *dec, int dir, const char *path) {
     sd_job *job = &dec->job;
     struct stat st;
-    if (stat(path, &st) != 0) return record_errno(job, path, errno);
+    if (fstatat(dir, path, &st, 0) != 0) return record_errno(job, dir, path, errno);
     /* A folder reaches the decoder only when it could not be listed: say why. */
-    if (S_ISDIR(st.st_mode) && access(path, R_OK | X_OK) != 0 && (errno == EACCES || errno == EPERM)) {
+    if (S_ISDIR(st.st_mode) && faccessat(dir, path, R_OK | X_OK, 0) != 0 && (errno == EACCES || errno == EPERM)) {
         sd_record(job, SD_PERMISSION_DENIED, "folder cannot be read: permission denied");
         return job->status;
     }
@@ -252,12 +368,12 @@ static sd_status read_file(sd_decoder *dec, const char *path) {
         return job->status;
     }
     /* O_NONBLOCK: should the path become a FIFO after the stat, open must not wait for a writer. */
-    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) return record_errno(job, path, errno);
+    int fd = openat(dir, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return record_errno(job, dir, path, errno);
     if (fstat(fd, &st) != 0) {
         int error = errno;
         close(fd);
-        return record_errno(job, path, error);
+        return record_errno(job, dir, path, error);
     }
     if (!S_ISREG(st.st_mode)) {
         close(fd);
@@ -290,7 +406,7 @@ static sd_status read_file(sd_decoder *dec, const char *path) {
         if (n < 0) {
             int error = errno;
             close(fd);
-            return record_errno(job, path, error);
+            return record_errno(job, dir, path, error);
         }
         if (n == 0) break; /* the file shrank since fstat: decode what is there */
         got += (size_t)n;
@@ -299,6 +415,19 @@ static sd_status read_file(sd_decoder *dec, const char *path) {
     dec->data = dec->owned;
     dec->len = got;
     return SD_OK;
+}
+
+static sd_status read_file(sd_decoder *dec, const char *path) {
+    const char *rest;
+    int dir = open_long_path(path, &rest);
+    if (dir == -1) {
+        sd_record(&dec->job, errno == EACCES || errno == EPERM ? SD_PERMISSION_DENIED : SD_IO_ERROR,
+                  "cannot open the folders of a long path: %s", strerror(errno));
+        return dec->job.status;
+    }
+    sd_status status = read_file_at(dec, dir, rest);
+    if (dir != AT_FDCWD) close(dir);
+    return status;
 }
 
 /* ---- public API ------------------------------------------------------------------------- */
@@ -369,10 +498,13 @@ sd_status sd_read_gray(sd_decoder *dec, uint8_t *dst, size_t dst_len, sd_info *i
         return sd_report(&dec->job, msg, msgcap);
     }
     if (setjmp(dec->job.jmp) == 0) {
-        if (dec->info.format == SD_FORMAT_PNG) {
-            sd_png_read(dec, dst);
-        } else {
-            sd_jpeg_read(dec, dst);
+        switch (dec->info.format) {
+        case SD_FORMAT_PNG: sd_png_read(dec, dst); break;
+        case SD_FORMAT_JPEG: sd_jpeg_read(dec, dst); break;
+        case SD_FORMAT_WEBP: sd_webp_read(dec, dst); break;
+        case SD_FORMAT_HEIF:
+        case SD_FORMAT_AVIF: sd_heif_read(dec, dst); break;
+        case SD_FORMAT_TIFF: sd_tiff_read(dec, dst); break;
         }
     }
     dec->info.warnings = dec->job.warnings;
@@ -382,10 +514,13 @@ sd_status sd_read_gray(sd_decoder *dec, uint8_t *dst, size_t dst_len, sd_info *i
 
 void sd_close(sd_decoder *dec) {
     if (dec == NULL) return;
-    if (dec->info.format == SD_FORMAT_PNG) {
-        sd_png_close(dec);
-    } else if (dec->info.format == SD_FORMAT_JPEG) {
-        sd_jpeg_close(dec);
+    switch (dec->info.format) {
+    case SD_FORMAT_PNG: sd_png_close(dec); break;
+    case SD_FORMAT_JPEG: sd_jpeg_close(dec); break;
+    case SD_FORMAT_WEBP: sd_webp_close(dec); break;
+    case SD_FORMAT_HEIF:
+    case SD_FORMAT_AVIF: sd_heif_close(dec); break;
+    case SD_FORMAT_TIFF: sd_tiff_close(dec); break;
     }
     free(dec->owned);
     free(dec);

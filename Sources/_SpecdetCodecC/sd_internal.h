@@ -7,7 +7,10 @@
 #include <time.h>
 
 #include <jpeglib.h>
+#include <libheif/heif.h>
 #include <png.h>
+#include <tiffio.h>
+#include <webp/decode.h>
 
 #include "sd_decode.h"
 
@@ -72,6 +75,30 @@ struct sd_decoder {
             struct jpeg_error_mgr err;
             struct jpeg_progress_mgr progress;
         } jpeg;
+        struct {
+            int lossless;
+            uint8_t *chroma;        /* lossy: the U and V planes libwebp writes beside our Y */
+            uint8_t *rgb;           /* lossless: the RGB image, converted to luma row by row */
+            WebPIDecoder *idec;
+        } webp;
+        struct {
+            struct heif_context *context;
+            struct heif_image_handle *handle;
+            struct heif_image *image;   /* decoded in sd_heif_open (see sd_heif.c) */
+            int from_rgb;               /* identity matrix: luma from R, G, B planes */
+        } heif;
+        struct {
+            TIFF *tif;
+            TIFFOpenOptions *options;
+            size_t pos;                 /* libtiff's read position in data */
+            uint8_t *buffer;            /* one decoded strip or tile */
+            sd_phase phase;
+            sd_status first_status;     /* the first error libtiff reported, and its text */
+            char first_error[SD_MESSAGE_CAPACITY];
+            uint16_t photometric, bits, samples;
+            uint16_t *colormap[3];
+            unsigned colormap_shift;    /* 8 for a 16-bit colour map, 0 for an 8-bit one */
+        } tiff;
     } u;
 };
 
@@ -82,6 +109,36 @@ void sd_png_close(sd_decoder *dec);
 void sd_jpeg_open(sd_decoder *dec);
 void sd_jpeg_read(sd_decoder *dec, uint8_t *dst);
 void sd_jpeg_close(sd_decoder *dec);
+void sd_webp_open(sd_decoder *dec);
+void sd_webp_read(sd_decoder *dec, uint8_t *dst);
+void sd_webp_close(sd_decoder *dec);
+void sd_heif_open(sd_decoder *dec);
+void sd_heif_read(sd_decoder *dec, uint8_t *dst);
+void sd_heif_close(sd_decoder *dec);
+void sd_tiff_open(sd_decoder *dec);
+void sd_tiff_read(sd_decoder *dec, uint8_t *dst);
+void sd_tiff_close(sd_decoder *dec);
+
+/* libpng's png_set_rgb_to_gray(png, 1, 0.299, 0.587) without gamma: the integer weights
+   9797/19234/3737 of 32768, truncated for 8-bit samples, rounded for 16-bit ones. */
+static inline uint8_t sd_luma8(uint32_t r, uint32_t g, uint32_t b) {
+    return (uint8_t)((9797 * r + 19234 * g + 3737 * b) >> 15);
+}
+static inline uint32_t sd_luma16(uint32_t r, uint32_t g, uint32_t b) {
+    return (9797 * r + 19234 * g + 3737 * b + 16384) >> 15;
+}
+
+/* A sample of `bits` (9..16) bits scaled to 8 bits, rounded to nearest: v * 255 / (2^bits - 1)
+   (ties cannot occur: the divisor is odd). For 16 bits this equals libpng's png_set_scale_16,
+   (v * 255 + 32895) >> 16. */
+static inline uint8_t sd_scale_to_8(uint32_t v, unsigned bits) {
+    uint32_t max = (1u << bits) - 1;
+    return (uint8_t)((v * 255 + max / 2) / max);
+}
+
+/* Bytes of decoder memory a format back end is about to need, checked against
+   limits->max_decoder_memory (sd_fail with SD_PIXEL_LIMIT_EXCEEDED over it). */
+void sd_check_decoder_memory(sd_decoder *dec, uint64_t bytes, const char *what);
 
 /* Records width and height in dec->info, then checks them against the limits (sd_fail with
    SD_INVALID_HEADER for a zero side, SD_PIXEL_LIMIT_EXCEEDED over a limit). */

@@ -36,8 +36,8 @@ final class TrapFolder {
         #expect(mkfifo(url.path + "/fifo.png", 0o644) == 0)
         expected[Array("fifo.png".utf8)] = "not_regular_file"
         try link("zero.jpg", to: "/dev/zero", "not_regular_file")
-        try link("loop", to: ".", nil)              // a folder cycle: never followed, no image name
-        try link("loop.png", to: ".", "not_regular_file")  // the same, with an image name: one row
+        try link("loop", to: ".", nil)              // a folder cycle: named in a warning, not walked again
+        try link("loop.png", to: ".", nil)          // the same, whatever its name
         try link("dangling.png", to: "nowhere.png", "dangling_symlink")
         try link("selfloop.jpeg", to: "selfloop.jpeg", "symlink_loop")
 
@@ -71,10 +71,8 @@ final class TrapFolder {
     /// Every entry the walk takes, relative, in no particular order.
     var takenNames: [[UInt8]] { Array(expected.keys) }
 
-    /// The taken entries that are files to a command line too: `loop.png` is a link to a
-    /// folder, which a command line (or a list) follows and walks, as a user who names a
-    /// folder link asks for.
-    var namedFileNames: [[UInt8]] { takenNames.filter { $0 != Array("loop.png".utf8) } }
+    /// The taken entries, which are files to a command line too.
+    var namedFileNames: [[UInt8]] { takenNames }
 
     private func file(_ name: [UInt8], _ contents: Data, _ status: String?) throws {
         let fd = withCPath(path + [UInt8(ascii: "/")] + name) { open($0, O_CREAT | O_WRONLY | O_TRUNC, 0o644) }
@@ -134,10 +132,16 @@ final class TrapFolder {
 
         let rows = csvRows(run.output).dropFirst()
         let mapped = checkRows(rows, in: folder)
-        // Exactly the walk, in order: each taken entry once, nothing under `loop`, `loop.png` or `sub/up`.
+        // Exactly the walk, in order: each taken entry once, nothing under `loop`, `loop.png` or
+        // `sub/up` (each named in a warning as a loop), `notes.txt` counted in one warning.
         #expect(mapped.map(describe) == expectedWalk(folder.path).map(describe))
         #expect(Set(mapped.compactMap(folder.relative)) == Set(folder.takenNames))
         #expect(mapped.count == folder.takenNames.count)
+        for loop in ["loop", "loop.png", "sub/up"] {
+            #expect(run.stderr.contains("specdet: warning: '\(folder.url.path)/\(loop)' leads back to a folder it is inside"), "\(loop)")
+        }
+        #expect(run.stderr.components(separatedBy: "skipped by name").count == 2)
+        #expect(run.stderr.contains("specdet: warning: 1 file skipped by name: 1 .txt\n"))
 
         // Escaping and quoting as CLI.md says: the non-UTF-8 bytes as \xHH, never U+FFFD, and
         // RFC 4180 quotes around the fields with a newline or a quote and a comma.

@@ -188,19 +188,38 @@ func directoryEntries(_ folder: [UInt8]) -> [[UInt8]] {
     return names.sorted { $0.lexicographicallyPrecedes($1) }
 }
 
-/// The inputs the CLI's folder walk must take under `folder` (CLI.md): names ending in
-/// `.png`, `.jpg`, `.jpeg` in any case, recursively, each folder's entries in byte order,
-/// real folders entered, symlinks (to folders too) never followed but taken as files when
-/// their name qualifies. Written independently of the CLI's `InputCollector`.
-func expectedWalk(_ folder: [UInt8]) -> [[UInt8]] {
+/// Extensions a folder walk takes (README), lower case.
+let imageExtensions: Set<String> = ["png", "jpg", "jpeg", "jpe", "jfif", "webp", "heic", "heif", "avif", "tif", "tiff",
+                                    "gif", "bmp", "jp2", "jxl"]
+
+/// The inputs the CLI's folder walk must take under `folder` (README): names whose extension
+/// is on the list in any case, recursively, each folder's entries in byte order, links to
+/// folders followed unless they lead to a folder on the current path (a loop), entries that
+/// cannot be examined taken as they are. Written independently of the CLI's `FolderWalk`.
+func expectedWalk(_ folder: [UInt8], ancestors: [(dev_t, ino_t)] = []) -> [[UInt8]] {
     var found: [[UInt8]] = []
+    var own = stat()
+    guard withCPath(folder, { stat($0, &own) }) == 0 else { return [] }
+    let path = ancestors + [(own.st_dev, own.st_ino)]
     for name in directoryEntries(folder) {
         let child = folder + (folder.last == UInt8(ascii: "/") ? [] : [UInt8(ascii: "/")]) + name
-        if fileType(child) == S_IFDIR {
-            found += expectedWalk(child)
+        var info = stat()
+        guard withCPath(child, { lstat($0, &info) }) == 0 else {
+            found.append(child)
+            continue
+        }
+        var target = stat()
+        let isFolder = withCPath(child, { stat($0, &target) }) == 0 && target.st_mode & S_IFMT == S_IFDIR
+        if isFolder {
+            if !path.contains(where: { $0 == target.st_dev && $1 == target.st_ino }) {
+                found += expectedWalk(child, ancestors: path)
+            }
         } else {
-            let lower = String(decoding: name, as: UTF8.self).lowercased()
-            if [".png", ".jpg", ".jpeg"].contains(where: { lower.hasSuffix($0) }) { found.append(child) }
+            let text = String(decoding: name, as: UTF8.self).lowercased()
+            if let dot = text.lastIndex(of: "."), dot > text.startIndex,
+               imageExtensions.contains(String(text[text.index(after: dot)...])) {
+                found.append(child)
+            }
         }
     }
     return found

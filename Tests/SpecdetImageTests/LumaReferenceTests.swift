@@ -3,7 +3,9 @@ import Testing
 import SpecdetSupport
 
 /// One row of `Fixtures/luma_reference.tsv`, made by `Fixtures/make_luma_reference.py` from
-/// OpenCV's grayscale read (and libpng's 16-bit conversion, scaled, for 16-bit PNGs).
+/// OpenCV's grayscale read (and libpng's 16-bit conversion, scaled, for 16-bit PNGs), or of
+/// `Fixtures/formats/luma_reference.tsv`, made by `Fixtures/make_format_fixtures.py` from the
+/// reference decoders' Y planes (dwebp, heif-convert, avifdec) and Pillow's samples.
 struct LumaReference: Sendable, CustomStringConvertible {
     let path: String
     let width: Int
@@ -13,7 +15,7 @@ struct LumaReference: Sendable, CustomStringConvertible {
 
     var description: String { path }
 
-    static let all: [LumaReference] = Fixtures.table("luma_reference.tsv").map { fields in
+    static let all: [LumaReference] = (Fixtures.table("luma_reference.tsv") + Fixtures.table("formats/luma_reference.tsv")).map { fields in
         LumaReference(
             path: fields[0], width: Int(fields[1])!, height: Int(fields[2])!, sum: Int(fields[3])!,
             fnv1a64: UInt64(fields[4], radix: 16)!)
@@ -35,6 +37,11 @@ func fnv1a64(_ bytes: [UInt8]) -> UInt64 {
             "malformed/pngsuite/basn4a08.png", "malformed/pngsuite/g03n2c08.png", "malformed/jpeg/jpeg_baseline_420.jpg",
             "malformed/jpeg/jpeg_progressive.jpg", "malformed/jpeg/jpeg_cmyk_adobe.jpg",
             "images/jpeg/mate_raindrops_96x96_q90_baseline_gray.jpg",
+            "formats/lossy_q90_97x61.webp", "formats/lossless_alpha_128x96.webp", "formats/q90_97x61.heic",
+            "formats/q90_10bit_128x96.heic", "formats/gray_128x96.heic", "formats/q_10bit_128x96.avif",
+            "formats/gray_128x96.avif", "formats/lossless_128x96.avif", "formats/tiled_lzw_rgb_97x61.tif",
+            "formats/lzw_gray16_128x96.tif", "formats/deflate_rgb16_128x96.tif", "formats/palette_128x96.tif",
+            "formats/g4_bilevel_128x96.tif", "formats/miniswhite_gray_128x96.tif",
         ] {
             #expect(paths.contains(path), "\(path)")
         }

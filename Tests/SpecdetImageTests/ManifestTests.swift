@@ -80,9 +80,7 @@ let expectedRejections: [String: ErrorCode] = [
     // Content sniffing: recognised other formats are unsupported, the rest unknown. A JPEG
     // behind garbage, gzip of a PNG and a BOM before a PNG do not start with a signature.
     "mislabeled/gif_content.png": .unsupportedFormat,
-    "mislabeled/webp_content.jpg": .unsupportedFormat,
     "mislabeled/bmp_content.png": .unsupportedFormat,
-    "mislabeled/tiff_content.jpg": .unsupportedFormat,
     "mislabeled/gzip_of_png.png": .unknownFormat,
     "jpeg/jpeg_garbage_before_soi.jpg": .unknownFormat,
     "not-image/text.png": .unknownFormat,
@@ -93,6 +91,47 @@ let expectedRejections: [String: ErrorCode] = [
     "not-image/empty.png": .emptyFile,
     "not-image/empty.jpg": .emptyFile,
     "fs/dir_named.png": .notRegularFile,
+    // WebP, HEIF, AVIF and TIFF (Fixtures/make_format_fixtures.py). A file cut anywhere is
+    // truncated: the RIFF size, the top-level ISO boxes and TIFF's first directory and strip
+    // extents are checked against the file before the library decodes.
+    "webp/webp_lossy_trunc_10pct.webp": .truncated,
+    "webp/webp_lossy_trunc_50pct.webp": .truncated,
+    "webp/webp_lossy_trunc_99pct.webp": .truncated,
+    "webp/webp_lossless_trunc_10pct.webp": .truncated,
+    "webp/webp_lossless_trunc_50pct.webp": .truncated,
+    "webp/webp_lossless_trunc_99pct.webp": .truncated,
+    "heif/heif_trunc_10pct.heic": .truncated,
+    "heif/heif_trunc_50pct.heic": .truncated,
+    "heif/heif_trunc_99pct.heic": .truncated,
+    "avif/avif_trunc_10pct.avif": .truncated,
+    "avif/avif_trunc_50pct.avif": .truncated,
+    "avif/avif_trunc_99pct.avif": .truncated,
+    "tiff/tiff_lzw_trunc_10pct.tif": .truncated,
+    "tiff/tiff_lzw_trunc_50pct.tif": .truncated,
+    "tiff/tiff_lzw_trunc_99pct.tif": .truncated,
+    "tiff/tiff_tiled_trunc_10pct.tif": .truncated,
+    "tiff/tiff_tiled_trunc_50pct.tif": .truncated,
+    "tiff/tiff_tiled_trunc_99pct.tif": .truncated,
+    "tiff/tiff_directory_first_trunc_50pct.tif": .truncated,
+    // Damaged entropy-coded data in a complete file.
+    "webp/webp_lossless_bitflips.webp": .corruptData,
+    "tiff/tiff_lzw_bitflips.tif": .corruptData,
+    "avif/avif_bitflips.avif": .corruptData,
+    // Declared sizes over the limits, refused from the header.
+    "webp/webp_canvas_60000x60000.webp": .pixelLimitExceeded,
+    "webp/webp_bomb_16383x16383.webp": .pixelLimitExceeded,
+    "heif/heif_ispe_60000x60000.heic": .pixelLimitExceeded,
+    "heif/heif_bomb_ispe_16384x16384.heic": .pixelLimitExceeded,
+    "avif/avif_ispe_60000x60000.avif": .pixelLimitExceeded,
+    "avif/avif_bomb_ispe_16384x16384.avif": .pixelLimitExceeded,
+    "tiff/tiff_60000x60000.tif": .pixelLimitExceeded,
+    "tiff/tiff_bomb_g4_16384x16384.tif": .pixelLimitExceeded,
+    // Recognised, decodable files of kinds specdet refuses.
+    "webp/webp_animated_2frames.webp": .unsupportedFormat,
+    "tiff/tiff_float32.tif": .unsupportedFormat,
+    "tiff/tiff_cmyk.tif": .unsupportedFormat,
+    "tiff/tiff_jpeg_ycbcr.tif": .unsupportedFormat,
+    "tiff/tiff_planar_separate.tif": .unsupportedFormat,
 ]
 
 /// Reads a fixture's bytes, or nil for a directory.
@@ -147,5 +186,19 @@ func fixtureBytes(_ path: String) -> [UInt8]? {
         #expect(try ImageDecoder.decodeDetailed(path: Fixtures.path("malformed/mislabeled/png_content.jpg")).format == .png)
         #expect(try ImageDecoder.decodeDetailed(path: Fixtures.path("malformed/mislabeled/jpeg_content.png")).format == .jpeg)
         #expect(try ImageDecoder.decodeDetailed(path: Fixtures.path("malformed/mislabeled/png_content_no_extension")).format == .png)
+        #expect(try ImageDecoder.decodeDetailed(path: Fixtures.path("malformed/mislabeled/webp_content.jpg")).format == .webp)
+        #expect(try ImageDecoder.decodeDetailed(path: Fixtures.path("malformed/mislabeled/tiff_content.jpg")).format == .tiff)
+    }
+
+    /// A bomb refused from its header keeps the declared size, so the row can say it.
+    @Test(arguments: [
+        ("webp/webp_canvas_60000x60000.webp", 60000, 60000), ("webp/webp_bomb_16383x16383.webp", 16383, 16383),
+        ("heif/heif_ispe_60000x60000.heic", 60000, 60000), ("avif/avif_bomb_ispe_16384x16384.avif", 16384, 16384),
+        ("tiff/tiff_60000x60000.tif", 60000, 60000), ("tiff/tiff_bomb_g4_16384x16384.tif", 16384, 16384),
+    ])
+    func refusedBombsReportTheDeclaredSize(file: String, width: Int, height: Int) {
+        let error = #expect(throws: SpecdetError.self) { _ = try ImageDecoder.decode(path: Fixtures.path("malformed/" + file)) }
+        #expect(error?.code == .pixelLimitExceeded)
+        #expect(error?.width == width && error?.height == height, "\(error?.description ?? "")")
     }
 }

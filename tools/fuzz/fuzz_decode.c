@@ -2,8 +2,9 @@
  * fuzz_decode.c - libFuzzer target over specdet's C decode entry point.
  *
  * Built outside SwiftPM by tools/fuzz/run.sh (clang -fsanitize=fuzzer,address,undefined),
- * compiled together with the .c files of Sources/_SpecdetCodecC against the system libpng16 and
- * libjpeg(-turbo). Each input goes through the same calls the Swift wrapper makes:
+ * compiled together with the .c files of Sources/_SpecdetCodecC against the system libpng16,
+ * libjpeg(-turbo), libwebp, libheif and libtiff. The glue sniffs the format, so one target
+ * covers every decoder; the seeds hold files of each format. Each input goes through the same calls the Swift wrapper makes:
  *
  *     sd_open_memory -> (allocate width * height) -> sd_read_gray -> sd_close
  *
@@ -31,7 +32,7 @@ static const sd_limits fuzz_limits = {
     .max_side = 8192,
     .max_file_bytes = 0,             /* not used by sd_open_memory */
     .max_scans = 64,
-    .max_decoder_memory = 64u << 20, /* libjpeg's coefficient buffer */
+    .max_decoder_memory = 64u << 20, /* libjpeg's coefficient buffer, the other decoders' buffers */
     .max_decode_ms = 0,              /* deterministic: no wall clock */
 };
 
@@ -73,7 +74,7 @@ static uint8_t *decode(const uint8_t *data, size_t size, const sd_limits *limits
     CHECK(info->width <= limits->max_side && info->height <= limits->max_side, "%ux%u", info->width,
           info->height);
     CHECK((uint64_t)info->width * info->height <= limits->max_pixels, "%ux%u", info->width, info->height);
-    CHECK(info->format == SD_FORMAT_PNG || info->format == SD_FORMAT_JPEG, "format %d", (int)info->format);
+    CHECK(info->format >= SD_FORMAT_PNG && info->format <= SD_FORMAT_TIFF, "format %d", (int)info->format);
     CHECK(info->source_channels >= 1 && info->source_channels <= 4, "channels %u", info->source_channels);
 
     size_t count = (size_t)info->width * info->height;

@@ -4,8 +4,10 @@
 #   tools/fuzz/run.sh [SECONDS]
 #
 # Builds tools/fuzz/fuzz_decode.c with Sources/_SpecdetCodecC/*.c (outside SwiftPM) using
-# clang -g -O1 -fsanitize=fuzzer,address,undefined against the system -lpng16 -ljpeg, seeds it
-# with Fixtures/malformed and Fixtures/images, and runs one in-process fuzzer (one core).
+# clang -g -O1 -fsanitize=fuzzer,address,undefined against the system libpng16, libjpeg, libwebp,
+# libheif and libtiff (only the glue is instrumented), seeds it with Fixtures/malformed,
+# Fixtures/images and Fixtures/formats (every decoded format), and runs one in-process fuzzer
+# (one core).
 # Runs are resumable: the corpus lives in $FUZZ_WORK (default /tmp/specdet-fuzz) and grows
 # from run to run, so several short runs add up to one long one.
 #
@@ -60,12 +62,13 @@ if [ "$rebuild" = 1 ]; then
   [ -x "$(dirname "$CLANG")/ld.lld" ] && linker="-fuse-ld=lld"
   # shellcheck disable=SC2046
   "$CLANG" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined $linker \
-    -I"$root/Sources/_SpecdetCodecC/include" $(pkg-config --cflags libpng16 libjpeg) \
-    "${sources[@]}" -o "$binary" $(pkg-config --libs libpng16 libjpeg 2>/dev/null || echo -lpng16 -ljpeg)
+    -I"$root/Sources/_SpecdetCodecC/include" $(pkg-config --cflags libpng16 libjpeg libwebp libheif libtiff-4) \
+    "${sources[@]}" -o "$binary" \
+    $(pkg-config --libs libpng16 libjpeg libwebp libheif libtiff-4 2>/dev/null || echo -lpng16 -ljpeg -lwebp -lheif -ltiff)
 fi
 
 # Seeds: every file of the two fixture folders (names flattened; duplicates collapse).
-find "$root/Fixtures/malformed" "$root/Fixtures/images" "$regressions" -type f \
+find "$root/Fixtures/malformed" "$root/Fixtures/images" "$root/Fixtures/formats" "$regressions" -type f \
      ! -name '*.md' ! -name '*.tsv' ! -name '*.csv' ! -name '.keep' -print0 |
   while IFS= read -r -d '' file; do
     cp -f "$file" "$work/seeds/$(sha1sum "$file" | cut -c1-40)"
@@ -80,7 +83,7 @@ status=0
    -rss_limit_mb="${FUZZ_RSS_MB:-2048}" \
    -malloc_limit_mb="${FUZZ_MALLOC_MB:-256}" \
    -max_len="${FUZZ_MAX_LEN:-131072}" \
-   -dict="$root/tools/fuzz/png_jpeg.dict" \
+   -dict="$root/tools/fuzz/formats.dict" \
    -artifact_prefix="$regressions/" \
    -print_final_stats=1 \
    ${FUZZ_ARGS:-}) >"$log" 2>&1 || status=$?

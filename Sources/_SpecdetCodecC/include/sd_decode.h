@@ -1,10 +1,12 @@
 /*
- * sd_decode.h - C glue between specdet's Swift code and libpng / libjpeg-turbo.
+ * sd_decode.h - C glue between specdet's Swift code and libpng, libjpeg-turbo, libwebp,
+ * libheif and libtiff.
  *
  * Not a public API: the Swift module SpecdetImage wraps it (see ../README.md).
  *
  * Why C: libpng and libjpeg report errors with longjmp, which Swift frames cannot survive.
- * Every setjmp lives in this target; each function below returns an sd_status and, on
+ * Every setjmp lives in this target (libwebp, libheif and libtiff return errors instead; the
+ * glue never longjmps through their frames); each function below returns an sd_status and, on
  * failure, a one-line message (no path, NUL-terminated, truncated to msgcap). No function
  * keeps global state: decoders and encoders may run concurrently on any number of threads,
  * one object per thread at a time.
@@ -22,7 +24,26 @@
  *          value 255 = no ink), and converted like OpenCV's icvCvt_CMYK2Gray_8u_C4C1R:
  *              r = k - ((255 - c) * k >> 8), same for g (from m) and b (from y),
  *              luma = (4899 r + 9617 g + 1868 b + 8192) >> 14.
- *   EXIF orientation is not applied (stored orientation).
+ *   WebP - lossy (VP8): the decoder's Y plane as stored (MODE_YUV: no range expansion, alpha
+ *          ignored). Lossless (VP8L): decoded to RGB (alpha dropped, not composited), then
+ *          PNG's integer formula (9797 R + 19234 G + 3737 B) >> 15. Animated files are
+ *          refused (unsupported_format): their frames are composited on a canvas.
+ *   HEIF/AVIF - the primary image with its transformative properties (clap crop, irot, imir)
+ *          as libheif applies them; the decoded Y plane (YCbCr or monochrome), as stored.
+ *          Samples of b > 8 bits are scaled to 8 bits as v * 255 / (2^b - 1) rounded to
+ *          nearest. An image coded with the identity matrix (matrix_coefficients 0: its
+ *          planes are G, B, R, as lossless AVIF is) is decoded to RGB and converted with
+ *          PNG's integer formula (rounded, (... + 16384) >> 15, before scaling when b > 8).
+ *   TIFF - the first page (IFD 0; later pages and SubIFDs are ignored), strips or tiles:
+ *          gray (min-is-black, or min-is-white inverted) of 1, 2, 4, 8 or 16 bits, RGB of 8
+ *          or 16 bits, palette of 1-8 bits, unsigned integer samples, extra (alpha) samples
+ *          dropped. Sub-byte gray is expanded as libpng does (v * 255 / (2^b - 1)), 16-bit
+ *          samples scaled like png_set_scale_16, palette entries taken as libtiff's RGBA reader
+ *          does (>> 8; a map with every entry under 256 as 8-bit values),
+ *          RGB converted with PNG's integer formula (8-bit truncated, 16-bit rounded then
+ *          scaled). Other photometric interpretations, sample formats and planar RGB are
+ *          unsupported_format.
+ *   EXIF orientation (and TIFF's Orientation tag) is not applied (stored orientation).
  */
 #ifndef SD_DECODE_H
 #define SD_DECODE_H
@@ -59,7 +80,11 @@ typedef enum sd_status {
 
 typedef enum sd_format {
     SD_FORMAT_PNG = 1,
-    SD_FORMAT_JPEG = 2
+    SD_FORMAT_JPEG = 2,
+    SD_FORMAT_WEBP = 3,
+    SD_FORMAT_HEIF = 4,    /* HEIF with HEVC (HEIC) */
+    SD_FORMAT_AVIF = 5,    /* HEIF with AV1 */
+    SD_FORMAT_TIFF = 6
 } sd_format;
 
 /* Limits, all checked before the memory they guard is allocated. */
@@ -69,7 +94,10 @@ typedef struct sd_limits {
     uint64_t max_file_bytes;        /* file size from fstat, before reading */
     uint32_t max_scans;             /* JPEG SOS markers (progressive / multi-scan files) */
     uint64_t max_decoder_memory;    /* libjpeg's mem->max_memory_to_use (whole-image
-                                       coefficient buffer of multi-scan files) */
+                                       coefficient buffer of multi-scan files); the buffers
+                                       libwebp, libheif and libtiff need beside the output,
+                                       estimated from the header; libtiff's largest single
+                                       allocation */
     uint32_t max_decode_ms;         /* wall-clock budget per image; 0 = none */
 } sd_limits;
 
@@ -78,7 +106,10 @@ typedef struct sd_info {
     uint32_t width;
     uint32_t height;
     uint32_t source_channels;       /* PNG after expansion: 1 gray, 2 gray+alpha, 3 RGB,
-                                       4 RGBA (tRNS counts as alpha); JPEG: components */
+                                       4 RGBA (tRNS counts as alpha); JPEG: components;
+                                       WebP: 3, 4 with alpha; HEIF/AVIF: 1 monochrome or 3
+                                       colour, +1 with an alpha image; TIFF: 1 gray, 3 RGB or
+                                       palette, +1 with extra samples */
     sd_format format;
     uint32_t warnings;              /* library warnings accepted (the pixels are kept) */
 } sd_info;

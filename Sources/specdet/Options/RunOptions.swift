@@ -23,7 +23,7 @@ struct PathArguments: ParsableArguments {
         let inputs = try InputCollector.collect(paths, filesFrom: filesFrom)
         guard !inputs.isEmpty else {
             throw SpecdetError(.usage, paths.isEmpty && filesFrom == nil ? "no input: give image files or folders"
-                                 : "no input: the paths given name no file and no folder with a .png, .jpg or .jpeg file")
+                                 : "no input: the paths given name no file and no folder holding a file with an image name")
         }
         guard let shard else { return inputs }
         return inputs.filter { shard.contains($0) }
