@@ -35,6 +35,7 @@ enum Specdet {
     @discardableResult
     static func run(_ arguments: [String], in directory: URL? = nil, stdin: String? = nil,
                     environment: [String: String] = [:]) throws -> SpecdetRun {
+        _ = pipeSignalIgnored
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments

@@ -15,6 +15,12 @@ let testSlowdown: Double = ProcessInfo.processInfo.environment["SPECDET_TEST_SLO
 /// reaches it.
 let hangTimeout: Double = 900
 
+/// A child that exits before reading all its stdin must not kill the test process with
+/// SIGPIPE: writes to its pipe then fail with EPIPE instead. Evaluated by every runner.
+let pipeSignalIgnored: Void = {
+    signal(SIGPIPE, SIG_IGN)
+}()
+
 /// What a run of a program under a deadline did.
 struct TimedRun {
     let status: Int32
@@ -65,6 +71,7 @@ enum TimedProcess {
     static func run(_ executable: String, _ arguments: [String], in directory: URL? = nil,
                     stdin: Data? = nil, standardOutput: FileHandle? = nil, timeout: Double = hangTimeout,
                     whileRunning: ((Process) throws -> Void)? = nil) throws -> TimedRun {
+        _ = pipeSignalIgnored
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments

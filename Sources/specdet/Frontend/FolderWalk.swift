@@ -38,25 +38,35 @@ struct FolderWalk {
         takes = extensions
     }
 
-    /// Appends the inputs under `root` (a folder or a link to one) to `inputs`, in walk order.
-    mutating func walk(_ root: InputPath, into inputs: inout [InputPath]) {
+    /// One listing per folder on the current path, with the next entry to take: the walk is a
+    /// loop over this stack, not recursion, so depth costs no stack, and it can stop after any
+    /// input and go on later.
+    private var pending: [(path: InputPath, entries: [Entry], next: Int)] = []
+    /// Inputs found and not yet handed out.
+    private var ready: [InputPath] = []
+
+    /// Starts walking `root` (a folder or a link to one); `next()` then gives its inputs.
+    mutating func start(_ root: InputPath) {
+        finish()
         let descriptor = root.withCString { open($0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         var info = stat()
         guard descriptor >= 0, fstat(descriptor, &info) == 0 else {
             if descriptor >= 0 { close(descriptor) }
-            inputs.append(root)  // the decoder says why it cannot be read
+            ready.append(root)  // the decoder says why it cannot be read
             return
         }
         frames = [Frame(name: root.bytes, descriptor: descriptor, device: UInt64(info.st_dev), inode: UInt64(info.st_ino))]
-        // One listing per folder on the current path, with the next entry to take: a loop,
-        // not recursion, so that depth costs no stack.
-        var pending: [(path: InputPath, entries: [Entry], next: Int)] = []
         if let entries = examine() {
             pending.append((root, entries, 0))
         } else {
-            inputs.append(root)
+            ready.append(root)
+            finish()
         }
-        while let top = pending.last {
+    }
+
+    /// The next input of the walk in walk order, or nil when the walk has ended.
+    mutating func next() -> InputPath? {
+        while ready.isEmpty, let top = pending.last {
             guard top.next < top.entries.count else {
                 pending.removeLast()
                 if let last = frames.popLast(), last.descriptor >= 0 { close(last.descriptor) }
@@ -65,17 +75,27 @@ struct FolderWalk {
             pending[pending.count - 1].next += 1
             let entry = top.entries[top.next]
             let child = top.path.appending(entry.name[...])
-            if enter(entry, child, into: &inputs) {
+            if enter(entry, child) {
                 if let entries = examine() {
                     pending.append((child, entries, 0))
                 } else {
-                    inputs.append(child)  // opened but not listable: its row says why
+                    ready.append(child)  // opened but not listable: its row says why
                     if let last = frames.popLast(), last.descriptor >= 0 { close(last.descriptor) }
                 }
             }
         }
+        guard !ready.isEmpty else {
+            finish()
+            return nil
+        }
+        return ready.removeFirst()
+    }
+
+    /// Closes whatever the last walk left open.
+    private mutating func finish() {
         for frame in frames where frame.descriptor >= 0 { close(frame.descriptor) }
         frames = []
+        pending = []
     }
 
     /// `N files skipped by name: A .txt, B .json, C (none)`, most common first, or nil when
@@ -122,15 +142,15 @@ struct FolderWalk {
 
     /// Takes, counts or names a file entry and returns false; for a folder to walk, opens it
     /// as a new frame and returns true.
-    private mutating func enter(_ entry: Entry, _ child: InputPath, into inputs: inout [InputPath]) -> Bool {
+    private mutating func enter(_ entry: Entry, _ child: InputPath) -> Bool {
         guard let info = entry.info else {
-            inputs.append(child)  // cannot be examined: decoding it says why
+            ready.append(child)  // cannot be examined: decoding it says why
             return false
         }
         guard entry.isFolder else {
             let suffix = Self.lowercasedExtension(entry.name)
             if let suffix, takes.contains(suffix) {
-                inputs.append(child)
+                ready.append(child)
             } else {
                 skipped[suffix, default: 0] += 1
             }
@@ -141,12 +161,12 @@ struct FolderWalk {
             return false
         }
         guard let parent = descriptor(frames.count - 1) else {
-            inputs.append(child)
+            ready.append(child)
             return false
         }
         let opened = Self.withCName(entry.name) { openat(parent, $0, O_RDONLY | O_DIRECTORY | O_CLOEXEC) }
         guard opened >= 0 else {
-            inputs.append(child)  // an unreadable folder: its row says why
+            ready.append(child)  // an unreadable folder: its row says why
             return false
         }
         frames.append(Frame(name: entry.name, descriptor: opened, device: UInt64(info.st_dev), inode: UInt64(info.st_ino)))

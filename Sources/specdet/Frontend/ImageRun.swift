@@ -25,46 +25,68 @@ struct ImageRun {
         self.outputGuard = OutputGuard(outputs)
     }
 
-    /// Decodes each input and applies `work` to the image on a worker thread, then calls `emit`
-    /// with each input's index and outcome, in input order; failures are also reported on
-    /// stderr. Returns early only if `emit` throws.
-    func run<Output: Sendable>(
-        _ inputs: [InputPath],
+    /// Decodes each input of `inputs` and applies `work` to the image on a worker thread, then
+    /// calls `emit` with each input and its outcome, in input order; failures are also reported
+    /// on stderr. Inputs are pulled from the iterator as workers free up. Returns early only if
+    /// `emit` throws (or an input is one of the outputs).
+    func run<Inputs: IteratorProtocol, Output: Sendable>(
+        _ inputs: inout Inputs, total: () -> Int? = { nil },
         work: @escaping @Sendable (GrayImage, InputPath, ProfileExtractor) throws(SpecdetError) -> Output,
-        emit: (Int, Result<Output, SpecdetError>) throws -> Void
-    ) throws {
+        emit: (InputPath, Result<Output, SpecdetError>) throws -> Void
+    ) throws where Inputs.Element == InputPath {
         let limits = options.limits
         let configuration = configuration, memoryLimit = options.maxFFTMemory, outputGuard = outputGuard
-        let progress = Progress(total: inputs.count, enabled: !options.quiet)
-        var indices = inputs.indices.makeIterator()
+        let progress = Progress(enabled: !options.quiet)
+        var done = 0
         try OrderedParallelMap.run(
-            &indices, jobs: options.workerCount,
+            &inputs, jobs: options.workerCount,
             makeState: { ProfileExtractor(configuration: configuration, memoryLimit: memoryLimit) },
-            transform: { extractor, index in
+            transform: { extractor, path in
                 Result { () throws(SpecdetError) in
-                    try outputGuard.check(inputs[index])
-                    let image = try ImageDecoder.decodeDetailed(pathBytes: inputs[index].bytes, limits: limits).image
-                    return try work(image, inputs[index], extractor)
+                    try outputGuard.check(path)
+                    let image = try ImageDecoder.decodeDetailed(pathBytes: path.bytes, limits: limits).image
+                    return try work(image, path, extractor)
                 }
             },
-            emit: { index, outcome in
+            emit: { path, outcome in
                 switch outcome {
                 case .success: diagnostics.recordSuccess()
                 case .failure(let failure) where !failure.code.isInputFailure:
                     throw failure
                 case .failure(let failure):
                     progress.clearLine()
-                    diagnostics.recordFailure(inputs[index], failure)
+                    diagnostics.recordFailure(path, failure)
                 }
-                progress.update(done: index + 1, failed: diagnostics.failed)
-                try emit(index, outcome)
+                done += 1
+                progress.update(done: done, total: total(), failed: diagnostics.failed)
+                try emit(path, outcome)
             })
         progress.finish()
     }
 
-    /// `run` with the plain profile of each image.
-    func run(_ inputs: [InputPath], emit: (Int, Result<ImageProfile, SpecdetError>) throws -> Void) throws {
-        try run(inputs, work: { image, _, extractor throws(SpecdetError) in try Self.profile(image, extractor) }, emit: emit)
+    /// `run` over a list held in memory.
+    func run<Output: Sendable>(
+        _ inputs: [InputPath],
+        work: @escaping @Sendable (GrayImage, InputPath, ProfileExtractor) throws(SpecdetError) -> Output,
+        emit: (InputPath, Result<Output, SpecdetError>) throws -> Void
+    ) throws {
+        var iterator = inputs.makeIterator()
+        try run(&iterator, total: { inputs.count }, work: work, emit: emit)
+    }
+
+    /// `run` over a stream of inputs: the total is known once the stream has ended.
+    func run<Output: Sendable>(
+        _ stream: InputStream,
+        work: @escaping @Sendable (GrayImage, InputPath, ProfileExtractor) throws(SpecdetError) -> Output,
+        emit: (InputPath, Result<Output, SpecdetError>) throws -> Void
+    ) throws {
+        var iterator = stream
+        try run(&iterator, total: { stream.total }, work: work, emit: emit)
+    }
+
+    /// The plain profile of each image.
+    static let profileWork: @Sendable (GrayImage, InputPath, ProfileExtractor) throws(SpecdetError) -> ImageProfile = {
+        image, _, extractor throws(SpecdetError) in try profile(image, extractor)
     }
 
     /// The profile of a decoded image; a profile error keeps the image's size.

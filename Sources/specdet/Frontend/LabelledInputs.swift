@@ -39,7 +39,7 @@ struct LabelledInputs {
                 }
             }
             if !imageArguments.isEmpty {
-                let collected = try InputCollector.collect(imageArguments, filesFrom: nil)
+                let collected = try InputStream.collect(imageArguments)
                 for path in collected { try OutputGuard(outputs).check(path) }
                 images += collected.map { ($0, label) }
             }
@@ -152,7 +152,8 @@ extension LabelledInputs {
     /// row of a failed input is reported as that input's failure.
     func profile(with run: ImageRun, augmenter: Augmenter? = nil) throws -> LabelledProfiles {
         var result = LabelledProfiles()
-        try run.run(images.map(\.path)) { image, path, extractor throws(SpecdetError) in
+        var emitted = 0  // outcomes come back in input order
+        try run.run(images.map(\.path), work: { image, path, extractor throws(SpecdetError) in
             let original = try ImageRun.profile(image, extractor)
             guard let augmenter else { return [(round: 0, features: original.features)] }
             let copies: [Augmenter.Copy]
@@ -164,12 +165,14 @@ extension LabelledInputs {
             // A copy too small for a profile is left out; its original still counts.
             return [(round: 0, features: original.features)]
                 + copies.compactMap { copy in (try? extractor.profile(of: copy.image)).map { (copy.round, $0) } }
-        } emit: { index, outcome in
+        }, emit: { path, outcome in
+            let label = images[emitted].label
+            emitted += 1
             guard case .success(let vectors) = outcome else { return }
             for (round, vector) in vectors {
-                result.append(images[index].path, label: images[index].label, features: vector, round: round)
+                result.append(path, label: label, features: vector, round: round)
             }
-        }
+        })
         for row in profiles {
             result.append(row.path, label: row.label, features: row.features)
             run.diagnostics.recordSuccess()

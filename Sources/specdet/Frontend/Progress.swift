@@ -1,29 +1,33 @@
 import Foundation
 
-/// A one-line progress display on stderr, only when stderr is a terminal: files done/total,
-/// images per second, time left and failures so far, redrawn in place with `\r` at most ten
-/// times a second.
+/// A one-line progress display on stderr, only when stderr is a terminal: files done (of the
+/// total, once the inputs have all been listed), images per second, time left and failures so
+/// far, redrawn in place with `\r` at most ten times a second.
 final class Progress {
-    private let total: Int
     private let enabled: Bool
     private let start = Date()
     private var lastDraw = Date.distantPast
     private var drawn = false
 
-    init(total: Int, enabled: Bool) {
-        self.total = total
+    init(enabled: Bool) {
         self.enabled = enabled && isatty(2) == 1
     }
 
-    func update(done: Int, failed: Int) {
+    func update(done: Int, total: Int?, failed: Int) {
         guard enabled else { return }
         let now = Date()
         guard now.timeIntervalSince(lastDraw) >= 0.1 || done == total else { return }
         lastDraw = now
         let elapsed = max(now.timeIntervalSince(start), 1e-6)
         let rate = Double(done) / elapsed
-        let remaining = rate > 0 ? Double(total - done) / rate : 0
-        let line = "\(done)/\(total) files  \(String(format: "%.1f", rate)) img/s  ETA \(Self.duration(remaining))  \(failed) failed"
+        let rateText = "\(String(format: "%.1f", rate)) img/s"
+        let line: String
+        if let total {
+            let remaining = rate > 0 ? Double(total - done) / rate : 0
+            line = "\(done)/\(total) files  \(rateText)  ETA \(Self.duration(remaining))  \(failed) failed"
+        } else {
+            line = "\(done) files  \(rateText)  \(failed) failed"
+        }
         StandardError.write("\r\u{1B}[K" + line)
         drawn = true
     }

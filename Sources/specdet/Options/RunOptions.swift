@@ -18,15 +18,19 @@ struct PathArguments: ParsableArguments {
         valueName: "K/N"))
     var shard: Shard?
 
-    /// The inputs, in order (only this shard's); a usage error when there are none at all.
-    func collect() throws -> [InputPath] {
-        let inputs = try InputCollector.collect(paths, filesFrom: filesFrom)
-        guard !inputs.isEmpty else {
-            throw SpecdetError(.usage, paths.isEmpty && filesFrom == nil ? "no input: give image files or folders"
-                                 : "no input: the paths given name no file and no folder holding a file with an image name")
+    /// The inputs, in order (only this shard's), as a stream.
+    func stream() throws -> InputStream {
+        guard !paths.isEmpty || filesFrom != nil else { throw SpecdetError(.usage, "no input: give image files or folders") }
+        return try InputStream(paths, filesFrom: filesFrom, shard: shard)
+    }
+
+    /// Ends a run over `stream`: a list that could not be read is an error, and so is a run
+    /// with no input at all (a shard may be empty; the paths given may not be).
+    func finish(_ stream: InputStream) throws(SpecdetError) {
+        if let failure = stream.failure { throw failure }
+        if stream.count == 0 && shard == nil {
+            throw SpecdetError(.usage, "no input: the paths given name no file and no folder holding a file with an image name")
         }
-        guard let shard else { return inputs }
-        return inputs.filter { shard.contains($0) }
     }
 }
 

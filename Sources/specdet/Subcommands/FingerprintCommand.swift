@@ -75,44 +75,46 @@ struct FingerprintCommand: ParsableCommand {
     }
 
     func run() throws {
-        let inputs = try self.inputs.collect()
-        let imageRun = ImageRun(configuration: ProfileConfiguration(), options: runOptions)
-        var remaining = inputs[...]
-        let shape: FingerprintSize
-        if let size {
-            shape = size
-        } else if let first = firstDecodedSize(&remaining, diagnostics: imageRun.diagnostics) {
-            shape = first
-        } else {
-            try nothingAveraged(imageRun.diagnostics)
-        }
-        let builder = try FingerprintBuilder(width: shape.width, height: shape.height, memoryLimit: runOptions.maxFFTMemory)
-        let cropping = size != nil
-        try imageRun.run(Array(remaining), work: { image, _, _ throws(SpecdetError) in
-            if cropping {
-                guard let window = image.centreCropped(width: shape.width, height: shape.height) else {
-                    throw SpecdetError(.tooSmall, "the image is \(image.width)x\(image.height), smaller than --size \(shape)",
-                                       width: image.width, height: image.height)
-                }
-                builder.add(window)
-            } else {
-                guard image.width == shape.width, image.height == shape.height else {
-                    throw SpecdetError(.sizeMismatch,
-                                       "the image is \(image.width)x\(image.height), the first one \(shape); give --size to crop",
-                                       width: image.width, height: image.height)
-                }
-                builder.add(image)
+        let inputs = try self.inputs.stream()
+        let diagnostics = try OutputSink.writing(to: output) { sink in
+            let imageRun = ImageRun(configuration: ProfileConfiguration(), options: runOptions,
+                                    protecting: [sink.existingIdentity].compactMap { $0 })
+            // Without --size, the first image that decodes sets the size and is averaged first.
+            let decodable = size == nil ? firstDecodable(inputs, diagnostics: imageRun.diagnostics) : nil
+            var first = decodable?.path
+            guard let shape = size ?? decodable?.size else { try nothingAveraged(imageRun.diagnostics) }
+            let builder = try FingerprintBuilder(width: shape.width, height: shape.height, memoryLimit: runOptions.maxFFTMemory)
+            let cropping = size != nil
+            var all = AnyIterator { () -> InputPath? in
+                defer { first = nil }
+                return first ?? inputs.next()
             }
-        }, emit: { _, _ in })
-        guard let fingerprint = builder.fingerprint() else { try nothingAveraged(imageRun.diagnostics) }
-        let png: [UInt8]
-        do {
-            png = try PNGEncoder.encode(fingerprint.grayImage(clipPercent: clip))
-        } catch {
-            throw SpecdetError(.outputFailed, "cannot encode the PNG: \(error.message)")
+            try imageRun.run(&all, total: { inputs.total }, work: { image, _, _ throws(SpecdetError) in
+                if cropping {
+                    guard let window = image.centreCropped(width: shape.width, height: shape.height) else {
+                        throw SpecdetError(.tooSmall, "the image is \(image.width)x\(image.height), smaller than --size \(shape)",
+                                           width: image.width, height: image.height)
+                    }
+                    builder.add(window)
+                } else {
+                    guard image.width == shape.width, image.height == shape.height else {
+                        throw SpecdetError(.sizeMismatch,
+                                           "the image is \(image.width)x\(image.height), the first one \(shape); give --size to crop",
+                                           width: image.width, height: image.height)
+                    }
+                    builder.add(image)
+                }
+            }, emit: { _, _ in })
+            try self.inputs.finish(inputs)
+            guard let fingerprint = builder.fingerprint() else { try nothingAveraged(imageRun.diagnostics) }
+            do throws(SpecdetError) {
+                try sink.write(bytes: try PNGEncoder.encode(fingerprint.grayImage(clipPercent: clip)))
+            } catch {
+                throw error.prefixed("cannot encode the PNG: ")
+            }
+            return imageRun.diagnostics
         }
-        try OutputSink.writing(to: output) { try $0.write(bytes: png) }
-        try imageRun.diagnostics.finish()
+        try diagnostics.finish()
     }
 
     /// Ends a run in which no image could be averaged: nothing is written, exit status 1.
@@ -122,16 +124,15 @@ struct FingerprintCommand: ParsableCommand {
         throw ExitCode(1)
     }
 
-    /// The size of the first input, in order, that decodes, taking the inputs before it off
-    /// `inputs` and recording their failures; nil (and `inputs` empty) if none decodes.
-    private func firstDecodedSize(_ inputs: inout ArraySlice<InputPath>, diagnostics: Diagnostics) -> FingerprintSize? {
-        while let path = inputs.first {
+    /// The first input of the stream that decodes and its size, recording the failures of the
+    /// inputs before it; nil if none decodes.
+    private func firstDecodable(_ inputs: InputStream, diagnostics: Diagnostics) -> (path: InputPath, size: FingerprintSize)? {
+        while let path = inputs.next() {
             do {
                 let image = try ImageDecoder.decodeDetailed(pathBytes: path.bytes, limits: runOptions.limits).image
-                return FingerprintSize(width: image.width, height: image.height)
+                return (path, FingerprintSize(width: image.width, height: image.height))
             } catch {
                 diagnostics.recordFailure(path, error)
-                inputs.removeFirst()
             }
         }
         return nil

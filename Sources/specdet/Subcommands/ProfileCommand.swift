@@ -23,7 +23,7 @@ struct ProfileCommand: ParsableCommand {
 
 
     func run() throws {
-        let inputs = try self.inputs.collect()
+        let inputs = try self.inputs.stream()
         let configuration = features.configuration()
         let imageRun = try OutputSink.writing(to: output.output) { sink in
             let imageRun = ImageRun(configuration: configuration, options: runOptions,
@@ -32,8 +32,7 @@ struct ProfileCommand: ParsableCommand {
                 try sink.write(CSV.row(configuration.csvHeader))
             }
             let emptyBins = [String](repeating: "", count: configuration.bins)
-            try imageRun.run(inputs) { index, outcome in
-                let path = inputs[index]
+            try imageRun.run(inputs, work: ImageRun.profileWork) { path, outcome in
                 switch outcome {
                 case .success(let profile):
                     try sink.write(CSV.row([path.display, "ok", String(profile.width), String(profile.height)]
@@ -43,6 +42,7 @@ struct ProfileCommand: ParsableCommand {
                                             failure.height.map(String.init) ?? ""] + emptyBins))
                 }
             }
+            try self.inputs.finish(inputs)
             return imageRun
         }
         try imageRun.diagnostics.finish()

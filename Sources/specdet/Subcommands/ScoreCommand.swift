@@ -32,7 +32,7 @@ struct ScoreCommand: ParsableCommand {
     static let columns = ["path", "status", "probability_fake", "label", "width", "height"]
 
     func run() throws {
-        let inputs = try self.inputs.collect()
+        let inputs = try self.inputs.stream()
         let model = try modelOptions.load(quiet: runOptions.quiet)
         let imageRun = try OutputSink.writing(to: output.output) { sink in
             let imageRun = ImageRun(configuration: model.feature, options: runOptions, protecting: [sink.existingIdentity].compactMap { $0 })
@@ -46,14 +46,15 @@ struct ScoreCommand: ParsableCommand {
                 return ScoredProfile(
                     profile: profile,
                     probability: Result { () throws(SpecdetError) in try model.probabilityFake(profile.features) })
-            }) { index, outcome in
-                let fields = try Self.fields(inputs[index], outcome, model: model)
+            }) { path, outcome in
+                let fields = try Self.fields(path, outcome, model: model)
                 switch format {
                 case .csv: try sink.write(CSV.row(fields))
                 case .jsonl: try sink.write(Self.jsonLine(fields) + "\n")
                 case .table: table.append(fields)
                 }
             }
+            try self.inputs.finish(inputs)
             if format == .table { try sink.write(Self.table(table, header: !header.noHeader)) }
             return imageRun
         }
