@@ -67,11 +67,13 @@ package struct Trainer: Sendable {
         for member in memberRows {
             try validateTrainingLabels(labels, rowCount: matrix.rowCount, rows: member)
             let classifier: Classifier
-            (classifier, solver) = try fitClassifier(x, labels: labels, rows: member, c: c, gamma: gamma, probability: true)
+            (classifier, solver) = try fitClassifier(
+                x, labels: labels, rows: member, c: c, gamma: gamma, probability: options.solverProbabilities)
             members.append(classifier)
         }
         if members.count > 1 {
-            solver += "; the mean of \(members.count) such classifiers, one per augmentation round (Platt's A and B averaged)"
+            solver += "; the mean of \(members.count) such classifiers, one per augmentation round"
+                + (options.solverProbabilities ? " (Platt's A and B averaged)" : "")
         }
         let classifier = Classifier.average(members)
         let fakes = rows.reduce(0) { $0 + labels[$1] }

@@ -23,6 +23,9 @@ struct ModelCard {
         lines.append(("threshold_rule", TextReport.operatingPoint(model).dropLast().description))
         let training = model.training
         lines.append(("training_samples", "\(training.nReal) real, \(training.nFake) fake (augmented copies included)"))
+        for source in training.data ?? [] {
+            lines.append(("training_data", "\(source.label) \(source.source): \(source.images) images, \(source.smallest) to \(source.largest)"))
+        }
         lines.append(("augmentation", training.augmentation ?? "none"))
         if let cv = training.crossValidation {
             let auc = cv.rocAUC.map { String(format: "%.4f", $0) } ?? "-"
