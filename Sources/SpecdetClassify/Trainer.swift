@@ -217,6 +217,15 @@ extension Trainer {
         return model
     }
 
+    /// The domain of the original training profiles (`rounds` 0), its bound from out-of-fold
+    /// distances over `folds` (the cross-validation's, or five folds dealt by position without
+    /// it), rounded as a model file stores it.
+    package static func domain(features: [[Float]], rounds: [Int], folds: [Int]?) throws(SpecdetError) -> DomainBound {
+        let originals = features.indices.filter { rounds[$0] == 0 }
+        let originalFolds = originals.enumerated().map { position, index in folds?[index] ?? position % 5 }
+        return try DomainBound.fit(originals.map { features[$0] }, folds: originalFolds).asStored
+    }
+
     /// The training rows of each round's classifier: the originals (round 0) with that round's
     /// copies, for each round that has copies among `rows`, in round order; all of `rows` as one
     /// member when there are no rounds or only originals.

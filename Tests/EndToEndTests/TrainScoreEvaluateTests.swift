@@ -37,7 +37,7 @@ private let trainedModel: (url: URL, stdout: String) = {
         #expect(first.status == 0)
         #expect(first.stdout == second.stdout)
         let rows = csvRows(first.output)
-        #expect(rows[0] == ["path", "status", "probability_fake", "label", "width", "height"])
+        #expect(rows[0] == ["path", "status", "probability_fake", "label", "width", "height", "in_domain"])
         #expect(rows.count == 13)
         let model = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: trainedModel.url)) as? [String: Any])
         let threshold = try #require(model["threshold"] as? Double)

@@ -27,6 +27,12 @@ struct ModelCard {
             lines.append(("training_data", "\(source.label) \(source.source): \(source.images) images, \(source.smallest) to \(source.largest)"))
         }
         lines.append(("augmentation", training.augmentation ?? "none"))
+        if let domain = model.domain {
+            lines.append(("domain", "Mahalanobis distance ≤ \(String(format: "%.2f", domain.bound)) (the \(domain.quantile) quantile "
+                          + "of the training images' out-of-fold distances; shrinkage \(String(format: "%.3f", domain.shrinkage)))"))
+        } else {
+            lines.append(("domain", "none recorded: every profile is taken as in domain"))
+        }
         if let cv = training.crossValidation {
             let auc = cv.rocAUC.map { String(format: "%.4f", $0) } ?? "-"
             lines.append(("cross_validation", "\(cv.k) folds, \(cv.grouped ? "grouped" : "not grouped"): accuracy "

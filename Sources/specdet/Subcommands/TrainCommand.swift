@@ -86,6 +86,7 @@ struct TrainCommand: ParsableCommand {
                     try Trainer.calibrated(trained, outOfFold: validation.outOfFold, rule: classifier.thresholdRule,
                                            targetFPR: classifier.targetFPR)
                 } ?? trained
+                model.domain = try Trainer.domain(features: data.features, rounds: data.rounds, folds: folds)
             } catch {
                 throw error.prefixed("training failed: ")
             }
