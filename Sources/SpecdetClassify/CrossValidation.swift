@@ -96,8 +96,9 @@ package enum CrossValidation {
     /// inner grid search if enabled, with `groups` restricted to the fold's training part);
     /// held-out samples are scored by `P(fake)` and called fake when `P(fake) ≥` the fold
     /// model's threshold (its decision sign: a fold model is not calibrated). Also returns the
-    /// out-of-fold decision value of every scored sample, from which a final model's threshold
-    /// can be chosen (`Trainer.calibrated`). Folds run one after another.
+    /// out-of-fold decision value of every sample, scored or not (augmented copies too), from
+    /// which a final model's probabilities and threshold are chosen (`Trainer.calibrated`).
+    /// Folds run one after another.
     ///
     /// - Parameters:
     ///   - groups: group names for the inner folds of each fold's grid search (see `Trainer`).
@@ -106,8 +107,8 @@ package enum CrossValidation {
     ///     numbers need not be contiguous, empty folds are skipped.
     ///   - grouped: whether `folds` keep groups together, recorded in the result (the caller
     ///     drew them; `groups` alone does not say, e.g. groups that only tie copies to an image).
-    ///   - scored: which samples are scored when their fold is held out (default all); e.g.
-    ///     only the originals when augmented copies are trained on but should not be tested.
+    ///   - scored: which samples the fold metrics count (default all); e.g. only the originals
+    ///     when augmented copies are trained on but should not be tested.
     /// - Throws: as `Trainer.train`; `.invalidInput` if a fold's training part lacks a class.
     package static func run(
         _ trainer: Trainer, features: [[Float]], labels: [Int], groups: [String]? = nil, rounds: [Int]? = nil,
@@ -126,18 +127,22 @@ package enum CrossValidation {
         var outOfFold: [(index: Int, decision: Double)] = []
         for fold in Set(folds).sorted() {
             let train = folds.indices.filter { folds[$0] != fold }
-            let test = folds.indices.filter { folds[$0] == fold && scored?[$0] ?? true }
+            let heldOut = folds.indices.filter { folds[$0] == fold }
             let model = try trainer.fit(matrix, labels: labels, groups: groups, rounds: rounds, rows: train)
-            let decisions = try model.decisionValues(test.map { Array(matrix.row($0)) }, threads: trainer.options.threads)
-            outOfFold += zip(test, decisions).map { ($0, $1) }
-            let scored = try ScoredSamples(labels: test.map { labels[$0] }, scores: decisions.map { model.classifier.probability(decision: $0) })
+            let decisions = try model.decisionValues(heldOut.map { Array(matrix.row($0)) }, threads: trainer.options.threads)
+            outOfFold += zip(heldOut, decisions).map { ($0, $1) }
+            let test = zip(heldOut, decisions).filter { scored?[$0.0] ?? true }
+            let scored = try ScoredSamples(labels: test.map { labels[$0.0] },
+                                           scores: test.map { model.classifier.probability(decision: $0.1) })
             let counts = scored.confusion(threshold: model.threshold)
             results.append(
                 FoldMetrics(
                     fold: fold, nReal: scored.negativeCount, nFake: scored.positiveCount, accuracy: counts.accuracy,
                     balancedAccuracy: counts.balancedAccuracy, rocAUC: scored.rocAUC))
         }
-        let scores = outOfFold.sorted { $0.index < $1.index }.map { OutOfFoldScore(decision: $0.decision, label: labels[$0.index]) }
+        let scores = outOfFold.sorted { $0.index < $1.index }.map {
+            OutOfFoldScore(decision: $0.decision, label: labels[$0.index], original: (rounds?[$0.index] ?? 0) == 0)
+        }
         return (CrossValidationResult(folds: results, grouped: grouped), scores)
     }
 }
@@ -147,6 +152,8 @@ package struct OutOfFoldScore: Sendable, Equatable {
     package var decision: Double
     /// 0 real, 1 fake.
     package var label: Int
+    /// An original image rather than an augmented copy.
+    package var original: Bool
 }
 
 /// Held-out metrics of one cross-validation fold.

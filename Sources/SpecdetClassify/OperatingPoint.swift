@@ -6,19 +6,24 @@ import SpecdetSupport
 /// model that did not train on its fold).
 package struct OperatingPoint: Codable, Sendable, Equatable {
     /// The rule that chose the threshold.
-    package enum Rule: String, Codable, Sendable {
-        /// The threshold with the highest out-of-fold accuracy (`ScoredSamples.accuracyMaximisingThreshold`).
-        case accuracy
-        /// The smallest threshold whose out-of-fold false-positive rate is at most `target_fpr`.
-        case targetFPR = "target-fpr"
-        /// P(fake) at decision value 0: no cross-validation was run to choose from.
+    package enum Rule: String, Codable, Sendable, CaseIterable {
+        /// P(fake) at decision value 0: the classifier's own boundary (the default; on grouped
+        /// nested cross-validation no threshold chosen from out-of-fold scores did better,
+        /// docs/ACCURACY.md).
         case decisionSign = "decision-sign"
+        /// The threshold with the highest out-of-fold accuracy on the original images
+        /// (`ScoredSamples.accuracyMaximisingThreshold`).
+        case accuracy
+        /// The smallest threshold whose out-of-fold false-positive rate, over the original images
+        /// and their augmented copies (so that it holds on compressed and resized images too),
+        /// is at most `target_fpr`.
+        case targetFPR = "target-fpr"
     }
 
     package var rule: Rule
     /// The false-positive rate asked for, with `targetFPR`.
     package var targetFPR: Double?
-    /// Out-of-fold counts at the threshold (absent for `decisionSign`).
+    /// Out-of-fold counts of the original images at the threshold (absent without cross-validation).
     package var outOfFold: ConfusionCounts?
     /// Out-of-fold ROC AUC.
     package var outOfFoldROCAUC: Double?
@@ -42,14 +47,21 @@ package struct OperatingPoint: Codable, Sendable, Equatable {
         self.roc = roc
     }
 
-    /// The operating point `rule` gives on out-of-fold `scores` (P(fake)), and its threshold.
-    package static func choose(_ rule: Rule, targetFPR: Double?, on scores: ScoredSamples) -> (OperatingPoint, threshold: Double) {
-        let threshold = rule == .targetFPR
-            ? scores.threshold(forTargetFPR: targetFPR ?? 0) ?? 1 : scores.accuracyMaximisingThreshold
+    /// The operating point `rule` gives, and its threshold: `originals` are the out-of-fold
+    /// P(fake) of the original images, `withCopies` those and their augmented copies',
+    /// `signThreshold` P(fake) at decision value 0.
+    package static func choose(_ rule: Rule, targetFPR: Double?, originals: ScoredSamples, withCopies: ScoredSamples,
+                               signThreshold: Double) -> (OperatingPoint, threshold: Double) {
+        let threshold: Double
+        switch rule {
+        case .decisionSign: threshold = signThreshold
+        case .accuracy: threshold = originals.accuracyMaximisingThreshold
+        case .targetFPR: threshold = withCopies.threshold(forTargetFPR: targetFPR ?? 0) ?? 1
+        }
         let clamped = min(max(threshold, 0), 1)
         return (OperatingPoint(rule: rule, targetFPR: rule == .targetFPR ? targetFPR : nil,
-                               outOfFold: scores.confusion(threshold: clamped), outOfFoldROCAUC: scores.rocAUC,
-                               roc: scores.rocCurve()), clamped)
+                               outOfFold: originals.confusion(threshold: clamped), outOfFoldROCAUC: originals.rocAUC,
+                               roc: originals.rocCurve()), clamped)
     }
 }
 

@@ -185,16 +185,17 @@ package struct Trainer: Sendable {
 
 extension Trainer {
     /// `model` with its probabilities and threshold set from out-of-fold evidence: for an SVM,
-    /// Platt's sigmoid fitted to the out-of-fold decision values (`PlattScaling.fit`; libsvm's
-    /// own fit uses random folds that ignore groups); then the threshold `rule` picks on the
-    /// out-of-fold P(fake) (`OperatingPoint.choose`), recorded with what it gave there.
+    /// Platt's sigmoid fitted to the out-of-fold decision values of the original images
+    /// (`PlattScaling.fit`; libsvm's own fit uses random folds that ignore groups); then the
+    /// threshold `rule` picks (`OperatingPoint.choose`), recorded with what it gave out of fold.
     ///
     /// - Throws: `.invalidInput` if the scores lack a class.
     package static func calibrated(
         _ model: DetectorModel, outOfFold: [OutOfFoldScore], rule: OperatingPoint.Rule, targetFPR: Double?
     ) throws(SpecdetError) -> DetectorModel {
         var model = model
-        let decisions = outOfFold.map(\.decision), labels = outOfFold.map(\.label)
+        let originals = outOfFold.filter(\.original)
+        let decisions = originals.map(\.decision), labels = originals.map(\.label)
         guard labels.contains(0) && labels.contains(1) else {
             throw SpecdetError(.invalidInput, "out-of-fold scores of both classes are needed to choose a threshold")
         }
@@ -208,8 +209,12 @@ extension Trainer {
         case .logistic:
             break
         }
-        let scores = try ScoredSamples(labels: labels, scores: decisions.map { model.classifier.probability(decision: $0) })
-        let (point, threshold) = OperatingPoint.choose(rule, targetFPR: targetFPR, on: scores)
+        let classifier = model.classifier
+        let scores = try ScoredSamples(labels: labels, scores: decisions.map { classifier.probability(decision: $0) })
+        let withCopies = try ScoredSamples(labels: outOfFold.map(\.label),
+                                           scores: outOfFold.map { classifier.probability(decision: $0.decision) })
+        let (point, threshold) = OperatingPoint.choose(rule, targetFPR: targetFPR, originals: scores, withCopies: withCopies,
+                                                       signThreshold: classifier.probability(decision: 0))
         model.operatingPoint = point
         model.threshold = threshold
         model.training.solver += "; probabilities and threshold from out-of-fold scores"

@@ -268,7 +268,11 @@ private let trainedModel: (url: URL, stdout: String) = {
         defer { try? FileManager.default.removeItem(at: folder) }
         let data = ["--real", "Fixtures/images/dcgan64/real", "Fixtures/images/ae128_nearest/real",
                     "--fake", "Fixtures/images/dcgan64/fake", "Fixtures/images/ae128_nearest/fake", "--augment", "none", "--folds", "4"]
-        for (extra, rule) in [([String](), "accuracy"), (["--target-fpr", "0.1"], "target-fpr")] {
+        let described = ["decision-sign": "(the classifier's boundary, decision value 0)",
+                         "accuracy": "(highest out-of-fold accuracy)",
+                         "target-fpr": "(out-of-fold false-positive rate at most 0.1)"]
+        for (extra, rule) in [([String](), "decision-sign"), (["--threshold-rule", "accuracy"], "accuracy"),
+                              (["--target-fpr", "0.1"], "target-fpr")] {
             let model = folder.appendingPathComponent("\(rule).json")
             let run = try Specdet.run(["train", "--quiet"] + data + extra + ["-o", model.path])
             #expect(run.status == 0, "\(run.stderr)")
@@ -282,10 +286,12 @@ private let trainedModel: (url: URL, stdout: String) = {
             if rule == "target-fpr" { #expect(Double(fp) / Double(fp + tn) <= 0.1) }
             let roc = try #require(point["roc"] as? [String: [Double]])
             #expect(roc["fpr"]?.count == roc["thresholds"]?.count && roc["tpr"]?.last == 1)
-            #expect(run.output.contains(rule == "accuracy" ? "(highest out-of-fold accuracy)" : "(out-of-fold false-positive rate at most 0.1)"),
-                    "\(run.output)")
+            #expect(run.output.contains(described[rule]!), "\(run.output)")
         }
         let withoutFolds = try Specdet.run(["train", "--target-fpr", "0.1", "--folds", "0", "-o", folder.appendingPathComponent("x.json").path] + data.dropLast(2))
         #expect(withoutFolds.status == 2 && withoutFolds.stderr.contains("--target-fpr"))
+        let both = try Specdet.run(["train", "--target-fpr", "0.1", "--threshold-rule", "accuracy", "-o",
+                                    folder.appendingPathComponent("y.json").path] + data)
+        #expect(both.status == 2 && both.stderr.contains("--threshold-rule"))
     }
 }

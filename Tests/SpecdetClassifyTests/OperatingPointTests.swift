@@ -53,10 +53,27 @@ import SpecdetSupport
         let scores = labels.map { Double(generator.next() % 1000) / 1000 * 0.7 + Double($0) * 0.3 }
         let samples = try ScoredSamples(labels: labels, scores: scores)
         for target in [0.0, 0.01, 0.05, 0.2] {
-            let (point, threshold) = OperatingPoint.choose(.targetFPR, targetFPR: target, on: samples)
+            let (point, threshold) = OperatingPoint.choose(.targetFPR, targetFPR: target, originals: samples,
+                                                           withCopies: samples, signThreshold: 0.5)
             #expect(samples.confusion(threshold: threshold).falsePositiveRate <= target)
             #expect(point.outOfFold == samples.confusion(threshold: threshold) && point.targetFPR == target)
         }
+    }
+
+    /// The target-FPR rule holds the rate over the copies too, and reports counts on the originals;
+    /// the decision-sign rule takes the threshold it is given.
+    @Test func targetFPRIsCalibratedWithCopiesAndSignRuleKeepsItsThreshold() throws {
+        // Originals well separated; copies of reals score higher, as compressed reals do.
+        let originals = try ScoredSamples(labels: [0, 0, 0, 0, 1, 1, 1, 1], scores: [0.1, 0.15, 0.2, 0.25, 0.7, 0.8, 0.85, 0.9])
+        let copies = try ScoredSamples(labels: originals.labels + [0, 0, 0, 0],
+                                       scores: originals.scores + [0.5, 0.55, 0.6, 0.65])
+        let (point, threshold) = OperatingPoint.choose(.targetFPR, targetFPR: 0, originals: originals,
+                                                       withCopies: copies, signThreshold: 0.5)
+        #expect(threshold > 0.65 && copies.confusion(threshold: threshold).falsePositives == 0)
+        #expect(point.outOfFold == originals.confusion(threshold: threshold))
+        let (signPoint, signThreshold) = OperatingPoint.choose(.decisionSign, targetFPR: nil, originals: originals,
+                                                               withCopies: copies, signThreshold: 0.42)
+        #expect(signThreshold == 0.42 && signPoint.rule == .decisionSign && signPoint.targetFPR == nil)
     }
 
     /// The ROC curve keeps at most its limit of points, both ends included, rates in [0, 1].

@@ -3,6 +3,7 @@ import Foundation
 import SpecdetClassify
 
 extension ClassifierKind: ExpressibleByArgument {}
+extension OperatingPoint.Rule: ExpressibleByArgument {}
 
 /// The classifier and its hyperparameters for `train`.
 struct ClassifierOptions: ParsableArguments {
@@ -26,13 +27,18 @@ struct ClassifierOptions: ParsableArguments {
     @Option(help: "Seed of every random choice in training.")
     var seed: UInt64 = 0
 
+    @Option(name: .customLong("threshold-rule"), help: ArgumentHelp(
+        "decision-sign (the classifier's own boundary, the default) or accuracy (the threshold of highest out-of-fold accuracy).",
+        valueName: "RULE"))
+    var rule: OperatingPoint.Rule?
+
     @Option(name: .customLong("target-fpr"), parsing: .unconditional, help: ArgumentHelp(
-        "Choose the threshold that keeps the out-of-fold false-positive rate (reals called fake) at or below F (default: the threshold of highest out-of-fold accuracy).",
+        "Instead, the threshold that keeps the out-of-fold false-positive rate (reals called fake), over the images and their augmented copies, at or below F.",
         valueName: "F"))
     var targetFPR: Double?
 
-    /// How the threshold is chosen from the out-of-fold scores.
-    var thresholdRule: OperatingPoint.Rule { targetFPR == nil ? .accuracy : .targetFPR }
+    /// How the threshold is chosen.
+    var thresholdRule: OperatingPoint.Rule { targetFPR == nil ? rule ?? .decisionSign : .targetFPR }
 
     func validate() throws {
         if let c, !(c > 0) { throw ValidationError("--C must be positive") }
@@ -40,6 +46,8 @@ struct ClassifierOptions: ParsableArguments {
         if gamma != nil && classifier != .svm { throw ValidationError("--gamma applies to --classifier svm only") }
         if tune && (c != nil || gamma != nil) { throw ValidationError("--tune chooses C and gamma itself: drop --C/--gamma") }
         if let targetFPR, !(0...1).contains(targetFPR) { throw ValidationError("--target-fpr must be between 0 and 1") }
+        if targetFPR != nil, rule != nil { throw ValidationError("give --threshold-rule or --target-fpr, not both") }
+        if rule == .targetFPR { throw ValidationError("give --target-fpr F for that rule") }
     }
 
     /// A warning for options that train a useless model, nil if none: the published γ was

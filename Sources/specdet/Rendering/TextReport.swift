@@ -29,8 +29,11 @@ enum TextReport {
         guard let point = model.operatingPoint, let counts = point.outOfFold else {
             return "threshold \(format(model.threshold)) (P(fake) at decision value 0: no cross-validation to choose it from)\n"
         }
-        let rule = point.rule == .targetFPR ? "out-of-fold false-positive rate at most \(point.targetFPR ?? 0)"
-            : "highest out-of-fold accuracy"
+        let rule = switch point.rule {
+        case .targetFPR: "out-of-fold false-positive rate at most \(point.targetFPR ?? 0)"
+        case .accuracy: "highest out-of-fold accuracy"
+        case .decisionSign: "the classifier's boundary, decision value 0"
+        }
         return "threshold \(format(model.threshold)) (\(rule)): out-of-fold accuracy \(format(counts.accuracy)), "
             + "false-positive rate \(format(counts.falsePositiveRate)), true-positive rate \(format(counts.truePositiveRate))\n"
     }

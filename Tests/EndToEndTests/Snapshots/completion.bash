@@ -289,7 +289,7 @@ _specdet_train() {
     repeating_flags=()
     non_repeating_flags=(--standardize --no-standardize --tune --group-by-folder --quiet --version -h --help)
     repeating_options=(--real --fake)
-    non_repeating_options=(-o --output --classifier --C --gamma --seed --target-fpr --folds --groups --folds-out --augment --augment-copies --augment-rounds --augment-qualities --augment-scales --features --bins --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
+    non_repeating_options=(-o --output --classifier --C --gamma --seed --threshold-rule --target-fpr --folds --groups --folds-out --augment --augment-copies --augment-rounds --augment-qualities --augment-scales --features --bins --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
     __specdet_offer_flags_options 0
 
     # Offer option value completions
@@ -314,6 +314,10 @@ _specdet_train() {
         return
         ;;
     '--seed')
+        return
+        ;;
+    '--threshold-rule')
+        __specdet_add_completions -W 'decision-sign'$'\n''accuracy'$'\n''target-fpr'
         return
         ;;
     '--target-fpr')

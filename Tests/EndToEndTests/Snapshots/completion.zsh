@@ -131,6 +131,7 @@ _specdet_profile() {
 _specdet_train() {
     local -i ret=1
     local -ar ___classifier=('logistic' 'svm' 'svm-linear')
+    local -ar ___threshold_rule=('decision-sign' 'accuracy' 'target-fpr')
     local -ar ___features=('durall' 'sectors')
     local -ar arg_specs=(
         '--real[Real images\: files, folders or profile CSVs.]:PATH:'
@@ -143,7 +144,8 @@ _specdet_train() {
         '--no-standardize[Standardise each feature to zero mean and unit variance.]'
         '--tune[Choose C (and gamma) by an inner cross-validation on standardised features.]'
         '--seed[Seed of every random choice in training.]:seed:'
-        '--target-fpr[Choose the threshold that keeps the out-of-fold false-positive rate (reals called fake) at or below F (default\: the threshold of highest out-of-fold accuracy).]:F:'
+        '--threshold-rule[decision-sign (the classifier'\''s own boundary, the default) or accuracy (the threshold of highest out-of-fold accuracy).]:RULE:{__specdet_complete "${___threshold_rule[@]}"}'
+        '--target-fpr[Instead, the threshold that keeps the out-of-fold false-positive rate (reals called fake), over the images and their augmented copies, at or below F.]:F:'
         '--folds[Cross-validation folds (0\: none).]:folds:'
         '--groups[CSV with columns path,group\: inputs of one group share a fold.]:FILE:'
         '--group-by-folder[Group the folds by each input'\''s folder.]'
