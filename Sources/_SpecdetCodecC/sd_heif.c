@@ -159,11 +159,12 @@ void sd_heif_open(sd_decoder *dec) {
     if (options == NULL) sd_fail(&dec->job, SD_DECODER_ERROR, "out of memory (libheif)");
     options->convert_hdr_to_8bit = 0;
     options->strict_decoding = 1;
-    /* AV1 with libaom: libheif 1.15's dav1d plugin hands dav1d empty items, which dav1d
-       reports on stderr and on which it leaks (fuzz regression leak-14b8e687...) */
-    if (dec->info.format == SD_FORMAT_AVIF && heif_have_decoder_for_format(heif_compression_AV1)) {
-        options->decoder_id = "aom";
-    }
+    /* AV1 with libaom, whatever the brand: libheif 1.15's dav1d plugin hands dav1d empty items
+       (dav1d complains on stderr) and leaks dav1d's data when decoding fails (fuzz regressions
+       leak-14b8e687..., leak-d88dd659...: av01 items behind a 'heic' brand). libheif falls
+       back to its best decoder when no plugin of that name handles the codec (HEVC). It passes
+       no options to grid tiles and alpha planes: those still go to dav1d. */
+    options->decoder_id = "aom";
     /* YCbCr as coded (colorspace "undefined" would have libheif 1.15 convert it to RGB) */
     struct heif_error error = dec->u.heif.from_rgb
         ? heif_decode_image(handle, &dec->u.heif.image, heif_colorspace_RGB, heif_chroma_444, options)
