@@ -36,8 +36,11 @@ Fixtures/formats/
                      (16-bit: + 16384 before the shift, then scaled).
 Fixtures/malformed/{webp,heif,avif,tiff}/
                      damaged copies of those files (truncated, bit-flipped, oversized header,
-                     bombs) and files specdet must refuse as unsupported; their rows in
-                     Fixtures/malformed/MANIFEST.tsv are replaced (rows of other folders kept).
+                     bombs) and files specdet must refuse as unsupported; HEIF/AVIF files whose
+                     HEVC SPS, AV1 sequence header or grid data disagree with their ispe (the
+                     stream headers rewritten bit by bit, every other field kept, box sizes and
+                     iloc offsets moved to match); their rows in Fixtures/malformed/MANIFEST.tsv
+                     are replaced (rows of other folders kept).
 """
 import os
 import random
@@ -470,6 +473,344 @@ def mdat_start(data):
     return at + 8
 
 
+# ------------------------------------------------------------------ stream headers
+# HEIF/AVIF files whose coded stream disagrees with their container, made by rewriting the
+# HEVC SPS or AV1 sequence header of a committed file (every other field kept) and moving the
+# boxes around it (box sizes and iloc offsets follow).
+class BitReader:
+    def __init__(self, data):
+        self.data, self.pos = data, 0
+
+    def bits(self, n):
+        value = 0
+        for _ in range(n):
+            value = value << 1 | (self.data[self.pos >> 3] >> (7 - (self.pos & 7)) & 1)
+            self.pos += 1
+        return value
+
+    def ue(self):
+        """H.265 ue(v) and AV1 uvlc() are the same code (AV1 saturates at 32 leading zeros)."""
+        zeros = 0
+        while self.bits(1) == 0:
+            zeros += 1
+        return (1 << zeros) - 1 + self.bits(zeros)
+
+
+class BitWriter:
+    def __init__(self):
+        self.out = []
+
+    def bits(self, value, n):
+        self.out += [value >> i & 1 for i in range(n - 1, -1, -1)]
+
+    def ue(self, value):
+        n = (value + 1).bit_length()
+        self.bits(0, n - 1)
+        self.bits(value + 1, n)
+
+    def copy(self, data, start, end):
+        reader = BitReader(data)
+        reader.pos = start
+        self.out += [reader.bits(1) for _ in range(end - start)]
+
+    def trailing(self):
+        """rbsp_trailing_bits / AV1 trailing_bits: a one, then zeros to the byte boundary."""
+        self.out.append(1)
+        self.out += [0] * (-len(self.out) % 8)
+        return bytes(int("".join(map(str, self.out[i:i + 8])), 2) for i in range(0, len(self.out), 8))
+
+
+def stop_bit(data):
+    """Bit position of the final one bit (the trailing bits' stop bit)."""
+    for i in range(len(data) * 8 - 1, -1, -1):
+        if data[i >> 3] >> (7 - (i & 7)) & 1:
+            return i
+    raise ValueError("no stop bit")
+
+
+def unescape(payload):
+    out, zeros = bytearray(), 0
+    for b in payload:
+        if zeros >= 2 and b == 3:
+            zeros = 0
+            continue
+        zeros = zeros + 1 if b == 0 else 0
+        out.append(b)
+    return bytes(out)
+
+
+def escape(rbsp):
+    out, zeros = bytearray(), 0
+    for b in rbsp:
+        if zeros >= 2 and b <= 3:
+            out.append(3)
+            zeros = 0
+        out.append(b)
+        zeros = zeros + 1 if b == 0 else 0
+    return bytes(out)
+
+
+def sps_with_size(nal, width, height):
+    """An HEVC SPS NAL unit (H.265 7.3.2.2) declaring pic_width/height_in_luma_samples of
+    width x height without a conformance window; every other field kept."""
+    rbsp = unescape(nal[2:])
+    r = BitReader(rbsp)
+    r.bits(4)
+    sub_layers = r.bits(3) + 1
+    r.bits(1 + 96)  # temporal_id_nesting_flag, general profile and level
+    present = [(r.bits(1), r.bits(1)) for _ in range(sub_layers - 1)]
+    if sub_layers > 1:
+        r.bits(2 * (8 - (sub_layers - 1)))
+    for profile, level in present:
+        r.bits(88 * profile + 8 * level)
+    r.ue()  # sps_seq_parameter_set_id
+    if r.ue() == 3:  # chroma_format_idc
+        r.bits(1)
+    size_at = r.pos
+    r.ue(), r.ue()
+    if r.bits(1):
+        for _ in range(4):
+            r.ue()
+    w = BitWriter()
+    w.copy(rbsp, 0, size_at)
+    w.ue(width)
+    w.ue(height)
+    w.bits(0, 1)
+    w.copy(rbsp, r.pos, stop_bit(rbsp))
+    return nal[:2] + escape(w.trailing())
+
+
+def sequence_header_with_size(payload, width, height):
+    """An AV1 sequence header OBU's payload (AV1 5.5.1) with max_frame_width/height of
+    width x height (16-bit fields); every other field kept."""
+    r = BitReader(payload)
+    r.bits(3 + 1)  # seq_profile, still_picture
+    if r.bits(1):  # reduced_still_picture_header
+        r.bits(5)
+    else:
+        decoder_model, delay = 0, 0
+        if r.bits(1):  # timing_info_present_flag
+            r.bits(64)
+            if r.bits(1):
+                r.ue()
+            decoder_model = r.bits(1)
+            if decoder_model:
+                delay = r.bits(5) + 1
+                r.bits(42)
+        initial_delay = r.bits(1)
+        for _ in range(r.bits(5) + 1):
+            r.bits(12)
+            if r.bits(5) > 7:
+                r.bits(1)
+            if decoder_model and r.bits(1):
+                r.bits(2 * delay + 1)
+            if initial_delay and r.bits(1):
+                r.bits(4)
+    size_at = r.pos
+    width_bits, height_bits = r.bits(4) + 1, r.bits(4) + 1
+    r.bits(width_bits + height_bits)
+    w = BitWriter()
+    w.copy(payload, 0, size_at)
+    w.bits(15, 4)
+    w.bits(15, 4)
+    w.bits(width - 1, 16)
+    w.bits(height - 1, 16)
+    w.copy(payload, r.pos, stop_bit(payload))
+    return w.trailing()
+
+
+def leb128(value):
+    out = bytearray()
+    while True:
+        byte = value & 0x7F
+        value >>= 7
+        out.append(byte | (0x80 if value else 0))
+        if not value:
+            return bytes(out)
+
+
+def sequence_headers(data, start, end):
+    """(OBU start, OBU end, payload start) of each sequence header OBU in data[start:end]."""
+    found, pos = [], start
+    while pos < end:
+        header = data[pos]
+        at = pos + 1 + (1 if header & 4 else 0)
+        size, shift = end - at, 0
+        if header & 2:
+            size = 0
+            while True:
+                byte = data[at]
+                at += 1
+                size |= (byte & 0x7F) << shift
+                shift += 7
+                if not byte & 0x80:
+                    break
+        if header >> 3 & 15 == 1:
+            found.append((pos, at + size, at))
+        pos = at + size
+    return found
+
+
+def obu_with_payload(obu, payload):
+    """The OBU's header kept, its size field (always written) and payload replaced."""
+    header = bytes([obu[0] | 2]) + (obu[1:2] if obu[0] & 4 else b"")
+    return header + leb128(len(payload)) + payload
+
+
+def box_sizes(data):
+    """(offset, size) of every box at the top level and in meta, iprp, ipco and iinf."""
+    found = []
+
+    def walk(start, end):
+        pos = start
+        while pos + 8 <= end:
+            size, kind = struct.unpack(">I4s", data[pos:pos + 8])
+            assert 8 <= size <= end - pos, (kind, size)
+            found.append((pos, size))
+            skip = {b"meta": 4, b"iprp": 0, b"ipco": 0, b"iinf": 6 if data[pos + 8] == 0 else 8}.get(kind)
+            if skip is not None:
+                walk(pos + 8 + skip, pos + size)
+            pos += size
+
+    walk(0, len(data))
+    return found
+
+
+def iloc_items(data):
+    """For each item of the iloc box: construction method, the base offset and each extent's
+    offset and length, as (value, position of the field, field size)."""
+    at = find_box(data, b"iloc")
+    version = data[at + 8]
+    pos = at + 12
+    sizes = struct.unpack(">H", data[pos:pos + 2])[0]
+    offset_size, length_size, base_size = sizes >> 12, sizes >> 8 & 15, sizes >> 4 & 15
+    index_size = sizes & 15 if version > 1 else 0
+    pos += 2
+    id_size = 2 if version < 2 else 4
+    count = int.from_bytes(data[pos:pos + id_size], "big")
+    pos += id_size
+
+    def read(size):
+        nonlocal pos
+        value = int.from_bytes(data[pos:pos + size], "big") if size else 0
+        field = (value, pos, size)
+        pos += size
+        return field
+
+    items = []
+    for _ in range(count):
+        read(id_size)
+        method = read(2)[0] & 15 if version >= 1 else 0
+        read(2)
+        base = read(base_size)
+        extents = []
+        for _ in range(read(2)[0]):
+            read(index_size)
+            extents.append((read(offset_size), read(length_size)))
+        items.append((method, base, extents))
+    return items
+
+
+def splice(data, start, end, new):
+    """data[start:end] replaced by new: the sizes of the boxes around it and the iloc
+    offsets and lengths of the file's items follow (an extent holding the range grows)."""
+    data = bytearray(data)
+    delta = len(new) - (end - start)
+
+    def add(field, amount):
+        value, at, size = field
+        assert at < start and size > 0
+        data[at:at + size] = (value + amount).to_bytes(size, "big")
+
+    for pos, size in box_sizes(bytes(data)):
+        if pos + 8 <= start and end <= pos + size:
+            struct.pack_into(">I", data, pos, size + delta)
+    for method, base, extents in iloc_items(bytes(data)):
+        if method != 0:
+            continue
+        moved = False
+        for offset, length in extents:
+            at = base[0] + offset[0]
+            if at <= start and at + length[0] >= end:
+                add(length, delta)
+            elif at >= end and offset[2]:
+                add(offset, delta)
+            elif at >= end and not moved:
+                add(base, delta)  # offsets relative to a base offset: move the base, once
+                moved = True
+    data[start:end] = new
+    return bytes(data)
+
+
+def hvcc_sps(data):
+    """(position of its 16-bit length, the NAL unit) of the first SPS in the hvcC box."""
+    pos = find_box(data, b"hvcC") + 8 + 22
+    arrays = data[pos]
+    pos += 1
+    for _ in range(arrays):
+        kind, count = data[pos] & 0x3F, struct.unpack(">H", data[pos + 1:pos + 3])[0]
+        pos += 3
+        for _ in range(count):
+            size = struct.unpack(">H", data[pos:pos + 2])[0]
+            if kind == 33:
+                return pos, data[pos + 2:pos + 2 + size]
+            pos += 2 + size
+    raise SystemExit("no SPS in hvcC")
+
+
+def with_sps_size(data, width, height):
+    """The hvcC's SPS rewritten to declare width x height."""
+    at, nal = hvcc_sps(data)
+    new = sps_with_size(nal, width, height)
+    return splice(data, at, at + 2 + len(nal), struct.pack(">H", len(new)) + new)
+
+
+def with_sps_in_data(data, width, height):
+    """A second SPS (the hvcC's, declaring width x height) in front of the first item's data,
+    where libde265 reads it after the hvcC's and decodes the slice with it."""
+    _, nal = hvcc_sps(data)
+    new = sps_with_size(nal, width, height)
+    method, base, extents = iloc_items(data)[0]
+    start = base[0] + extents[0][0][0]
+    return splice(data, start, start, struct.pack(">I", len(new)) + new)
+
+
+def with_sequence_size(data, width, height):
+    """Every AV1 sequence header (av1C's and the item data's) with a max frame of width x height;
+    the later ones first, so that earlier offsets stay put."""
+    av1c = find_box(data, b"av1C")
+    method, base, extents = iloc_items(data)[0]
+    item_start = base[0] + extents[0][0][0]
+    regions = [(av1c + 12, av1c + struct.unpack(">I", data[av1c:av1c + 4])[0]),
+               (item_start, item_start + extents[0][1][0])]
+    for region_start, region_end in sorted(regions, reverse=True):
+        for obu_start, obu_end, payload_at in reversed(sequence_headers(data, region_start, region_end)):
+            payload = sequence_header_with_size(data[payload_at:obu_end], width, height)
+            data = splice(data, obu_start, obu_end, obu_with_payload(data[obu_start:obu_end], payload))
+    return data
+
+
+def with_grid_size(data, width, height):
+    """The grid item's data (in idat) declaring an output of width x height."""
+    at = find_box(data, b"idat") + 8
+    assert data[at + 1] & 1 == 0
+    return data[:at + 4] + struct.pack(">HH", width, height) + data[at + 8:]
+
+
+def with_grid_tiles(data, tiles, width):
+    """The 1x1 grid as 1xN with the given tile items and output width (its data and ispe)."""
+    at = find_box(data, b"idat") + 8
+    data = data[:at + 3] + bytes([len(tiles) - 1]) + struct.pack(">H", width) + data[at + 6:]
+    grid_ispe = data.find(b"ispe", data.find(b"ispe") + 4)
+    data = data[:grid_ispe + 8] + struct.pack(">I", width) + data[grid_ispe + 12:]
+    at = find_box(data, b"iref")
+    assert data[at + 8] == 0 and data[at + 16:at + 20] == b"dimg" and data[at + 22:at + 24] == b"\0\1"
+    size = struct.unpack(">I", data[at + 12:at + 16])[0] + 2 * (len(tiles) - 1)
+    data = data[:at + 12] + struct.pack(">I", size) + data[at + 16:]
+    new = struct.pack(">H", len(tiles)) + b"".join(struct.pack(">H", t) for t in tiles)
+    return splice(data, at + 22, at + 26, new)
+
+
 def make_malformed_webp():
     lossy = open(out("lossy_q90_97x61.webp"), "rb").read()
     lossless = open(out("lossless_128x96.webp"), "rb").read()
@@ -533,6 +874,39 @@ def make_malformed_heif(folder, ext, valid, kind):
     row(place(folder, f"{folder}_bomb_ispe_16384x16384.{ext}", with_ispe(data, 16384, 16384)), "resource-bomb", "reject",
         "ispe declares 16384x16384 (268 megapixels) for a %d-byte file" % len(data),
         "within libheif's own limits; refused from the header")
+
+
+def make_stream_header_variants():
+    """Files whose coded stream or grid data disagree with their ispe: specdet reads every
+    stream header the decode will reach and refuses them before libheif decodes."""
+    single = open(out("q90_128x96.heic"), "rb").read()
+    grid = open(out("q90_97x61.heic"), "rb").read()
+    av1 = open(out("q_97x61.avif"), "rb").read()
+    variants = [
+        ("heif", "heif_sps_256x192_ispe_128x96.heic", with_sps_size(single, 256, 192), "corrupt-data",
+         "the SPS in hvcC declares a 256x192 picture, ispe 128x96", "refused from the SPS, before decoding"),
+        ("heif", "heif_sps_16384x16384.heic", with_sps_size(single, 16384, 16384), "resource-bomb",
+         "the SPS in hvcC declares a 16384x16384 picture (268 megapixels), ispe 128x96",
+         "refused from the SPS; libde265 allocates and decodes it otherwise"),
+        ("heif", "heif_data_sps_16384x16384.heic", with_sps_in_data(single, 16384, 16384), "resource-bomb",
+         "a second SPS declaring 16384x16384 in front of the item data, ispe 128x96",
+         "every SPS libde265 will read is checked, the item data's too"),
+        ("heif", "heif_grid_30000x30000_ispe_97x61.heic", with_grid_size(grid, 30000, 30000), "resource-bomb",
+         "the grid's data declares a 30000x30000 output, its ispe 97x61",
+         "libheif 1.15 allocates the grid canvas from the grid data; refused before"),
+        ("heif", "heif_grid_tile_sps_2048x2048.heic", with_sps_size(grid, 2048, 2048), "corrupt-data",
+         "the grid tile's SPS declares 2048x2048, the tile's ispe 98x64",
+         "libheif would crop the wrong picture into the grid: invented pixels"),
+        ("heif", "heif_grid_tile_is_itself.heic", with_grid_tiles(grid, [1, 2], 150), "corrupt-structure",
+         "a 1x2 grid whose second tile is the grid itself", "a derivation cycle, refused before decoding"),
+        ("avif", "avif_seq_16384x16384.avif", with_sequence_size(av1, 16384, 16384), "resource-bomb",
+         "the AV1 sequence header declares 16384x16384 frames (268 megapixels), ispe 97x61",
+         "refused from the sequence header; libaom allocates the frame otherwise"),
+        ("avif", "avif_seq_64x48_ispe_97x61.avif", with_sequence_size(av1, 64, 48), "corrupt-data",
+         "the AV1 sequence header's largest frame is 64x48, ispe 97x61", "refused from the sequence header"),
+    ]
+    for folder, name, data, category, detail, notes in variants:
+        row(place(folder, name, data), category, "reject", detail, notes)
 
 
 def make_malformed_tiff():
@@ -629,6 +1003,7 @@ def main():
     make_malformed_webp()
     make_malformed_heif("heif", "heic", "q90_97x61.heic", "HEVC 4:4:4 (heif-enc's default), odd sizes")
     make_malformed_heif("avif", "avif", "q_97x61.avif", "AV1 4:4:4 (avifenc's default), odd sizes")
+    make_stream_header_variants()
     make_malformed_tiff()
 
     with open(out("TWINS.tsv"), "w") as f:

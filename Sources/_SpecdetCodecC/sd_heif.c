@@ -5,8 +5,10 @@
  * libheif is C++ and reports errors as values: the glue never longjmps through its frames
  * (sd_fail is called only between libheif calls; its objects live in the decoder and are
  * released by sd_heif_close). The image is decoded in sd_heif_open, after the limits were
- * checked from the primary image's header, so that the channel count and bit depth are known
- * before the caller allocates the output; sd_heif_read then converts one plane into it.
+ * checked from the primary image's header and from the stream header of every picture the
+ * decode will reach (sd_heif_streams.c: libheif 1.15 lets the codec allocate what the stream
+ * declares, whatever ispe says), so that the channel count and bit depth are known before the
+ * caller allocates the output; sd_heif_read then converts one plane into it.
  * libheif cannot be interrupted inside a decode: the time budget is checked before and after.
  */
 #include <limits.h>
@@ -130,6 +132,12 @@ void sd_heif_open(sd_decoder *dec) {
     }
     int alpha = heif_image_handle_has_alpha_channel(handle);
 
+    /* The codecs allocate what the streams declare: read every stream header before decoding. */
+    sd_heif_plan plan;
+    sd_heif_check_streams(dec, (unsigned)bits, &plan);
+    if ((int64_t)plan.primary_coded_width > coded_width) coded_width = (int)plan.primary_coded_width;
+    if ((int64_t)plan.primary_coded_height > coded_height) coded_height = (int)plan.primary_coded_height;
+
     /* An identity matrix (matrix_coefficients 0) stores G, B, R in the Y, Cb, Cr planes. */
     struct heif_color_profile_nclx *nclx = NULL;
     struct heif_error nclx_error = heif_image_handle_get_nclx_color_profile(handle, &nclx);
@@ -139,9 +147,11 @@ void sd_heif_open(sd_decoder *dec) {
     /* libheif 1.15 allocates the profile before it refuses unknown values in it (fuzz
        regression leak-843832bc...): free it whatever the outcome */
     if (nclx != NULL) heif_nclx_color_profile_free(nclx);
-    /* libheif's planes (at most three full ones, plus alpha) and the codec's frame */
+    /* libheif's planes (at most three full ones, plus alpha) and the codec's frame; for a grid
+       or another derived image, also its largest tile or input and the canvases between */
     uint64_t planes = (dec->u.heif.from_rgb ? 6 : 4) + (alpha ? 2 : 0);
-    sd_check_decoder_memory(dec, (uint64_t)coded_width * (uint64_t)coded_height * sample_bytes(bits) * planes,
+    sd_check_decoder_memory(dec, (uint64_t)coded_width * (uint64_t)coded_height * sample_bytes((int)plan.primary_depth) * planes +
+                                     plan.largest_picture + plan.canvases,
                             "decoding");
 
     sd_check_clock(&dec->job);
@@ -149,11 +159,12 @@ void sd_heif_open(sd_decoder *dec) {
     if (options == NULL) sd_fail(&dec->job, SD_DECODER_ERROR, "out of memory (libheif)");
     options->convert_hdr_to_8bit = 0;
     options->strict_decoding = 1;
-    /* AV1 with libaom: libheif 1.15's dav1d plugin hands dav1d empty items, which dav1d
-       reports on stderr and on which it leaks (fuzz regression leak-14b8e687...) */
-    if (dec->info.format == SD_FORMAT_AVIF && heif_have_decoder_for_format(heif_compression_AV1)) {
-        options->decoder_id = "aom";
-    }
+    /* AV1 with libaom, whatever the brand: libheif 1.15's dav1d plugin hands dav1d empty items
+       (dav1d complains on stderr) and leaks dav1d's data when decoding fails (fuzz regressions
+       leak-14b8e687..., leak-d88dd659...: av01 items behind a 'heic' brand). libheif falls
+       back to its best decoder when no plugin of that name handles the codec (HEVC). It passes
+       no options to grid tiles and alpha planes: those still go to dav1d. */
+    options->decoder_id = "aom";
     /* YCbCr as coded (colorspace "undefined" would have libheif 1.15 convert it to RGB) */
     struct heif_error error = dec->u.heif.from_rgb
         ? heif_decode_image(handle, &dec->u.heif.image, heif_colorspace_RGB, heif_chroma_444, options)
@@ -219,6 +230,7 @@ void sd_heif_read(sd_decoder *dec, uint8_t *dst) {
 }
 
 void sd_heif_close(sd_decoder *dec) {
+    sd_heif_free_streams(dec);
     if (dec->u.heif.image != NULL) heif_image_release(dec->u.heif.image);
     if (dec->u.heif.handle != NULL) heif_image_handle_release(dec->u.heif.handle);
     if (dec->u.heif.context != NULL) heif_context_free(dec->u.heif.context);

@@ -86,6 +86,7 @@ struct sd_decoder {
             struct heif_image_handle *handle;
             struct heif_image *image;   /* decoded in sd_heif_open (see sd_heif.c) */
             int from_rgb;               /* identity matrix: luma from R, G, B planes */
+            struct sd_heif_streams *streams; /* sd_heif_streams.c's index, while it runs */
         } heif;
         struct {
             TIFF *tif;
@@ -115,6 +116,22 @@ void sd_webp_close(sd_decoder *dec);
 void sd_heif_open(sd_decoder *dec);
 void sd_heif_read(sd_decoder *dec, uint8_t *dst);
 void sd_heif_close(sd_decoder *dec);
+
+/* What sd_heif_check_streams found: the memory the decode needs beside the primary's planes. */
+typedef struct sd_heif_plan {
+    uint32_t primary_coded_width;   /* the largest picture the primary's streams declare (0 for */
+    uint32_t primary_coded_height;  /* a derived primary: grid, iden, iovl) */
+    unsigned primary_depth;         /* bits per sample: the handle's, or its stream's if larger */
+    uint64_t largest_picture;       /* bytes: the largest other picture a codec is handed (a
+                                       tile, an alpha plane, an input), its frame and its copy */
+    uint64_t canvases;              /* bytes: the derived images' canvases other than the primary */
+    unsigned pictures;              /* stream headers checked */
+} sd_heif_plan;
+
+/* Reads the stream header of every picture the decode of the primary image will reach (see
+   sd_heif_streams.c) and checks it against its ispe and the limits; sd_fail on a refusal. */
+void sd_heif_check_streams(sd_decoder *dec, unsigned primary_depth, sd_heif_plan *plan);
+void sd_heif_free_streams(sd_decoder *dec);
 void sd_tiff_open(sd_decoder *dec);
 void sd_tiff_read(sd_decoder *dec, uint8_t *dst);
 void sd_tiff_close(sd_decoder *dec);

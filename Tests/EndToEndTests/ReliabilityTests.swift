@@ -53,28 +53,57 @@ func isTooSmallForAProfile(width: Int, height: Int) -> Bool {
 
     // MARK: - Fuzz findings, end to end
 
-    /// Fixtures/fuzz-regressions/oom-a452219e…: a 90-byte PNG whose sPLT chunk declares
-    /// 1,934,642,260 bytes. libpng allocated (and touched) the whole buffer before reading the
-    /// chunk: 1.9 GB of RSS per file and worker. The C glue now checks every chunk length against
-    /// the data before libpng runs. Peak RSS of the child comes from Python's
-    /// `getrusage(RUSAGE_CHILDREN)` (the only portable way to get one child's peak here).
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs python3 to measure peak RSS"))
-    func aChunkClaimingGigabytesIsTruncatedWithoutAllocatingThem() throws {
-        let file = "Fixtures/fuzz-regressions/oom-a452219e7febb44d6cc7684c6aa56b9d3eb1fd33"
+    /// `specdet profile --jobs 1 FILE` in a child of Python, which reports the child's status
+    /// and peak RSS in KiB from `getrusage(RUSAGE_CHILDREN)` (the only portable way to get one
+    /// child's peak here), then specdet's stdout.
+    static func profileWithPeakRSS(_ file: String) throws -> (status: Int, peakKiB: Int, rows: [Substring], stderr: String) {
         let script = """
             import resource, subprocess, sys
             run = subprocess.run(sys.argv[1:], capture_output=True)
             sys.stdout.write("%d %d\\n" % (run.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
             sys.stdout.write(run.stdout.decode())
+            sys.stderr.write(run.stderr.decode())
             """
         let run = try TimedProcess.run("/usr/bin/python3", ["-c", script, Specdet.binary.path, "profile", "--jobs", "1", file])
         let lines = run.output.split(separator: "\n")
         let measured = try #require(lines.first).split(separator: " ").compactMap { Int($0) }
         try #require(measured.count == 2, "\(run.output) \(run.stderr)")
-        #expect(measured[0] == 1)
-        #expect(lines.dropFirst(2).first?.hasPrefix(file + ",truncated,") == true, "\(run.output)")
-        let peakMiB = measured[1] / 1024
+        return (measured[0], measured[1], Array(lines.dropFirst(2)), run.stderr)
+    }
+
+    /// Fixtures/fuzz-regressions/oom-a452219e…: a 90-byte PNG whose sPLT chunk declares
+    /// 1,934,642,260 bytes. libpng allocated (and touched) the whole buffer before reading the
+    /// chunk: 1.9 GB of RSS per file and worker. The C glue now checks every chunk length against
+    /// the data before libpng runs.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs python3 to measure peak RSS"))
+    func aChunkClaimingGigabytesIsTruncatedWithoutAllocatingThem() throws {
+        let file = "Fixtures/fuzz-regressions/oom-a452219e7febb44d6cc7684c6aa56b9d3eb1fd33"
+        let run = try Self.profileWithPeakRSS(file)
+        #expect(run.status == 1)
+        #expect(run.rows.first?.hasPrefix(file + ",truncated,") == true, "\(run.rows)")
+        let peakMiB = run.peakKiB / 1024
         #expect(peakMiB < 400, "peak RSS \(peakMiB) MiB for a 90-byte file")
+    }
+
+    /// HEIF/AVIF files whose coded stream or grid declares more than their ispe: libheif 1.15
+    /// lets the codec (or its grid code) allocate what they declare. Before the glue read the
+    /// stream headers (sd_heif_streams.c), the fuzz find oom-37f8787d… (a grid whose data says
+    /// 24832x15616, ispe 97x61) cost 2.2 GB, the SPS bomb 1.6 GB, the AV1 one 3.9 GB and the
+    /// grid 5.3 GB of peak RSS; each is now refused from its headers in a few MiB.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/python3"), "needs python3 to measure peak RSS"),
+          arguments: [
+              ("Fixtures/fuzz-regressions/oom-37f8787d6759ce9417082325f7778ea5189eac8e", "corrupt_data"),
+              ("Fixtures/malformed/heif/heif_sps_16384x16384.heic", "pixel_limit_exceeded"),
+              ("Fixtures/malformed/heif/heif_grid_30000x30000_ispe_97x61.heic", "corrupt_data"),
+              ("Fixtures/malformed/avif/avif_seq_16384x16384.avif", "pixel_limit_exceeded"),
+          ])
+    func aStreamDeclaringMoreThanItsHeaderIsRefusedWithoutDecoding(file: String, code: String) throws {
+        let run = try Self.profileWithPeakRSS(file)
+        #expect(run.status == 1)
+        #expect(run.rows.first?.hasPrefix(file + "," + code + ",") == true, "\(run.rows)")
+        #expect(run.stderr.contains(" declares "), "refused from the stream header: \(run.stderr)")
+        let peakMiB = run.peakKiB / 1024
+        #expect(peakMiB < 400, "peak RSS \(peakMiB) MiB for a file of a few KB")
     }
 
     // MARK: - Output that cannot be written: exit 2, a message, no file

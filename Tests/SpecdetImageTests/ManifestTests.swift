@@ -126,6 +126,18 @@ let expectedRejections: [String: ErrorCode] = [
     "avif/avif_bomb_ispe_16384x16384.avif": .pixelLimitExceeded,
     "tiff/tiff_60000x60000.tif": .pixelLimitExceeded,
     "tiff/tiff_bomb_g4_16384x16384.tif": .pixelLimitExceeded,
+    // HEIF/AVIF whose coded stream or grid disagrees with its container, refused from the
+    // stream headers before libheif decodes (Sources/_SpecdetCodecC/sd_heif_streams.c): sizes
+    // that disagree are corrupt data, a stream over the limits is a bomb, a derivation cycle
+    // is a broken structure.
+    "heif/heif_sps_256x192_ispe_128x96.heic": .corruptData,
+    "heif/heif_grid_tile_sps_2048x2048.heic": .corruptData,
+    "heif/heif_grid_30000x30000_ispe_97x61.heic": .corruptData,
+    "avif/avif_seq_64x48_ispe_97x61.avif": .corruptData,
+    "heif/heif_sps_16384x16384.heic": .pixelLimitExceeded,
+    "heif/heif_data_sps_16384x16384.heic": .pixelLimitExceeded,
+    "avif/avif_seq_16384x16384.avif": .pixelLimitExceeded,
+    "heif/heif_grid_tile_is_itself.heic": .invalidHeader,
     // Recognised, decodable files of kinds specdet refuses.
     "webp/webp_animated_2frames.webp": .unsupportedFormat,
     "tiff/tiff_float32.tif": .unsupportedFormat,

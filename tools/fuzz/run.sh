@@ -19,7 +19,9 @@
 # Environment: CLANG (default: the Swift toolchain's clang, else clang on PATH),
 # FUZZ_WORK (scratch folder), FUZZ_MAX_LEN (default 131072), FUZZ_TIMEOUT (per input, s,
 # default 20), FUZZ_RSS_MB (default 2048), FUZZ_MALLOC_MB (largest single allocation,
-# default 256: with the target's limits nothing legitimate comes near it), FUZZ_ARGS (extra
+# default 256: with the target's limits nothing legitimate comes near it), FUZZ_SEEDS (an
+# extended regular expression: only seed files whose path matches it, e.g.
+# '\.(heic|avif)$|fuzz-regressions/' for HEIF/AVIF; default every file), FUZZ_ARGS (extra
 # libFuzzer flags).
 set -euo pipefail
 
@@ -67,10 +69,13 @@ if [ "$rebuild" = 1 ]; then
     $(pkg-config --libs libpng16 libjpeg libwebp libheif libtiff-4 2>/dev/null || echo -lpng16 -ljpeg -lwebp -lheif -ltiff)
 fi
 
-# Seeds: every file of the two fixture folders (names flattened; duplicates collapse).
+# Seeds: every file of the fixture folders (names flattened; duplicates collapse), or those
+# FUZZ_SEEDS matches; the seed folder is refilled on every run.
+rm -f "$work/seeds"/*
 find "$root/Fixtures/malformed" "$root/Fixtures/images" "$root/Fixtures/formats" "$regressions" -type f \
      ! -name '*.md' ! -name '*.tsv' ! -name '*.csv' ! -name '.keep' -print0 |
   while IFS= read -r -d '' file; do
+    if [ -n "${FUZZ_SEEDS:-}" ] && ! printf '%s\n' "$file" | grep -Eq -- "$FUZZ_SEEDS"; then continue; fi
     cp -f "$file" "$work/seeds/$(sha1sum "$file" | cut -c1-40)"
   done
 

@@ -87,7 +87,9 @@ typedef enum sd_format {
     SD_FORMAT_TIFF = 6
 } sd_format;
 
-/* Limits, all checked before the memory they guard is allocated. */
+/* Limits, all checked before the memory they guard is allocated. HEIF/AVIF: the pixel and
+   side limits apply to the image (its ispe) and to every coded picture its streams declare
+   (HEVC SPS, AV1 sequence header) except grid tiles, and to every intermediate canvas. */
 typedef struct sd_limits {
     uint64_t max_pixels;            /* width * height, from the header */
     uint32_t max_side;              /* width and height each, from the header */
@@ -96,8 +98,10 @@ typedef struct sd_limits {
     uint64_t max_decoder_memory;    /* libjpeg's mem->max_memory_to_use (whole-image
                                        coefficient buffer of multi-scan files); the buffers
                                        libwebp, libheif and libtiff need beside the output,
-                                       estimated from the header; libtiff's largest single
-                                       allocation */
+                                       estimated from the header (HEIF/AVIF: also from the
+                                       stream header of every picture the decode reaches,
+                                       a grid's largest tile among them); libtiff's largest
+                                       single allocation */
     uint32_t max_decode_ms;         /* wall-clock budget per image; 0 = none */
 } sd_limits;
 

@@ -226,8 +226,12 @@ struct FolderWalk {
         rewinddir(handle)
         var names: [[UInt8]] = []
         errno = 0
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in Array(raw.prefix { $0 != 0 }) }
+            // Only the name's bytes: a record is d_reclen bytes, often fewer than
+            // MemoryLayout<dirent>.size, so copying `entry.pointee` reads past the last one.
+            let cName = (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self)
+            let name = Array(UnsafeRawBufferPointer(start: cName, count: strlen(cName)))
             if name != [46] && name != [46, 46] { names.append(name) }
         }
         guard errno == 0 else { return nil }
