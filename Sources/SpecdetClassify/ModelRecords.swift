@@ -93,3 +93,33 @@ package struct TrainingRecord: Codable, Sendable, Equatable {
         self.solver = solver
     }
 }
+
+/// What a model keeps of its training classes: the per-bin mean and standard deviation of the
+/// original training profiles of each class (augmented copies left out), as
+/// `ProfileComparison` computes them (population statistics, in `Double`). A report draws an
+/// image's profile against them; they play no part in prediction. Models trained before they
+/// were stored have none.
+package struct ClassMeans: Codable, Sendable, Equatable {
+    /// Mean of the real profiles, one value per bin.
+    package var real: [Double]
+    /// Mean of the fake profiles.
+    package var fake: [Double]
+    /// Standard deviation of the real profiles.
+    package var realStd: [Double]
+    /// Standard deviation of the fake profiles.
+    package var fakeStd: [Double]
+
+    private enum CodingKeys: String, CodingKey {
+        case real, fake
+        case realStd = "real_std"
+        case fakeStd = "fake_std"
+    }
+
+    /// The class statistics of a comparison.
+    package init(_ comparison: ProfileComparison) {
+        real = comparison.real.mean
+        fake = comparison.fake.mean
+        realStd = comparison.real.std
+        fakeStd = comparison.fake.std
+    }
+}
