@@ -9,7 +9,7 @@ struct LabelledInputs {
     /// Images (files) to decode and profile, with their labels, in command-line order.
     var images: [(path: InputPath, label: Int)] = []
     /// Profiles read from CSV files (their `ok` rows), with their labels.
-    var profiles: [(path: InputPath, label: Int, features: [Float])] = []
+    var profiles: [(path: InputPath, label: Int, features: [Float], size: ImageSize?)] = []
     /// The rows of CSV files whose input had failed when it was profiled: each still counts as a
     /// failed input, as it would given the image itself.
     var failedRows: [(path: InputPath, label: Int, code: ErrorCode, file: String)] = []
@@ -29,7 +29,7 @@ struct LabelledInputs {
                 if let rows = try Self.readProfileCSV(argument, configuration: configuration) {
                     for row in rows {
                         if let features = row.features {
-                            profiles.append((row.path, label, features))
+                            profiles.append((row.path, label, features, row.size))
                         } else {
                             failedRows.append((row.path, label, row.status!, argument))
                         }
@@ -67,7 +67,7 @@ struct LabelledInputs {
     /// features for an input that had failed), or nil if `path` is not one. Every row must be
     /// complete: a cut or malformed row is an error, never a silently missing input.
     static func readProfileCSV(_ path: String, configuration: ProfileConfiguration) throws
-        -> [(path: InputPath, status: ErrorCode?, features: [Float]?)]? {
+        -> [(path: InputPath, status: ErrorCode?, features: [Float]?, size: ImageSize?)]? {
         // The header's start, up to the first feature column, names the feature set.
         let leading = ProfileConfiguration.leadingCSVColumns.joined(separator: ",")
         let starts = FeatureSet.allCases.map { ($0, Array("\(leading),\($0.partNames[0])_0".utf8)) }
@@ -89,13 +89,19 @@ struct LabelledInputs {
                 guard let code = ErrorCode(rawValue: row[1]), code.isInputFailure else {
                     throw incomplete("unknown status '\(row[1].escapingControlCharacters)'")
                 }
-                return (path, code, nil)
+                return (path, code, nil, nil)
             }
             let features = row[4...].compactMap(CSVReader.decimalFloat)
             guard features.count == bins else { throw incomplete("a value is not a finite decimal number") }
-            return (path, nil, features)
+            return (path, nil, features, Int(row[2]).flatMap { width in Int(row[3]).map { ImageSize(width: width, height: $0) } })
         }
     }
+}
+
+/// The size of an image in pixels.
+struct ImageSize: Hashable, Sendable {
+    let width: Int
+    let height: Int
 }
 
 /// Profiles with labels, ready for a classifier: every input that has a profile, in input
@@ -107,6 +113,8 @@ struct LabelledProfiles {
     var features: [[Float]] = []
     /// The augmentation round of each profile: 0 for an original, r ≥ 1 for a copy drawn in round r.
     var rounds: [Int] = []
+    /// The size of the image each profile was computed from (nil for a CSV row without one).
+    var sizes: [ImageSize?] = []
 
     var realCount: Int { zip(labels, rounds).filter { $0.0 == 0 && $0.1 == 0 }.count }
     var fakeCount: Int { zip(labels, rounds).filter { $0.0 == 1 && $0.1 == 0 }.count }
@@ -138,8 +146,9 @@ struct LabelledProfiles {
     }
 
     /// Appends an original (round 0) or a copy drawn in `round`.
-    mutating func append(_ path: InputPath, label: Int, features vector: [Float], round: Int = 0) {
+    mutating func append(_ path: InputPath, label: Int, features vector: [Float], size: ImageSize?, round: Int = 0) {
         paths.append(path)
+        sizes.append(size)
         labels.append(label)
         features.append(vector)
         rounds.append(round)
@@ -155,7 +164,8 @@ extension LabelledInputs {
         var emitted = 0  // outcomes come back in input order
         try run.run(images.map(\.path), work: { image, path, extractor throws(SpecdetError) in
             let original = try ImageRun.profile(image, extractor)
-            guard let augmenter else { return [(round: 0, features: original.features)] }
+            let size = ImageSize(width: image.width, height: image.height)
+            guard let augmenter else { return [(round: 0, features: original.features, size: size)] }
             let copies: [Augmenter.Copy]
             do throws(SpecdetError) {
                 copies = try augmenter.copies(of: image, key: path.bytes)
@@ -163,18 +173,20 @@ extension LabelledInputs {
                 throw error.prefixed("augmentation failed: ")
             }
             // A copy too small for a profile is left out; its original still counts.
-            return [(round: 0, features: original.features)]
-                + copies.compactMap { copy in (try? extractor.profile(of: copy.image)).map { (copy.round, $0) } }
+            return [(round: 0, features: original.features, size: size)]
+                + copies.compactMap { copy in
+                    (try? extractor.profile(of: copy.image)).map { (copy.round, $0, ImageSize(width: copy.image.width, height: copy.image.height)) }
+                }
         }, emit: { path, outcome in
             let label = images[emitted].label
             emitted += 1
             guard case .success(let vectors) = outcome else { return }
-            for (round, vector) in vectors {
-                result.append(path, label: label, features: vector, round: round)
+            for (round, vector, size) in vectors {
+                result.append(path, label: label, features: vector, size: size, round: round)
             }
         })
         for row in profiles {
-            result.append(row.path, label: row.label, features: row.features)
+            result.append(row.path, label: row.label, features: row.features, size: row.size)
             run.diagnostics.recordSuccess()
         }
         for row in failedRows {
