@@ -3,7 +3,7 @@ import SpecdetImage
 import SpecdetProfile
 
 /// The PNG figure of `specdet fingerprint`: the mean spectrum's gray map (`Fingerprint.grayImage`)
-/// fitted to `spectrumSide` pixels (`SpectrumScaling`), with a title (the image count and size,
+/// fitted to `spectrumSide` pixels (`FigureScaling`), with a title (the image count and size,
 /// how it was scaled), frequency axes in cycles/pixel (−0.5…0.5, DC at the centre, fy growing
 /// downwards as rows do) and a scale bar from the black to the white value in dB
 /// (`20·log10|F|` of the unnormalised DFT, i.e. `20·ln|F|` ÷ ln 10). Text is `BitmapFont` at
@@ -18,7 +18,7 @@ enum FingerprintFigure {
     static let left = 80, top = 100, right = 130, bottom = 56, minimumWidth = 640, minimumPlotHeight = 120
 
     static func render(_ fingerprint: Fingerprint, clipPercent: Double) -> GrayImage {
-        let (spectrum, scaling) = SpectrumScaling.fitted(fingerprint.grayImage(clipPercent: clipPercent), longestSide: spectrumSide)
+        let (spectrum, scaling) = FigureScaling.fitted(fingerprint.grayImage(clipPercent: clipPercent), longestSide: spectrumSide)
         let width = max(minimumWidth, left + spectrum.width + right)
         let height = top + max(spectrum.height, minimumPlotHeight) + bottom
         var canvas = GrayCanvas(width: width, height: height)

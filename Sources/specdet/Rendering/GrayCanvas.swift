@@ -55,11 +55,11 @@ struct GrayCanvas {
     }
 }
 
-/// How a spectrum is fitted into a figure: small spectra are enlarged by the largest whole
+/// How an image (a spectrum, a thumbnail) is fitted into a figure: small ones are enlarged by the largest whole
 /// factor that keeps the longer side within the target (nearest neighbour: each frequency
 /// stays a sharp square), larger ones reduced to the target by area averaging
 /// (`Resampler`'s box filter), so no frequency is dropped.
-enum SpectrumScaling {
+enum FigureScaling {
     /// `image` fitted to `target` pixels on its longer side, and a few words saying how.
     static func fitted(_ image: GrayImage, longestSide target: Int) -> (image: GrayImage, note: String) {
         let side = max(image.width, image.height)

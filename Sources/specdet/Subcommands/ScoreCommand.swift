@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SpecdetClassify
+import SpecdetImage
+import SpecdetProfile
 import SpecdetSupport
 
 struct ScoreCommand: ParsableCommand {
@@ -39,14 +41,7 @@ struct ScoreCommand: ParsableCommand {
             if let modelPath = modelOptions.model { try imageRun.outputGuard.check(InputPath(modelPath)) }
             if format == .csv && !header.noHeader { try sink.write(CSV.row(Self.columns)) }
             var table: [[String]] = []
-            // The model is evaluated on the worker threads: with thousands of support vectors it
-            // costs more than profiling a small image.
-            try imageRun.run(inputs, work: { image, _, extractor throws(SpecdetError) in
-                let profile = try ImageRun.profile(image, extractor)
-                return ScoredProfile(
-                    profile: profile,
-                    probability: Result { () throws(SpecdetError) in try model.probabilityFake(profile.features) })
-            }) { path, outcome in
+            try imageRun.run(inputs, work: Self.work(model)) { path, outcome in
                 let fields = try Self.fields(path, outcome, model: model)
                 switch format {
                 case .csv: try sink.write(CSV.row(fields))
@@ -65,6 +60,17 @@ struct ScoreCommand: ParsableCommand {
     struct ScoredProfile: Sendable {
         var profile: ImageProfile
         var probability: Result<Double, SpecdetError>
+    }
+
+    /// The work of a worker thread: the profile and the model's P(fake) of it. The model is
+    /// evaluated on the workers: with thousands of support vectors it costs more than profiling
+    /// a small image.
+    static func work(_ model: DetectorModel) -> @Sendable (GrayImage, InputPath, ProfileExtractor) throws(SpecdetError) -> ScoredProfile {
+        { image, _, extractor throws(SpecdetError) in
+            let profile = try ImageRun.profile(image, extractor)
+            return ScoredProfile(profile: profile,
+                                 probability: Result { () throws(SpecdetError) in try model.probabilityFake(profile.features) })
+        }
     }
 
     /// The row of one input, as text fields in `columns` order (empty where unknown).
