@@ -74,6 +74,30 @@ func executableOnPath(_ name: String) -> String? {
         #expect(outside == 0, "\(outside) pixels drawn outside the \(width)x\(height) canvas, the first at \(first.map { "\($0)" } ?? "")")
     }
 
+    /// The report's figures (the histogram, the ROC curve, the profiles against the class
+    /// means), each inline `<svg>` of the page rendered alone, stay on their canvases too.
+    @Test(.enabled(if: rsvg != nil, "rsvg-convert is not installed (Debian: librsvg2-bin; make test-deps installs it)"))
+    func theReportsFiguresStayOnTheirCanvas() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let report = folder.appendingPathComponent("report.html")
+        let run = try Specdet.run(["report", "--quiet", "--thumbnails", "2", "--threshold", "0.93", "Fixtures/images/odd", "--real",
+                                   "Fixtures/images/dcgan64/real", "--fake", "Fixtures/images/dcgan64/fake", "-o", report.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let html = try String(contentsOf: report, encoding: .utf8)
+        let figures = html.components(separatedBy: "<svg ").dropFirst().map { "<svg " + $0.components(separatedBy: "</svg>")[0] + "</svg>" }
+        #expect(figures.count == 4)  // the histogram, the ROC curve, two profiles
+        for figure in figures {
+            let (width, height) = try Self.canvasSize(figure)
+            let pixels = try Self.renderWithMargin(figure, width: width, height: height, folder: folder)
+            let outside = pixels.pixels.indices.filter { index in
+                let x = index % pixels.width - Self.margin, y = index / pixels.width - Self.margin
+                return !((0..<width).contains(x) && (0..<height).contains(y)) && pixels.pixels[index] != pixels.pixels[0]
+            }
+            #expect(outside.isEmpty, "\(outside.count) pixels outside the \(width)x\(height) canvas of \(figure.prefix(300))")
+        }
+    }
+
     /// The `width` and `height` of the root element.
     static func canvasSize(_ svg: String) throws -> (Int, Int) {
         func attribute(_ name: String) throws -> Int {

@@ -17,9 +17,10 @@ struct PlotCommand: ParsableCommand {
             the panel is left out. Each part of a profile (durall: all angles; sectors: the axis and \
             the diagonal profile, drawn solid and dashed) has its own x axis: its bin i of N at \
             x = i / (N − 1), bin 0 being ring 1, the last bin ring floor(r_max) − 1 (r_max: the \
-            corner radius). A set's curve stops where some image of the set has no samples of \
-            the part's sector (the axis sector of a square image ends near x = 0.77; beyond, \
-            its profile repeats the last sampled ring); --csv keeps every bin. The SVG is plain \
+            corner radius). A set's curve is drawn only where every image of the set has \
+            samples of the part's sector (the axis sector of a square image ends near x = 0.77, \
+            the diagonal one of an even size starts after ring 1; elsewhere a profile repeats \
+            the nearest sampled ring); --csv keeps every bin. The SVG is plain \
             XML for a browser; each curve carries its numbers in data-values. --real and --fake \
             also take CSV files written by `specdet profile`. Inputs that fail are reported and left out.
 
