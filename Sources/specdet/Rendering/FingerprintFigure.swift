@@ -27,11 +27,7 @@ enum FingerprintFigure {
         canvas.text("DC at centre; fx, fy in cycles/pixel", x: 8, y: 30)
         canvas.text(scaling, x: 8, y: 52)
         canvas.draw(spectrum, x: left, y: top)
-        // A frame one pixel outside the spectrum.
-        canvas.fill(x: left - 1, y: top - 1, width: spectrum.width + 2, height: 1, value: 0)
-        canvas.fill(x: left - 1, y: top + spectrum.height, width: spectrum.width + 2, height: 1, value: 0)
-        canvas.fill(x: left - 1, y: top - 1, width: 1, height: spectrum.height + 2, value: 0)
-        canvas.fill(x: left + spectrum.width, y: top - 1, width: 1, height: spectrum.height + 2, value: 0)
+        canvas.frame(x: left, y: top, width: spectrum.width, height: spectrum.height)
 
         // Frequency f sits at column W/2 + f·W of the spectrum (row likewise), drawn at the
         // centre of its displayed pixel.
@@ -61,10 +57,7 @@ enum FingerprintFigure {
             let value = UInt8((255 * Double(barHeight - 1 - row) / Double(max(barHeight - 1, 1))).rounded())
             canvas.fill(x: barX, y: top + row, width: 16, height: 1, value: value)
         }
-        canvas.fill(x: barX - 1, y: top - 1, width: 18, height: 1, value: 0)
-        canvas.fill(x: barX - 1, y: top + barHeight, width: 18, height: 1, value: 0)
-        canvas.fill(x: barX - 1, y: top - 1, width: 1, height: barHeight + 2, value: 0)
-        canvas.fill(x: barX + 16, y: top - 1, width: 1, height: barHeight + 2, value: 0)
+        canvas.frame(x: barX, y: top, width: 16, height: barHeight)
         let decibels = { (value: Float) in String(format: "%.0f", Double(value) / log(10)) }
         canvas.text("dB", x: barX, y: top - 24)
         canvas.text(decibels(hi), x: barX + 22, y: top)

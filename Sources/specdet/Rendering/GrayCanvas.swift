@@ -23,6 +23,14 @@ struct GrayCanvas {
         }
     }
 
+    /// A black one-pixel frame just outside the rectangle at `(x, y)`, `width x height`.
+    mutating func frame(x: Int, y: Int, width: Int, height: Int) {
+        fill(x: x - 1, y: y - 1, width: width + 2, height: 1, value: 0)
+        fill(x: x - 1, y: y + height, width: width + 2, height: 1, value: 0)
+        fill(x: x - 1, y: y - 1, width: 1, height: height + 2, value: 0)
+        fill(x: x + width, y: y - 1, width: 1, height: height + 2, value: 0)
+    }
+
     /// Copies `image` with its top-left corner at `(x, y)`.
     mutating func draw(_ image: GrayImage, x: Int, y: Int) {
         for row in 0..<image.height where (0..<height).contains(y + row) {
