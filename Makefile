@@ -5,6 +5,9 @@ SWIFT        ?= swift
 PREFIX       ?= /usr/local
 SHARED       ?= ../shared
 APT_PACKAGES := libfftw3-dev libpng-dev libjpeg-dev libwebp-dev libheif-dev libtiff-dev liblinear-dev libsvm-dev pkg-config
+# What the tests need besides the build: rsvg-convert renders the plots (nothing drawn off the
+# canvas) and headless Chromium opens the report (about a minute to install; CI installs both).
+TEST_APT_PACKAGES := librsvg2-bin chromium
 SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
 RELEASE_BIN  := .build/release/specdet
 
@@ -12,15 +15,24 @@ RELEASE_BIN  := .build/release/specdet
 # `make test-slow` runs only them, `make test-all` runs everything.
 SLOW_SUITES  := MalformedCorpusTests|ScoreOverMalformedTests
 
-.PHONY: deps build release test test-slow test-all install demo default-model parity accuracy robustness bench fuzz asan clean
+.PHONY: deps test-deps build release test test-slow test-all install demo default-model parity accuracy robustness bench bench-report screenshots fuzz asan clean
 
-## Install the -dev packages that are missing (nothing when all are present).
-deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+# Installs the Debian packages of $(1) that are missing (nothing when all are present).
+define apt_install
+	@missing=$$(for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
 	  $(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	fi
+endef
+
+## Install the -dev packages that are missing.
+deps:
+	$(call apt_install,$(APT_PACKAGES))
+
+## Also the programs the tests drive: rsvg-convert and chromium.
+test-deps: deps
+	$(call apt_install,$(TEST_APT_PACKAGES))
 
 build: deps
 	$(SWIFT) build
@@ -29,15 +41,15 @@ release: deps
 	$(SWIFT) build -c release --static-swift-stdlib
 
 ## The fast test set: a few minutes after the build on a busy 2-core machine.
-test: deps
+test: test-deps
 	$(SWIFT) test
 
 ## The slow suites only (the whole malformed corpus end to end).
-test-slow: deps
+test-slow: test-deps
 	SPECDET_TESTS=all $(SWIFT) test --filter '$(SLOW_SUITES)'
 
 ## Every test.
-test-all: deps
+test-all: test-deps
 	SPECDET_TESTS=all $(SWIFT) test
 
 ## A self-contained, stripped binary (Swift runtime linked in, default model embedded).
@@ -62,10 +74,19 @@ default-model: release
 	tools/make_default_model.sh $(SHARED) $(RELEASE_BIN)
 	$(SWIFT) build -c release --static-swift-stdlib
 
-## Throughput beside the reference, per-stage floor, memory, training time (needs ../shared).
+## Throughput beside the reference, per-stage floor, memory, training time (needs ../shared), then bench-report.
 bench: release
 	$(SWIFT) build -c release --static-swift-stdlib --product specdet-stage-benchmark
 	tools/bench.sh $(SHARED) $(RELEASE_BIN) .build/release/specdet-stage-benchmark
+	tools/bench_report.sh $(RELEASE_BIN)
+
+## Size and peak memory of reports of 2,000 and 20,000 inputs (the fixtures listed again and again).
+bench-report: release
+	tools/bench_report.sh $(RELEASE_BIN)
+
+## docs/report.png: headless Chromium's screenshot of a report of the fixtures.
+screenshots: release test-deps
+	tools/screenshots.sh $(RELEASE_BIN)
 
 ## Grouped 5-fold CV of training configurations beside the reference on every dev corpus -> docs/ACCURACY.md (needs ../shared).
 accuracy: release

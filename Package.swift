@@ -52,6 +52,7 @@ let package = Package(
         .testTarget(name: "SpecdetSpectrumTests", dependencies: ["SpecdetSupport", "SpecdetSpectrum"]),
         .testTarget(name: "SpecdetProfileTests", dependencies: ["SpecdetSupport", "SpecdetImage", "SpecdetSpectrum", "SpecdetProfile"]),
         .testTarget(name: "SpecdetClassifyTests", dependencies: ["SpecdetSupport", "SpecdetProfile", "SpecdetClassify"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["specdet"], exclude: ["Snapshots"]),
+        // The end-to-end tests run the binary; they decode the PNGs it writes with SpecdetImage.
+        .testTarget(name: "EndToEndTests", dependencies: ["specdet", "SpecdetImage"], exclude: ["Snapshots"]),
     ]
 )

@@ -36,6 +36,9 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     package var hyperparameters: Hyperparameters
     /// How and on what the model was trained.
     package var training: TrainingRecord
+    /// The per-bin statistics of the original training profiles of each class; nil in models
+    /// that predate them (the key is optional, so the schema stays 2).
+    package var classMeans: ClassMeans?
 
     private enum CodingKeys: String, CodingKey {
         case format
@@ -43,6 +46,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
         case feature, scaler, classifier, threshold, hyperparameters, training
         case operatingPoint = "operating_point"
         case domain
+        case classMeans = "class_means"
     }
 
     /// A model with the given parts, `format` and `schemaVersion` set to this build's.
@@ -316,6 +320,16 @@ public struct DetectorModel: Codable, Sendable, Equatable {
                 "hyperparameters name classifier \"\(hyperparameters.classifier.rawValue)\" but the parameters are for \"\(classifier.kind.rawValue)\"")
         }
         try requireFinite([hyperparameters.c] + (hyperparameters.gamma.map { [$0] } ?? []), "hyperparameters")
+        if let classMeans {
+            for (values, name) in [(classMeans.real, "real"), (classMeans.fake, "fake"),
+                                   (classMeans.realStd, "real_std"), (classMeans.fakeStd, "fake_std")] {
+                try requireLength(values.count, "class_means.\(name)")
+                try requireBounded(values, "class_means.\(name)")
+            }
+            if let index = (classMeans.realStd + classMeans.fakeStd).firstIndex(where: { $0 < 0 }) {
+                throw SpecdetError(.invalidModel, "class_means: standard deviation \(index % feature.bins) is negative")
+            }
+        }
     }
 
     private func requireLength(_ count: Int, _ name: String) throws(SpecdetError) {

@@ -116,3 +116,69 @@ package struct TrainingRecord: Codable, Sendable, Equatable {
         self.solver = solver
     }
 }
+
+/// What a model keeps of its training classes: the per-bin mean and standard deviation of the
+/// original training profiles of each class (augmented copies left out), as
+/// `ProfileComparison` computes them (population statistics, in `Double`). A report draws an
+/// image's profile against them; they play no part in prediction. Models trained before they
+/// were stored have none.
+package struct ClassMeans: Codable, Sendable, Equatable {
+    /// Mean of the real profiles, one value per bin.
+    package var real: [Double]
+    /// Mean of the fake profiles.
+    package var fake: [Double]
+    /// Standard deviation of the real profiles.
+    package var realStd: [Double]
+    /// Standard deviation of the fake profiles.
+    package var fakeStd: [Double]
+
+    private enum CodingKeys: String, CodingKey {
+        case real, fake
+        case realStd = "real_std"
+        case fakeStd = "fake_std"
+    }
+
+    /// The class statistics of a comparison.
+    package init(_ comparison: ProfileComparison) {
+        real = comparison.real.mean
+        fake = comparison.fake.mean
+        realStd = comparison.real.std
+        fakeStd = comparison.fake.std
+    }
+}
+
+extension ClassMeans {
+    /// A band where a profile departs from the real class: its bin, the profile's value there
+    /// and `z = (value − real mean) / real std`.
+    package struct Departure: Sendable, Equatable {
+        package let bin: Int
+        package let value: Double
+        package let z: Double
+    }
+
+    /// The `count` bins of `profile` with the largest |profile − real mean| / real std, largest
+    /// first (ties: the lower bin), among the bins in `bins` (nil: all) whose real standard
+    /// deviation is positive.
+    package func departures(of profile: [Float], within bins: [ClosedRange<Int>]?, count: Int) -> [Departure] {
+        let candidates = (bins?.flatMap { Array($0) } ?? Array(profile.indices))
+            .filter { $0 < profile.count && $0 < real.count && realStd[$0] > 0 }
+        let departures = candidates.map { bin in
+            Departure(bin: bin, value: Double(profile[bin]), z: (Double(profile[bin]) - real[bin]) / realStd[bin])
+        }
+        return Array(departures.sorted { abs($0.z) > abs($1.z) || abs($0.z) == abs($1.z) && $0.bin < $1.bin }.prefix(count))
+    }
+}
+
+extension ROCCurve {
+    /// Bounds on the false-positive rate of "fake when score ≥ `threshold`" read from the
+    /// curve's points (thresholds falling, rates rising): at least the rate of the nearest
+    /// point at or above the threshold (0 if none), at most that of the nearest point at or
+    /// below it (1 if none). nil for an empty curve.
+    package func falsePositiveRate(at threshold: Double) -> ClosedRange<Double>? {
+        guard !thresholds.isEmpty else { return nil }
+        let above = thresholds.indices.last { thresholds[$0] >= threshold }
+        let below = thresholds.indices.first { thresholds[$0] <= threshold }
+        let low = above.map { falsePositiveRates[$0] } ?? 0, high = below.map { falsePositiveRates[$0] } ?? 1
+        return min(low, high)...max(low, high)
+    }
+}

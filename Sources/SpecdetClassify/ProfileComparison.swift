@@ -21,9 +21,16 @@ package struct ProfileComparison: Sendable {
     package let real: ColumnStatistics
     package let fake: ColumnStatistics
     package let relativeError: [Double]
+    /// Per bin, whether every real (fake) profile had samples of its part's sector there
+    /// (`ProfileExtractor.sampledBins`); where one did not, the class mean holds values
+    /// extrapolated from a sector's last ring.
+    package let realSampled: [Bool]
+    package let fakeSampled: [Bool]
 
     /// The statistics of `features` labelled real (0) and fake (1); both classes must be present.
-    package init(features: [[Float]], labels: [Int], configuration: ProfileConfiguration) {
+    /// `sampledBins` gives, per profile, the sampled bins of each of its parts (nil: all).
+    package init(features: [[Float]], labels: [Int], configuration: ProfileConfiguration,
+                 sampledBins: [[ClosedRange<Int>]?]? = nil) {
         precondition(labels.contains(0) && labels.contains(1), "a comparison needs both classes")
         func statistics(_ label: Int) -> ColumnStatistics {
             ColumnStatistics(zip(features, labels).filter { $0.1 == label }.map(\.0), columns: configuration.bins)
@@ -37,6 +44,19 @@ package struct ProfileComparison: Sendable {
             part.bins.map { size > 1 ? Double($0 - part.bins.lowerBound) / Double(size - 1) : 0 }
         }
         relativeError = zip(fake.mean, real.mean).map { $0 / $1 - 1 }
+        func sampled(_ label: Int) -> [Bool] {
+            var sampled = [Bool](repeating: true, count: configuration.bins)
+            guard let sampledBins else { return sampled }
+            for (ranges, own) in zip(sampledBins, labels) where own == label {
+                guard let ranges else { continue }
+                for bin in sampled.indices where sampled[bin] && !ranges.contains(where: { $0.contains(bin) }) {
+                    sampled[bin] = false
+                }
+            }
+            return sampled
+        }
+        realSampled = sampled(0)
+        fakeSampled = sampled(1)
     }
 }
 

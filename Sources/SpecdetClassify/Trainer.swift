@@ -19,7 +19,8 @@ package struct Trainer: Sendable {
         self.options = options
     }
 
-    /// Trains a model on all samples.
+    /// Trains a model on all samples; the model keeps the class statistics of the originals
+    /// (`ClassMeans`).
     ///
     /// - Parameters:
     ///   - groups: optional group name per sample (e.g. the source photo); used only to keep
@@ -40,9 +41,14 @@ package struct Trainer: Sendable {
         let matrix = try FeatureMatrix(validating: features, columns: feature.bins)
         try checkGroups(groups, count: matrix.rowCount)
         try checkRounds(rounds, count: matrix.rowCount)
-        return try fit(
+        var model = try fit(
             matrix, labels: labels, groups: groups, rounds: rounds, rows: Array(0..<matrix.rowCount),
             crossValidation: crossValidation)
+        let originals = features.indices.filter { (rounds?[$0] ?? 0) == 0 }
+        model.classMeans = ClassMeans(ProfileComparison(features: originals.map { features[$0] },
+                                                        labels: originals.map { labels[$0] }, configuration: feature))
+        try model.validate()
+        return model
     }
 
     /// Trains on `rows` of `matrix` (all samples, or one cross-validation fold's training part).

@@ -45,9 +45,7 @@ package struct Fingerprint: Sendable, Equatable {
     ///
     /// - Precondition: `0 ≤ clipPercent < 50`.
     package func grayImage(clipPercent: Double = 0.5) -> GrayImage {
-        precondition(clipPercent >= 0 && clipPercent < 50, "clipPercent must be in [0, 50)")
-        let bounds = percentiles([clipPercent, 100 - clipPercent, 0, 100])
-        let (lo, hi) = bounds[1] > bounds[0] ? (bounds[0], bounds[1]) : (bounds[2], bounds[3])
+        let (lo, hi) = grayRange(clipPercent: clipPercent)
         guard hi > lo else {
             return GrayImage(width: shape.width, height: shape.height, pixels: [UInt8](repeating: 0, count: shape.count))
         }
@@ -56,6 +54,16 @@ package struct Fingerprint: Sendable, Equatable {
             UInt8(min(max(((Double(value) - Double(lo)) * scale).rounded(), 0), 255))
         }
         return GrayImage(width: shape.width, height: shape.height, pixels: pixels)
+    }
+
+    /// The values `grayImage(clipPercent:)` maps to black (`lo`) and white (`hi`); `hi ≤ lo`
+    /// only for a constant spectrum.
+    ///
+    /// - Precondition: `0 ≤ clipPercent < 50`.
+    package func grayRange(clipPercent: Double = 0.5) -> (lo: Float, hi: Float) {
+        precondition(clipPercent >= 0 && clipPercent < 50, "clipPercent must be in [0, 50)")
+        let bounds = percentiles([clipPercent, 100 - clipPercent, 0, 100])
+        return bounds[1] > bounds[0] ? (bounds[0], bounds[1]) : (bounds[2], bounds[3])
     }
 
     private func percentiles(_ ps: [Double]) -> [Float] {

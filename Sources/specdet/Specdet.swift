@@ -9,7 +9,7 @@ struct Specdet: ParsableCommand {
         abstract: "Tell real photographs from generated images by their Fourier spectra.",
         discussion: "Exit status: 0 every input processed, 1 some inputs failed, 2 usage, model or output error, 130 interrupted.",
         version: "0.1.0",
-        subcommands: [ScoreCommand.self, ProfileCommand.self, TrainCommand.self, EvaluateCommand.self, InfoCommand.self, PlotCommand.self, FingerprintCommand.self]
+        subcommands: [ScoreCommand.self, ReportCommand.self, ProfileCommand.self, TrainCommand.self, EvaluateCommand.self, InfoCommand.self, PlotCommand.self, FingerprintCommand.self]
     )
 
     /// Runs the command and decides the exit status in one place: usage, model and output

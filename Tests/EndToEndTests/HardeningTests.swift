@@ -109,7 +109,7 @@ import Testing
         let tiny = folder.appendingPathComponent("tiny.json")
         try JSONSerialization.data(withJSONObject: json).write(to: tiny)
         let duplicated = folder.appendingPathComponent("dup.json")
-        try text.replacingOccurrences(of: "{\"classifier\":", with: "{\"threshold\":0.9,\"classifier\":").write(to: duplicated, atomically: true, encoding: .utf8)
+        try ("{\"threshold\":0.9," + text.dropFirst()).write(to: duplicated, atomically: true, encoding: .utf8)
         for (path, mention) in [(tiny, "scaler.std[7]"), (duplicated, "threshold")] {
             let run = try Specdet.run(["score", "--model", path.path, "Fixtures/images/jpeg"])
             #expect(run.status == 2 && run.stderr.contains(mention), "\(run.stderr)")

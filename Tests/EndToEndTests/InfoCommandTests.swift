@@ -36,6 +36,7 @@ import Testing
         let printed = try #require(Double(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
         #expect(abs(printed - threshold) <= 1e-15 && line.hasSuffix("(fake when P(fake) >= threshold)"))
         #expect(run.output.contains("3 folds, not grouped"))
+        #expect(run.output.contains("class_means       the per-bin mean and SD of each class's original training profiles"))
     }
 
     @Test func unreadableModelIsExitTwoWithItsName() throws {

@@ -44,7 +44,7 @@ import Testing
 
     @Test func theReadmeHasExamplesForEverySubcommand() {
         let all = Self.examples.flatMap(\.commands).joined(separator: "\n")
-        for command in ["profile", "train", "score", "evaluate", "plot", "fingerprint"] {
+        for command in ["profile", "train", "score", "report", "evaluate", "plot", "fingerprint"] {
             #expect(all.contains("specdet \(command)"), "no example of specdet \(command)")
         }
     }

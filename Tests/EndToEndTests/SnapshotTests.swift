@@ -32,7 +32,7 @@ import Testing
 
     static let environment = ["COLUMNS": "100", "SOURCE_DATE_EPOCH": "1700000000"]
 
-    @Test(arguments: ["", "profile", "train", "score", "evaluate", "info", "plot", "fingerprint"])
+    @Test(arguments: ["", "profile", "train", "score", "report", "evaluate", "info", "plot", "fingerprint"])
     func helpText(command: String) throws {
         let run = try Specdet.run((command.isEmpty ? [] : [command]) + ["--help"], environment: Self.environment)
         #expect(run.status == 0, "\(run.stderr)")

@@ -90,8 +90,12 @@ import SpecdetSupport
         #expect(training["tool_version"] as? String == "specdet test")
         let hyperparameters = try #require(json["hyperparameters"] as? [String: Any])
         #expect(hyperparameters["classifier"] as? String == "logistic" && hyperparameters["c"] as? Double == 1)
+        // The class means of the training profiles, under the first key in sorted order.
+        let classMeans = try #require(json["class_means"] as? [String: [Double]])
+        #expect(Set(classMeans.keys) == ["real", "fake", "real_std", "fake_std"])
+        #expect(classMeans.values.allSatisfy { $0.count == 300 })
         let text = try #require(String(data: model.encoded(), encoding: .utf8))
-        #expect(text.hasPrefix("{\"classifier\":{"))
+        #expect(text.hasPrefix("{\"class_means\":{"))
     }
 
     // MARK: Refusals
@@ -119,6 +123,25 @@ import SpecdetSupport
         #expect(error.message.contains("sklearn-pickle"))
         #expect(Self.refusal(Data("[1, 2]".utf8))?.code == .wrongFormat)
         #expect(Self.refusal(Data("{}".utf8))?.code == .wrongFormat)
+    }
+
+    /// `class_means` is optional: a model without it loads with none; a present one must have
+    /// `bins` finite values per vector and no negative deviation.
+    @Test func classMeansAreOptionalAndChecked() throws {
+        let without = try DetectorModel.load(from: Self.edited { $0["class_means"] = nil })
+        #expect(without.classMeans == nil)
+        func classMeans(_ change: @escaping (inout [String: Any]) -> Void) throws -> Data {
+            try Self.edited { json in
+                var means = json["class_means"] as! [String: Any]
+                change(&means)
+                json["class_means"] = means
+            }
+        }
+        let short = try #require(Self.refusal(classMeans { $0["fake"] = [1.0, 2.0] }))
+        #expect(short.code == .dimensionMismatch && short.message.contains("class_means.fake"))
+        let negative = try #require(Self.refusal(classMeans { $0["real_std"] = [-1.0] + Array(repeating: 0.1, count: 299) }))
+        #expect(negative.code == .invalidModel && negative.message.contains("negative"))
+        #expect(Self.refusal(try classMeans { $0["real"] = nil })?.code == .invalidModel)
     }
 
     @Test func refusesNewerSchema() throws {

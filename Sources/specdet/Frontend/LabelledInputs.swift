@@ -103,7 +103,7 @@ struct LabelledInputs {
 }
 
 /// The width and height of an image.
-struct ImageSize: Hashable {
+struct ImageSize: Hashable, Sendable {
     let width: Int
     let height: Int
 
@@ -122,7 +122,7 @@ struct LabelledProfiles {
     var rounds: [Int] = []
     /// The `LabelledInputs.sources` index each profile comes from.
     var sources: [Int] = []
-    /// The size of each original image (nil for copies).
+    /// The size of the image each profile was computed from (nil for a CSV row without one).
     var sizes: [ImageSize?] = []
 
     var realCount: Int { zip(labels, rounds).filter { $0.0 == 0 && $0.1 == 0 }.count }
@@ -154,14 +154,14 @@ struct LabelledProfiles {
         }
     }
 
-    /// Appends an original (round 0, with its size) or a copy drawn in `round`.
+    /// Appends an original (round 0) or a copy drawn in `round`, with the size it was computed from.
     mutating func append(_ path: InputPath, label: Int, source: Int, size: ImageSize?, features vector: [Float], round: Int = 0) {
         paths.append(path)
+        sizes.append(size)
         labels.append(label)
         features.append(vector)
         rounds.append(round)
         sources.append(source)
-        sizes.append(round == 0 ? size : nil)
     }
 
     /// What the originals of each source are: its label and argument, the image count, and the
@@ -188,7 +188,7 @@ extension LabelledInputs {
         try run.run(images.map(\.path), work: { image, path, extractor throws(SpecdetError) in
             let original = try ImageRun.profile(image, extractor)
             let size = ImageSize(width: image.width, height: image.height)
-            guard let augmenter else { return (size, [(round: 0, features: original.features)]) }
+            guard let augmenter else { return [(round: 0, features: original.features, size: size)] }
             let copies: [Augmenter.Copy]
             do throws(SpecdetError) {
                 copies = try augmenter.copies(of: image, key: path.bytes)
@@ -196,13 +196,15 @@ extension LabelledInputs {
                 throw error.prefixed("augmentation failed: ")
             }
             // A copy too small for a profile is left out; its original still counts.
-            return (size, [(round: 0, features: original.features)]
-                + copies.compactMap { copy in (try? extractor.profile(of: copy.image)).map { (copy.round, $0) } })
+            return [(round: 0, features: original.features, size: size)]
+                + copies.compactMap { copy in
+                    (try? extractor.profile(of: copy.image)).map { (copy.round, $0, ImageSize(width: copy.image.width, height: copy.image.height)) }
+                }
         }, emit: { path, outcome in
             let image = images[emitted]
             emitted += 1
-            guard case .success(let (size, vectors)) = outcome else { return }
-            for (round, vector) in vectors {
+            guard case .success(let vectors) = outcome else { return }
+            for (round, vector, size) in vectors {
                 result.append(path, label: image.label, source: image.source, size: size, features: vector, round: round)
             }
         })

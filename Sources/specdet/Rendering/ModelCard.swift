@@ -39,6 +39,8 @@ struct ModelCard {
                           + String(format: "%.4f", cv.accuracy) + ", balanced accuracy "
                           + String(format: "%.4f", cv.balancedAccuracy) + ", ROC AUC \(auc)"))
         }
+        lines.append(("class_means", model.classMeans == nil ? "none (the model predates them: reports draw profiles alone)"
+                      : "the per-bin mean and SD of each class's original training profiles (what reports compare against)"))
         lines.append(("solver", training.solver))
         lines.append(("trained_by", "\(training.toolVersion), \(training.date), seed \(training.seed)"))
         self.lines = lines

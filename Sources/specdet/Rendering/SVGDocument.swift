@@ -32,11 +32,24 @@ struct SVGDocument {
         body += text.map { head + ">" + Self.escaped($0) + "</" + name + ">\n" } ?? head + "/>\n"
     }
 
+    /// Lines of text, one `<text>` each, the first baseline at `y`, `leading` pixels apart.
+    mutating func lines(_ lines: [String], x: Double, y: Double, size: Double, leading: Double, bold: Bool = false) {
+        for (index, line) in lines.enumerated() {
+            element("text", [("x", Self.coordinate(x)), ("y", Self.coordinate(y + leading * Double(index))),
+                             ("font-size", Self.coordinate(size))] + (bold ? [("font-weight", "bold")] : []), text: line)
+        }
+    }
+
     /// The finished document, with the XML declaration and every open element closed.
     var text: String {
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + inlineText
+    }
+
+    /// The finished `<svg>` element without the XML declaration, for an HTML page.
+    var inlineText: String {
         var copy = self
         while !copy.openElements.isEmpty { copy.end() }
-        return "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + copy.body
+        return copy.body
     }
 
     private static func attributeText(_ attributes: [(String, String)]) -> String {

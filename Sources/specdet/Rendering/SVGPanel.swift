@@ -67,15 +67,29 @@ struct SVGPanel {
         box.y + box.height - (y - yAxis.lower) / (yAxis.upper - yAxis.lower) * box.height
     }
 
-    /// Opens the panel's group and draws its grid, ticks and labels; close it with `end()`.
+    static let titleLeading = 17.0
+
+    /// A panel title broken into lines that fit `width` pixels (13 px bold).
+    static func titleLines(_ title: String, width: Double) -> [String] {
+        SVGText.wrap(title, width: width, size: 13, bold: true)
+    }
+
+    /// The height a title takes above a panel's box.
+    static func titleHeight(_ title: String?, width: Double) -> Double {
+        title.map { Double(titleLines($0, width: width).count) * titleLeading + 4 } ?? 0
+    }
+
+    /// Opens the panel's group and draws its grid, ticks and labels (a title wrapped to the
+    /// box's width, its last line 8 px above the box); close it with `end()`.
     func begin(_ svg: inout SVGDocument, title: String?, xLabel: String?, yLabel: String) {
         svg.begin("g", [("class", "panel"), ("data-panel", name),
                         ("data-box", [box.x, box.y, box.width, box.height].map { $0.description }.joined(separator: " ")),
                         ("data-x-domain", "\(xAxis.lower) \(xAxis.upper)"),
                         ("data-y-domain", "\(yAxis.lower) \(yAxis.upper)")])
         if let title {
-            svg.element("text", [("x", SVGDocument.coordinate(box.x)), ("y", SVGDocument.coordinate(box.y - 8)),
-                                 ("font-size", "13"), ("font-weight", "bold")], text: title)
+            let lines = Self.titleLines(title, width: box.width)
+            svg.lines(lines, x: box.x, y: box.y - 8 - Self.titleLeading * Double(lines.count - 1), size: 13,
+                      leading: Self.titleLeading, bold: true)
         }
         let bottom = box.y + box.height, right = box.x + box.width
         for tick in yAxis.ticks {
@@ -109,22 +123,30 @@ struct SVGPanel {
         zip(xs, ys).filter { $0.1.isFinite }.map { SVGDocument.coordinate(px($0.0)) + "," + SVGDocument.coordinate(py($0.1)) }
     }
 
-    /// A polyline through the finite values, carrying them all in `data-values`; dashed with
-    /// `dash` (an SVG `stroke-dasharray`) if given.
-    func line(_ svg: inout SVGDocument, series: String, xs: [Double], ys: [Double], color: String, dash: String? = nil) {
+    /// A polyline through the finite values at the indices `drawn` (all when nil), carrying
+    /// every value in `data-values` and the drawn indices in `data-drawn` (`first last`);
+    /// dashed with `dash` (an SVG `stroke-dasharray`) if given.
+    func line(_ svg: inout SVGDocument, series: String, xs: [Double], ys: [Double], color: String, dash: String? = nil,
+              drawn: ClosedRange<Int>? = nil, width: Double = 1.8) {
+        let shown = drawn ?? 0...max(xs.count - 1, 0)
+        let kept = xs.isEmpty ? [] : Array(shown.clamped(to: 0...xs.count - 1))
         svg.element("polyline", [("data-series", series), ("data-values", ys.map(\.description).joined(separator: " ")),
-                                 ("points", points(xs, ys).joined(separator: " ")), ("fill", "none"),
-                                 ("stroke-linejoin", "round")] + Self.stroke(color, dash: dash))
+                                 ("data-drawn", "\(shown.lowerBound) \(shown.upperBound)"),
+                                 ("points", points(kept.map { xs[$0] }, kept.map { ys[$0] }).joined(separator: " ")),
+                                 ("fill", "none"), ("stroke-linejoin", "round")]
+                    + Self.stroke(color, dash: dash, width: width))
     }
 
     /// The stroke of every curve (and of its legend sample): 1.8 px in `color`, dashed with `dash`.
-    static func stroke(_ color: String, dash: String?) -> [(String, String)] {
-        [("stroke", color), ("stroke-width", "1.8")] + (dash.map { [("stroke-dasharray", $0)] } ?? [])
+    static func stroke(_ color: String, dash: String?, width: Double = 1.8) -> [(String, String)] {
+        [("stroke", color), ("stroke-width", width.description)] + (dash.map { [("stroke-dasharray", $0)] } ?? [])
     }
 
-    /// A translucent band from `lower` to `upper`, skipping bins where either is not finite.
-    func band(_ svg: inout SVGDocument, series: String, xs: [Double], lower: [Double], upper: [Double], color: String) {
-        let keep = xs.indices.filter { lower[$0].isFinite && upper[$0].isFinite }
+    /// A translucent band from `lower` to `upper` over the indices `drawn` (all when nil),
+    /// skipping bins where either is not finite.
+    func band(_ svg: inout SVGDocument, series: String, xs: [Double], lower: [Double], upper: [Double], color: String,
+              drawn: ClosedRange<Int>? = nil) {
+        let keep = xs.indices.filter { lower[$0].isFinite && upper[$0].isFinite && (drawn?.contains($0) ?? true) }
         let outline = points(keep.map { xs[$0] }, keep.map { upper[$0] })
             + points(keep.reversed().map { xs[$0] }, keep.reversed().map { lower[$0] })
         svg.element("polygon", [("data-series", series), ("points", outline.joined(separator: " ")),

@@ -1,4 +1,5 @@
 import Foundation
+import SpecdetClassify
 import SpecdetSupport
 
 /// One row of `score`: an input's outcome under a model.
@@ -17,6 +18,25 @@ struct ScoreRow {
 
     /// The columns of the CSV and the keys of JSON Lines, in order.
     static let columns = ["path", "status", "probability_fake", "label", "width", "height", "in_domain"]
+
+    /// The row of one input's outcome: `unknown` outside the model's domain, otherwise `fake`
+    /// at or above the model's threshold and `real` below it.
+    init(_ path: InputPath, _ outcome: Result<ScoredProfile, SpecdetError>, model: DetectorModel) {
+        switch outcome {
+        case .success(let scored):
+            let label = scored.inDomain == false ? "unknown" : model.isFake(probability: scored.probability) ? "fake" : "real"
+            self.init(path: path, status: "ok", probability: scored.probability, label: label, width: scored.profile.width,
+                      height: scored.profile.height, inDomain: scored.inDomain)
+        case .failure(let failure):
+            self.init(path: path, status: failure.code.rawValue, probability: nil, label: nil, width: failure.width,
+                      height: failure.height, inDomain: nil)
+        }
+    }
+
+    init(path: InputPath, status: String, probability: Double?, label: String?, width: Int?, height: Int?, inDomain: Bool?) {
+        (self.path, self.status, self.probability, self.label) = (path, status, probability, label)
+        (self.width, self.height, self.inDomain) = (width, height, inDomain)
+    }
 
     var fields: [String] {
         [path.display, status, probability.map { String($0) } ?? "", label ?? "", width.map(String.init) ?? "",

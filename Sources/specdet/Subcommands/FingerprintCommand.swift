@@ -38,8 +38,15 @@ struct FingerprintCommand: ParsableCommand {
             and frequency +k along x at column W/2 + k. The mean is mapped linearly to 8-bit \
             gray between its p-th and (100 − p)-th percentiles, p = --clip (values beyond \
             saturate; --clip 0 maps min to black and max to white; if the two percentiles are \
-            equal, min and max are used), and written as a PNG. Periodic upsampling artefacts show as \
-            bright dots or lines away from the centre.
+            equal, min and max are used). Periodic upsampling artefacts show as bright dots or \
+            lines away from the centre.
+
+            The PNG is a figure: a title (the number of images and their size), frequency axes \
+            in cycles/pixel (−0.5 to 0.5, DC at the centre, fy growing downwards) and a scale \
+            bar from black to white in dB (20·log10|F|). The spectrum is shown at most 512 \
+            pixels on its longer side: a smaller one enlarged by the largest whole factor that \
+            fits, nearest neighbour (each frequency a square), a larger one reduced by area \
+            averaging; the title says which. --output must end in .png (or be - for stdout).
 
             All images must have the size of the first one that decodes, or with --size each is \
             centre-cropped to that size (the window starts at ((W − w)/2, (H − h)/2)). An image \
@@ -72,6 +79,9 @@ struct FingerprintCommand: ParsableCommand {
 
     func validate() throws {
         guard clip >= 0 && clip < 50 else { throw ValidationError("--clip must be at least 0 and below 50") }
+        guard output == "-" || output.lowercased().hasSuffix(".png") else {
+            throw ValidationError("--output '\(output)' does not end in .png: fingerprint writes a PNG (or - for stdout)")
+        }
     }
 
     func run() throws {
@@ -108,7 +118,7 @@ struct FingerprintCommand: ParsableCommand {
             try self.inputs.finish(inputs)
             guard let fingerprint = builder.fingerprint() else { try nothingAveraged(imageRun.diagnostics) }
             do throws(SpecdetError) {
-                try sink.write(bytes: try PNGEncoder.encode(fingerprint.grayImage(clipPercent: clip)))
+                try sink.write(bytes: try PNGEncoder.encode(FingerprintFigure.render(fingerprint, clipPercent: clip)))
             } catch {
                 throw error.prefixed("cannot encode the PNG: ")
             }

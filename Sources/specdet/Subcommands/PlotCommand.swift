@@ -17,9 +17,12 @@ struct PlotCommand: ParsableCommand {
             the panel is left out. Each part of a profile (durall: all angles; sectors: the axis and \
             the diagonal profile, drawn solid and dashed) has its own x axis: its bin i of N at \
             x = i / (N − 1), bin 0 being ring 1, the last bin ring floor(r_max) − 1 (r_max: the \
-            corner radius). The SVG is plain XML for a \
-            browser; each curve carries its numbers in data-values. --real and --fake also \
-            take CSV files written by `specdet profile`. Inputs that fail are reported and left out.
+            corner radius). A set's curve is drawn only where every image of the set has \
+            samples of the part's sector (the axis sector of a square image ends near x = 0.77, \
+            the diagonal one of an even size starts after ring 1; elsewhere a profile repeats \
+            the nearest sampled ring); --csv keeps every bin. The SVG is plain \
+            XML for a browser; each curve carries its numbers in data-values. --real and --fake \
+            also take CSV files written by `specdet profile`. Inputs that fail are reported and left out.
 
             Example:
               specdet plot --real Fixtures/images/ae128_convtranspose/real \\
@@ -65,7 +68,14 @@ struct PlotCommand: ParsableCommand {
             guard profiles.realCount > 0, profiles.fakeCount > 0 else {
                 throw SpecdetError(.usage, "a plot needs profiles of both sets; got \(profiles.realCount) real and \(profiles.fakeCount) fake")
             }
-            let comparison = ProfileComparison(features: profiles.features, labels: profiles.labels, configuration: configuration)
+            var sampled: [ImageSize: [ClosedRange<Int>]?] = [:]
+            let sampledBins = profiles.sizes.map { size in
+                size.flatMap { size in
+                    sampled[size, default: ProfileExtractor.sampledBins(width: size.width, height: size.height, configuration: configuration)]
+                }
+            }
+            let comparison = ProfileComparison(features: profiles.features, labels: profiles.labels, configuration: configuration,
+                                               sampledBins: sampledBins)
             let weights = detector?.bandWeights
             let plot = SVGSpectrumPlot(comparison: comparison, weights: weights,
                                        realName: Self.setName(inputs.real), fakeName: Self.setName(inputs.fake))

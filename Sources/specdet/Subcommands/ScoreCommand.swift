@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import SpecdetClassify
+import SpecdetImage
+import SpecdetProfile
 import SpecdetSupport
 
 struct ScoreCommand: ParsableCommand {
@@ -38,26 +40,8 @@ struct ScoreCommand: ParsableCommand {
             if let modelPath = modelOptions.model { try imageRun.outputGuard.check(InputPath(modelPath)) }
             if format == .csv && !header.noHeader { try sink.write(CSV.row(ScoreRow.columns)) }
             var table: [ScoreRow] = []
-            // The model is evaluated on the worker threads: it can cost more than profiling a small image.
-            try imageRun.run(inputs, work: { image, _, extractor throws(SpecdetError) in
-                let profile = try ImageRun.profile(image, extractor)
-                let probability = try model.probabilityFake(profile.features)
-                guard probability.isFinite else {
-                    throw SpecdetError(.degenerateSpectrum, "the model gives no finite P(fake) for this profile",
-                                       width: profile.width, height: profile.height)
-                }
-                return (profile, probability, model.domain.map { $0.contains(profile.features) })
-            }) { path, outcome in
-                let row: ScoreRow
-                switch outcome {
-                case .success(let (profile, probability, inDomain)):
-                    let label = inDomain == false ? "unknown" : model.isFake(probability: probability) ? "fake" : "real"
-                    row = ScoreRow(path: path, status: "ok", probability: probability, label: label, width: profile.width,
-                                   height: profile.height, inDomain: inDomain)
-                case .failure(let failure):
-                    row = ScoreRow(path: path, status: failure.code.rawValue, probability: nil, label: nil, width: failure.width,
-                                   height: failure.height, inDomain: nil)
-                }
+            try imageRun.run(inputs, work: ScoredProfile.work(model)) { path, outcome in
+                let row = ScoreRow(path, outcome, model: model)
                 switch format {
                 case .csv: try sink.write(CSV.row(row.fields))
                 case .jsonl: try sink.write(row.jsonLine)

@@ -173,13 +173,13 @@ _specdet() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    score|profile|train|evaluate|info|plot|fingerprint|help)
+    score|report|profile|train|evaluate|info|plot|fingerprint|help)
         # Offer subcommand argument completions
         "_specdet_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'score profile train evaluate info plot fingerprint help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'score report profile train evaluate info plot fingerprint help' -- "${cur}"))
         ;;
     esac
 }
@@ -210,6 +210,63 @@ _specdet_score() {
         return
         ;;
     '-o'|'--output')
+        return
+        ;;
+    '--jobs')
+        return
+        ;;
+    '--max-pixels')
+        return
+        ;;
+    '--max-side')
+        return
+        ;;
+    '--max-file-size')
+        return
+        ;;
+    '--max-scans')
+        return
+        ;;
+    '--max-decode-ms')
+        return
+        ;;
+    '--max-fft-memory')
+        return
+        ;;
+    esac
+}
+
+_specdet_report() {
+    repeating_flags=()
+    non_repeating_flags=(--quiet --version -h --help)
+    repeating_options=(--real --fake)
+    non_repeating_options=(--files-from --shard --model --threshold -o --output --thumbnails --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
+    __specdet_offer_flags_options -1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--files-from')
+        return
+        ;;
+    '--shard')
+        return
+        ;;
+    '--model')
+        return
+        ;;
+    '--threshold')
+        return
+        ;;
+    '--real')
+        return
+        ;;
+    '--fake')
+        return
+        ;;
+    '-o'|'--output')
+        return
+        ;;
+    '--thumbnails')
         return
         ;;
     '--jobs')

@@ -51,6 +51,7 @@ _specdet() {
     command)
         local -ar subcommands=(
             'score:Score images for fakeness with a trained model (default: the built-in one).'
+            'report:Score images and write one self-contained HTML report.'
             'profile:Write the spectral profile of every image as CSV.'
             'train:Train a detector on labelled real and fake images.'
             'evaluate:Measure a model on labelled real and fake images.'
@@ -63,7 +64,7 @@ _specdet() {
         ;;
     arg)
         case "${words[1]}" in
-        score|profile|train|evaluate|info|plot|fingerprint|help)
+        score|report|profile|train|evaluate|info|plot|fingerprint|help)
             "_specdet_${words[1]}" && ret=0
             ;;
         esac
@@ -85,6 +86,34 @@ _specdet_score() {
         '--format[csv, jsonl or table.]:format:{__specdet_complete "${___format[@]}"}'
         '(-o --output)'{-o,--output}'[Write to FILE atomically instead of stdout.]:FILE:'
         '--no-header[Omit the header row (for concatenating shards).]'
+        '--jobs[Worker threads (default\: the number of cores).]:jobs:'
+        '--quiet[Print no progress and no summary on stderr.]'
+        '--max-pixels[Largest width x height decoded (checked from the header).]:max-pixels:'
+        '--max-side[Largest width or height decoded.]:max-side:'
+        '--max-file-size[Largest input file in bytes.]:max-file-size:'
+        '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
+        '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes (about 12 bytes per pixel).]:max-fft-memory:'
+        '--version[Show the version.]'
+        '(-h --help)'{-h,--help}'[Show help information.]'
+    )
+    _arguments -w -s -S : "${arg_specs[@]}" && ret=0
+
+    return "${ret}"
+}
+
+_specdet_report() {
+    local -i ret=1
+    local -ar arg_specs=(
+        '*:paths:'
+        '--files-from[Read more input paths from FILE, one per line ('\''-'\'' for stdin).]:FILE:'
+        '--shard[Process only shard K of N (1 <= K <= N)\: a stable partition of the inputs by a hash of each path, so N runs on N machines cover every input exactly once.]:K/N:'
+        '--model[A model file written by `specdet train` (default\: the built-in model).]:MODEL.json:'
+        '--threshold[Decision threshold on P(fake), overriding the model'\''s (fake when p >= threshold).]:threshold:'
+        '--real[Images known to be real\: files or folders, for the evaluation.]:PATH:'
+        '--fake[Images known to be fake\: files or folders, for the evaluation.]:PATH:'
+        '(-o --output)'{-o,--output}'[Where to write the HTML report (- for stdout).]:FILE.html:'
+        '--thumbnails[Thumbnails and evidence for the N inputs of highest P(fake), 0 to 1000.]:N:'
         '--jobs[Worker threads (default\: the number of cores).]:jobs:'
         '--quiet[Print no progress and no summary on stderr.]'
         '--max-pixels[Largest width x height decoded (checked from the header).]:max-pixels:'
