@@ -78,6 +78,11 @@ SCALE_CHECK ?=
 scale-check: release
 	tools/scale_check.sh $(SCALE_CHECK) $(RELEASE_BIN)
 
+## examples/spark in Spark's local mode against one local run (installs Java with apt-get and
+## pyspark into $(SCRATCH)/spark-venv when missing).
+spark-check: release
+	tools/spark_check.sh $(RELEASE_BIN) $(SCRATCH)/spark-venv
+
 ## Grouped 5-fold CV of training configurations beside the reference on every dev corpus -> docs/ACCURACY.md (needs ../shared).
 accuracy: release
 	@tools/require_shared.sh $(SHARED)
