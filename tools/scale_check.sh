@@ -5,7 +5,7 @@
 #      gets SIGTERM mid-run and leaves no output, `parallel --resume-failed` runs it alone
 #      again, and the shards' rows, sorted, equal the unsharded rows, sorted;
 #   2. throughput: one process of --jobs 1, two such processes side by side (shards 1/2 and
-#      2/2), and one process of --jobs 2;
+#      2/2), and one process of --jobs 2; the cost of one image of 64x64, 256x256, 1024x1024;
 #   3. memory: peak RSS of `score --files-from -` over a list of LINES paths (a few fixture
 #      images under distinct spellings) of which --shard keeps a few, and the time of the first
 #      row beside the time the list was read to its end.
@@ -124,32 +124,71 @@ cmp -s shards.sorted whole.sorted \
 say "the $shards shards' $(wc -l < shards.sorted) rows, sorted, equal the unsharded rows, sorted: each input exactly once"
 
 # ---------------------------------------------------------------------------------------------
-# 2. Throughput: best of two runs of each layout (the first also warms the page cache).
-best_of_two() {
-  local best="" start end t
-  for _ in 1 2; do
-    start=$(now); "$@" >/dev/null 2>&1 || fail "a timed run failed: $*"; end=$(now)
-    t=$(elapsed "$start" "$end")
-    if [ -z "$best" ] || awk -v t="$t" -v b="$best" 'BEGIN { exit !(t < b) }'; then best=$t; fi
-  done
-  echo "$best"
+# 2. Throughput. On a shared machine wall time depends on what else runs, so each layout is
+# timed ROUNDS times, interleaved, and the best wall time is kept; the CPU time (user + system,
+# from GNU time, children included) says what the work itself costs, whatever the load.
+# `timed VAR COMMAND...` runs COMMAND and sets VAR to "WALL CPU" (seconds) of this run or of
+# the run VAR held, whichever had the shorter wall time.
+timed() {
+  local var=$1 this; shift
+  /usr/bin/time -f '%e %U %S' -o rusage.txt "$@" >/dev/null 2>&1 || fail "a timed run failed: $*"
+  this=$(awk 'END { printf "%s %.2f", $1, $2 + $3 }' rusage.txt)
+  printf -v "$var" '%s' "$(awk -v a="$this" -v b="${!var}" 'BEGIN { split(a, x, " "); split(b, y, " "); print (b == "" || x[1] <= y[1]) ? a : b }')"
 }
-rate() { awk -v n="$images" -v t="$1" 'BEGIN { printf "%.0f", n / t }'; }
-one=$(best_of_two "$specdet" score --quiet --no-header --jobs 1 --files-from list.txt --output t1.csv)
-two=$(best_of_two parallel -j 2 "$specdet" score --quiet --no-header --jobs 1 --shard {}/2 \
-  --files-from list.txt --output t2-{}.csv ::: 1 2)
-threads=$(best_of_two "$specdet" score --quiet --no-header --jobs 2 --files-from list.txt --output t3.csv)
-halves="$(wc -l < t2-1.csv) and $(wc -l < t2-2.csv)"
-say "throughput over $images images (wall time, best of 2), load average now $(cut -d' ' -f1-3 /proc/loadavg):"
-say "  1 process  --jobs 1: $(rate "$one") images/s ($one s)"
-say "  2 processes --jobs 1 (shards 1/2 and 2/2: $halves images): $(rate "$two") images/s ($two s), $(awk -v a="$one" -v b="$two" 'BEGIN { printf "%.2f", a / b }')x one process"
-say "  1 process  --jobs 2: $(rate "$threads") images/s ($threads s), $(awk -v a="$one" -v b="$threads" 'BEGIN { printf "%.2f", a / b }')x one process"
+# Shards 1/2 and 2/2 side by side, one worker each (a function, so only bash runs besides them).
+two_processes() {
+  local a b sa=0 sb=0
+  "$specdet" score --quiet --no-header --jobs 1 --shard 1/2 --files-from list.txt --output t2-1.csv & a=$!
+  "$specdet" score --quiet --no-header --jobs 1 --shard 2/2 --files-from list.txt --output t2-2.csv & b=$!
+  wait "$a" || sa=$?
+  wait "$b" || sb=$?
+  [ "$sa" -eq 0 ] && [ "$sb" -eq 0 ]
+}
+export specdet
+export -f two_processes
+if $quick; then rounds=2; else rounds=3; fi
+one="" two="" threads=""
+for _ in $(seq 1 $rounds); do
+  timed one "$specdet" score --quiet --no-header --jobs 1 --files-from list.txt --output t1.csv
+  timed two bash -c two_processes
+  timed threads "$specdet" score --quiet --no-header --jobs 2 --files-from list.txt --output t3.csv
+done
+report() {  # LABEL "WALL CPU"
+  awk -v label="$1" -v m="$2" -v base="$one" -v n="$images" 'BEGIN {
+    split(m, x, " "); split(base, b, " ")
+    printf "scale-check:   %-34s %5.0f images/s (%.2f s), %.2fx one process; CPU %.2f ms an image\n",
+      label, n / x[1], x[1], b[1] / x[1], x[2] * 1000 / n
+  }'
+}
+say "throughput over $images images (best wall time of $rounds interleaved rounds), load average now $(cut -d' ' -f1-3 /proc/loadavg):"
+report "1 process, --jobs 1:" "$one"
+report "2 processes, --jobs 1 each:" "$two"
+report "1 process, --jobs 2:" "$threads"
+say "  (the two processes scored $(wc -l < t2-1.csv) and $(wc -l < t2-2.csv) images)"
+
+# The cost of one image by size: one process, --jobs 1, one fixture image listed COUNT times;
+# CPU time per image, the cost on one core.
+ln -s "$root/Fixtures/images" fx
+if $quick; then scale=4; else scale=1; fi
+say "cost of one image on one core (CPU time of one process, --jobs 1), and what ten million such images take:"
+for size in "64x64 PNG:dcgan64/real/00000.png:4000" "256x256 JPEG:jpeg/mate_garden_256x256_q90_baseline_color.jpg:1000" \
+            "1024x1024 JPEG:jpeg/mate_wood_1024x1024_q85_baseline_color.jpg:200"; do
+  IFS=: read -r what image count <<< "$size"
+  count=$((count / scale))
+  awk -v path="fx/$image" -v n="$count" 'BEGIN { for (i = 0; i < n; i++) print path }' > size.txt
+  m=""
+  for _ in 1 2; do timed m "$specdet" score --quiet --no-header --jobs 1 --files-from size.txt --output size.csv; done
+  awk -v what="$what" -v n="$count" -v m="$m" 'BEGIN {
+    split(m, x, " "); ms = x[2] * 1000 / n
+    printf "scale-check:   %-15s %6.2f ms (%d images: %.2f s CPU, %.2f s wall): 10 million = %.1f core-hours\n",
+      what, ms, n, x[2], x[1], ms * 1e7 / 3.6e6
+  }'
+done
 
 # ---------------------------------------------------------------------------------------------
 # 3. Memory and the first row over a long list, read from a pipe as it is written. The list
 # names five 64x64 fixture images, each under many spellings: "fx/" then 22 components, each
 # "./" or ".//" (the bits of the line's number), so every line is a distinct path.
-ln -s "$root/Fixtures/images" fx
 spellings() {
   awk -v lines="$lines" 'BEGIN {
     k = split("dcgan64/real/00000.png dcgan64/real/00005.png dcgan64/fake/00000.png dcgan64/fake/00100.png dcgan64/fake/00200.png", img, " ")
