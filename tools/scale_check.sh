@@ -211,7 +211,9 @@ baseline_kb=$(awk -F': ' '/Maximum resident set size/ { print $2 }' one-image.tx
 rows=$(wc -l < long.csv)
 first=$(elapsed "$start" "$(cat first-row.txt)") listed=$(elapsed "$start" "$(cat list-end.txt)") total=$(elapsed "$start" "$end")
 say "a list of $lines paths from a pipe, --shard 1/$keep: $rows rows; peak RSS $((rss_kb / 1024)) MB (scoring one image: $((baseline_kb / 1024)) MB)"
+cpu=$(awk -F': ' '/User time|System time/ { t += $2 } END { printf "%.1f", t }' time.txt)
 say "  first row after $first s; the list read to its end after $listed s; the run over after $total s"
+say "  CPU time $cpu s: $(awk -v c="$cpu" -v n="$lines" 'BEGIN { printf "%.1f", c * 1e6 / n }') µs a listed line, the scoring of the rows included"
 [ "$rss_kb" -lt $((100 * 1024)) ] || fail "peak RSS $((rss_kb / 1024)) MB over $lines listed paths (limit 100 MB)"
 awk -v f="$first" -v l="$listed" 'BEGIN { exit !(f < l / 2) }' \
   || fail "the first row came after $first s, not long before the list was read to its end ($listed s)"
