@@ -352,6 +352,31 @@ def cmd_sectors(a) -> int:
     return 0
 
 
+def cmd_outside(a) -> int:
+    """Images no detector of generated photographs was trained on, for the built-in model's
+    domain: a constant gray, a horizontal gradient, an 8-pixel checkerboard, uniform noise (seed
+    0), and a fixture photograph enlarged x2 and x4 by nearest neighbour (pixel replication)."""
+    import numpy as np
+
+    cv2 = _cv2()
+    os.makedirs(a.out, exist_ok=True)
+    rng = np.random.default_rng(0)
+    rows, cols = np.indices((128, 128))
+    images = {
+        "constant_gray_128.png": np.full((128, 128), 128, np.uint8),
+        "gradient_128.png": np.tile(np.linspace(0, 255, 128), (128, 1)).astype(np.uint8),
+        "checkerboard_8px_128.png": (((rows // 8 + cols // 8) % 2) * 255).astype(np.uint8),
+        "noise_uniform_128.png": rng.integers(0, 256, (128, 128), dtype=np.uint8),
+    }
+    photo = cv2.imread(os.path.join(a.images_dir, "jpeg", "mate_garden_256x256_q90_baseline_color.jpg"), cv2.IMREAD_COLOR)
+    for factor in (2, 4):
+        size = (photo.shape[1] * factor, photo.shape[0] * factor)
+        images[f"mate_garden_nearest_x{factor}.png"] = cv2.resize(photo, size, interpolation=cv2.INTER_NEAREST)
+    for name, image in images.items():
+        cv2.imwrite(os.path.join(a.out, name), image, [cv2.IMWRITE_PNG_COMPRESSION, 9])
+    return 0
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  epilog=__doc__.split("\n", 1)[1],
@@ -370,6 +395,10 @@ def main(argv=None) -> int:
     r.add_argument("--out", required=True)
     r.add_argument("images", nargs="+")
     r.set_defaults(fn=cmd_rings)
+    o = sub.add_parser("outside", help="images outside any training distribution (Fixtures/outside)")
+    o.add_argument("--out", default="Fixtures/outside")
+    o.add_argument("images_dir", nargs="?", default="Fixtures/images")
+    o.set_defaults(fn=cmd_outside)
     s = sub.add_parser("sectors")
     s.add_argument("--out", required=True)
     s.add_argument("images_dir")

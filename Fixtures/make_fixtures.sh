@@ -69,4 +69,7 @@ python3 Fixtures/make_fixtures.py rings --reference "$REF" --out "$RINGS" \
 # 4. the sectors feature set by the numpy prototype (tools/research/feature_prototype.py)
 python3 Fixtures/make_fixtures.py sectors --out Fixtures/reference/sectors_300.csv Fixtures/images
 
-du -sh Fixtures/images Fixtures/reference
+# 5. images outside any training distribution (constant, gradient, checkerboard, noise, pixel-replicated)
+python3 Fixtures/make_fixtures.py outside --out Fixtures/outside Fixtures/images
+
+du -sh Fixtures/images Fixtures/reference Fixtures/outside

@@ -29,6 +29,9 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     public package(set) var threshold: Double
     /// How `threshold` was chosen and what it did out of fold; nil in models that predate it.
     package var operatingPoint: OperatingPoint?
+    /// Where the training profiles lie: a profile outside is out of the model's domain. Nil in
+    /// models that predate it (every profile is then in domain).
+    package var domain: DomainBound?
     /// The hyperparameters the classifier was trained with.
     package var hyperparameters: Hyperparameters
     /// How and on what the model was trained.
@@ -39,6 +42,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
         case schemaVersion = "schema_version"
         case feature, scaler, classifier, threshold, hyperparameters, training
         case operatingPoint = "operating_point"
+        case domain
     }
 
     /// A model with the given parts, `format` and `schemaVersion` set to this build's.
@@ -114,6 +118,15 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     private func uncheckedDecisionValue(_ features: [Float]) -> Double {
         if let scaler { return classifier.decisionValue(scaler.transform(features)) }
         return classifier.decisionValue(features)
+    }
+
+    /// Whether a profile lies within the model's domain (`DomainBound`); true for a model
+    /// without one.
+    ///
+    /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
+    public func isInDomain(_ features: [Float]) throws(SpecdetError) -> Bool {
+        try checkLength(features)
+        return domain?.contains(features) ?? true
     }
 
     /// Whether a probability counts as fake under this model's threshold (`p ≥ threshold`).
@@ -286,6 +299,16 @@ public struct DetectorModel: Codable, Sendable, Equatable {
             }
             try requireBounded(coefficients + [gamma, rho, platt.a, platt.b], "classifier coefficients, gamma, rho and platt")
             guard gamma > 0 else { throw SpecdetError(.invalidModel, "classifier.gamma is \(gamma), must be positive") }
+        }
+        if let domain {
+            try requireLength(domain.mean.count, "domain.mean")
+            try requireLength(domain.std.count, "domain.std")
+            try requireBounded(domain.mean + domain.std + domain.whitening + [domain.shrinkage, domain.bound, domain.quantile],
+                               "domain")
+            if let index = domain.std.firstIndex(where: { !($0 >= Self.smallestScale) }) {
+                throw SpecdetError(.invalidModel, "domain.std[\(index)] is \(domain.std[index]), must be at least \(Self.smallestScale)")
+            }
+            guard domain.bound > 0 else { throw SpecdetError(.invalidModel, "domain.bound is \(domain.bound), must be positive") }
         }
         guard hyperparameters.classifier == classifier.kind else {
             throw SpecdetError(

@@ -51,6 +51,27 @@ package struct Hyperparameters: Codable, Sendable, Equatable {
     }
 }
 
+/// One `--real` or `--fake` argument a model was trained on.
+package struct TrainingSource: Codable, Sendable, Equatable {
+    /// `real` or `fake`.
+    package var label: String
+    /// The argument as given (a folder, file or profile CSV).
+    package var source: String
+    /// Images profiled from it (augmented copies not counted).
+    package var images: Int
+    /// Its smallest and largest image, `WxH`, by pixel count.
+    package var smallest: String
+    package var largest: String
+
+    package init(label: String, source: String, images: Int, smallest: String, largest: String) {
+        self.label = label
+        self.source = source
+        self.images = images
+        self.smallest = smallest
+        self.largest = largest
+    }
+}
+
 /// How and on what a model was trained.
 package struct TrainingRecord: Codable, Sendable, Equatable {
     /// Number of real (label 0) training samples, augmented copies included.
@@ -69,13 +90,15 @@ package struct TrainingRecord: Codable, Sendable, Equatable {
     package var seed: UInt64
     /// The solver library, its version and settings.
     package var solver: String
+    /// What the model was trained on, by source; nil in models that predate it.
+    package var data: [TrainingSource]?
 
     private enum CodingKeys: String, CodingKey {
         case nReal = "n_real"
         case nFake = "n_fake"
         case crossValidation = "cross_validation"
         case toolVersion = "tool_version"
-        case date, augmentation, seed, solver
+        case date, augmentation, seed, solver, data
     }
 
     /// A training record.

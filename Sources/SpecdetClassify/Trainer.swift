@@ -67,11 +67,13 @@ package struct Trainer: Sendable {
         for member in memberRows {
             try validateTrainingLabels(labels, rowCount: matrix.rowCount, rows: member)
             let classifier: Classifier
-            (classifier, solver) = try fitClassifier(x, labels: labels, rows: member, c: c, gamma: gamma, probability: true)
+            (classifier, solver) = try fitClassifier(
+                x, labels: labels, rows: member, c: c, gamma: gamma, probability: options.solverProbabilities)
             members.append(classifier)
         }
         if members.count > 1 {
-            solver += "; the mean of \(members.count) such classifiers, one per augmentation round (Platt's A and B averaged)"
+            solver += "; the mean of \(members.count) such classifiers, one per augmentation round"
+                + (options.solverProbabilities ? " (Platt's A and B averaged)" : "")
         }
         let classifier = Classifier.average(members)
         let fakes = rows.reduce(0) { $0 + labels[$1] }
@@ -213,6 +215,15 @@ extension Trainer {
         model.training.solver += "; probabilities and threshold from out-of-fold scores"
         try model.validate()
         return model
+    }
+
+    /// The domain of the original training profiles (`rounds` 0), its bound from out-of-fold
+    /// distances over `folds` (the cross-validation's, or five folds dealt by position without
+    /// it), rounded as a model file stores it.
+    package static func domain(features: [[Float]], rounds: [Int], folds: [Int]?) throws(SpecdetError) -> DomainBound {
+        let originals = features.indices.filter { rounds[$0] == 0 }
+        let originalFolds = originals.enumerated().map { position, index in folds?[index] ?? position % 5 }
+        return try DomainBound.fit(originals.map { features[$0] }, folds: originalFolds).asStored
     }
 
     /// The training rows of each round's classifier: the originals (round 0) with that round's

@@ -28,6 +28,10 @@ package struct TrainingOptions: Sendable, Equatable {
     package var augmentation: String?
     /// The training date written in the model; `nil` means now. Fix it for byte-identical files.
     package var date: Date?
+    /// Whether an SVM's Platt sigmoid is fitted by libsvm's internal 5-fold cross-validation
+    /// (six trainings instead of one). Off when `Trainer.calibrated` fits it on grouped
+    /// out-of-fold scores afterwards; a model trained without either has `P(fake) = 1/(1 + e^−f)`.
+    package var solverProbabilities: Bool = true
     /// Threads for the parallel parts of training (kernel matrices, scoring held-out folds);
     /// the model does not depend on it.
     package var threads: Int

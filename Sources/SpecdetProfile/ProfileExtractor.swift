@@ -54,6 +54,23 @@ public final class ProfileExtractor {
         return (axis, diagonal, allAngles)
     }
 
+    /// Smallest population standard deviation of the 8-bit luma an image must have for a
+    /// profile: under it (a blank, or nearly blank, image) the spectrum is DC and rounding
+    /// noise, and the image is `degenerate_spectrum`. Real photograph crops of the dev corpora
+    /// start at about 2.8.
+    public static let smallestLumaDeviation = 1.0
+
+    /// The population standard deviation of the pixels, in 8-bit levels (sums in integers).
+    static func lumaStandardDeviation(_ image: GrayImage) -> Double {
+        var sum = 0, squares = 0
+        for value in image.pixels {
+            sum += Int(value)
+            squares += Int(value) * Int(value)
+        }
+        let count = Double(image.pixels.count), mean = Double(sum) / count
+        return max(Double(squares) / count - mean * mean, 0).squareRoot()
+    }
+
     /// Largest magnitude of a feature: a profile divided by a first ring mean near zero (an
     /// image with almost no spectrum) goes beyond it and is `degenerate_spectrum`.
     public static let largestFeatureMagnitude = 1e6
@@ -66,6 +83,11 @@ public final class ProfileExtractor {
     /// resampled to `bins / 2` values the same way, axis first, both divided by the first
     /// all-angle ring mean.
     public func profile(of image: GrayImage) throws(SpecdetError) -> [Float] {
+        let deviation = Self.lumaStandardDeviation(image)
+        guard deviation >= Self.smallestLumaDeviation else {
+            throw SpecdetError(.degenerateSpectrum, "the image is nearly constant (luma standard deviation "
+                               + String(format: "%.2f", deviation) + ", under \(Self.smallestLumaDeviation)): it has no spectrum to speak of")
+        }
         let resampled: [Double], first: Double
         switch configuration.features {
         case .durall:

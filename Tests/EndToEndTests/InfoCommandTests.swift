@@ -44,3 +44,47 @@ import Testing
         #expect(run.stderr.contains("'no-such-model.json'"), "\(run.stderr)")
     }
 }
+
+/// The domain a model records: images unlike every training image are `unknown`, never `real`
+/// or `fake`, their probability still written; a blank image has no spectrum to speak of.
+@Suite struct DomainTests {
+    @Test func imagesUnlikeTheTrainingSetAreUnknown() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("m.json")
+        let train = try Specdet.run(["train", "--quiet", "--augment", "none", "--real", "Fixtures/images/dcgan64/real",
+                                     "Fixtures/images/ae128_nearest/real", "--fake", "Fixtures/images/dcgan64/fake",
+                                     "Fixtures/images/ae128_nearest/fake", "--folds", "3", "-o", model.path])
+        #expect(train.status == 0, "\(train.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
+        let domain = try #require(json["domain"] as? [String: Any])
+        #expect(domain["quantile"] as? Double == 0.995 && (domain["bound"] as? Double ?? 0) > 0)
+
+        let run = try Specdet.run(["score", "--model", model.path, "--format", "jsonl", "Fixtures/outside",
+                                   "Fixtures/images/dcgan64/real"])
+        #expect(run.status == 1, "\(run.stderr)")  // the constant image fails
+        let rows = try run.output.split(separator: "\n").map { line in
+            try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+        func row(_ name: String) throws -> [String: Any] {
+            try #require(rows.first { ($0["path"] as? String)?.hasSuffix(name) == true })
+        }
+        #expect(try row("constant_gray_128.png")["status"] as? String == "degenerate_spectrum")
+        for name in ["gradient_128.png", "mate_garden_nearest_x2.png", "mate_garden_nearest_x4.png"] {
+            let outside = try row(name)
+            #expect(outside["in_domain"] as? Bool == false && outside["label"] as? String == "unknown", "\(name): \(outside)")
+            #expect(outside["probability_fake"] is Double)
+        }
+        // Every label is unknown exactly when the profile is out of domain.
+        for scored in rows where scored["status"] as? String == "ok" {
+            #expect((scored["label"] as? String == "unknown") == (scored["in_domain"] as? Bool == false))
+        }
+        // Training images are within the domain they made.
+        #expect(rows.filter { ($0["path"] as? String)?.contains("dcgan64/real") == true }.allSatisfy { $0["in_domain"] as? Bool == true })
+
+        let evaluate = try Specdet.run(["evaluate", "--model", model.path, "--format", "json", "--real", "Fixtures/outside/gradient_128.png",
+                                        "Fixtures/images/dcgan64/real", "--fake", "Fixtures/images/dcgan64/fake"])
+        let metrics = try #require(try JSONSerialization.jsonObject(with: evaluate.stdout) as? [String: Any])
+        #expect(metrics["out_of_domain_real"] as? Int == 1 && metrics["out_of_domain_fake"] as? Int == 0, "\(metrics)")
+    }
+}

@@ -197,7 +197,7 @@ func isTooSmallForAProfile(width: Int, height: Int) -> Bool {
         #expect(run.exited(0), "\(run.stderr)")
         let received = reader.readDataToEndOfFile()
         let rows = String(decoding: received, as: UTF8.self).split(separator: "\n")
-        #expect(rows.first == "path,status,probability_fake,label,width,height" && rows.count == 6)
+        #expect(rows.first == "path,status,probability_fake,label,width,height,in_domain" && rows.count == 6)
         var info = stat()
         #expect(lstat(fifo.path, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["rows.fifo"])

@@ -14,10 +14,14 @@ enum DefaultModel {
 
     /// One line: what the model is and what it was trained on.
     static func summary(_ model: DetectorModel) -> String {
-        let training = model.training
-        let counts = "\(training.nReal) real and \(training.nFake) fake"
-        return "\(model.hyperparameters.classifier.rawValue), \(model.feature.features.rawValue) features, trained on "
-            + (training.augmentation.map { "\(counts) samples (images and their augmented copies: \($0))" } ?? "\(counts) images")
+        let kind = "\(model.hyperparameters.classifier.rawValue) on \(model.feature.features.rawValue) profiles"
+        guard let data = model.training.data, !data.isEmpty else {
+            return kind + ", trained on \(model.training.nReal) real and \(model.training.nFake) fake samples"
+        }
+        let real = data.filter { $0.label == "real" }.reduce(0) { $0 + $1.images }
+        let fake = data.filter { $0.label == "fake" }.reduce(0) { $0 + $1.images }
+        return kind + ", trained on \(real) real and \(fake) fake images from \(data.count) sources"
+            + (model.training.augmentation == nil ? "" : " (and JPEG and downscaled copies)") + "; see specdet info"
     }
 }
 

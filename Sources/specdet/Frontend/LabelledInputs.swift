@@ -1,4 +1,5 @@
 import Foundation
+import SpecdetClassify
 import SpecdetImage
 import SpecdetProfile
 import SpecdetSupport
@@ -6,10 +7,12 @@ import SpecdetSupport
 /// The labelled inputs of `train`, `evaluate` and `plot`: images to profile, and profiles read
 /// from CSV files written by `specdet profile`, each with its label (real 0, fake 1).
 struct LabelledInputs {
-    /// Images (files) to decode and profile, with their labels, in command-line order.
-    var images: [(path: InputPath, label: Int)] = []
-    /// Profiles read from CSV files (their `ok` rows), with their labels.
-    var profiles: [(path: InputPath, label: Int, features: [Float])] = []
+    /// The `--real` and `--fake` arguments, in order: what each input came from.
+    var sources: [(label: Int, argument: String)] = []
+    /// Images (files) to decode and profile, with their labels and sources, in command-line order.
+    var images: [(path: InputPath, label: Int, source: Int)] = []
+    /// Profiles read from CSV files (their `ok` rows), with their labels, sources and sizes.
+    var profiles: [(path: InputPath, label: Int, source: Int, size: ImageSize?, features: [Float])] = []
     /// The rows of CSV files whose input had failed when it was profiled: each still counts as a
     /// failed input, as it would given the image itself.
     var failedRows: [(path: InputPath, label: Int, code: ErrorCode, file: String)] = []
@@ -23,25 +26,23 @@ struct LabelledInputs {
     init(real: [String], fake: [String], configuration: ProfileConfiguration, protecting outputs: [FileIdentity] = [],
          training: Bool = false) throws {
         for (arguments, label) in [(real, 0), (fake, 1)] {
-            var imageArguments: [String] = []
             for argument in arguments {
+                let source = sources.count
+                sources.append((label, argument))
                 try OutputGuard(outputs).check(InputPath(argument))
                 if let rows = try Self.readProfileCSV(argument, configuration: configuration) {
                     for row in rows {
                         if let features = row.features {
-                            profiles.append((row.path, label, features))
+                            profiles.append((row.path, label, source, row.size, features))
                         } else {
                             failedRows.append((row.path, label, row.status!, argument))
                         }
                     }
                 } else {
-                    imageArguments.append(argument)
+                    let collected = try InputStream.collect([argument])
+                    for path in collected { try OutputGuard(outputs).check(path) }
+                    images += collected.map { ($0, label, source) }
                 }
-            }
-            if !imageArguments.isEmpty {
-                let collected = try InputStream.collect(imageArguments)
-                for path in collected { try OutputGuard(outputs).check(path) }
-                images += collected.map { ($0, label) }
             }
         }
         // The same file as real and as fake is a mistake in the arguments, not in the data.
@@ -67,7 +68,7 @@ struct LabelledInputs {
     /// features for an input that had failed), or nil if `path` is not one. Every row must be
     /// complete: a cut or malformed row is an error, never a silently missing input.
     static func readProfileCSV(_ path: String, configuration: ProfileConfiguration) throws
-        -> [(path: InputPath, status: ErrorCode?, features: [Float]?)]? {
+        -> [(path: InputPath, status: ErrorCode?, size: ImageSize?, features: [Float]?)]? {
         // The header's start, up to the first feature column, names the feature set.
         let leading = ProfileConfiguration.leadingCSVColumns.joined(separator: ",")
         let starts = FeatureSet.allCases.map { ($0, Array("\(leading),\($0.partNames[0])_0".utf8)) }
@@ -89,13 +90,25 @@ struct LabelledInputs {
                 guard let code = ErrorCode(rawValue: row[1]), code.isInputFailure else {
                     throw incomplete("unknown status '\(row[1].escapingControlCharacters)'")
                 }
-                return (path, code, nil)
+                return (path, code, nil, nil)
             }
             let features = row[4...].compactMap(CSVReader.decimalFloat)
             guard features.count == bins else { throw incomplete("a value is not a finite decimal number") }
-            return (path, nil, features)
+            guard let width = Int(row[2]), let height = Int(row[3]), width > 0, height > 0 else {
+                throw incomplete("the width and height are not positive whole numbers")
+            }
+            return (path, nil, ImageSize(width: width, height: height), features)
         }
     }
+}
+
+/// The width and height of an image.
+struct ImageSize: Hashable {
+    let width: Int
+    let height: Int
+
+    var pixels: Int { width * height }
+    var description: String { "\(width)x\(height)" }
 }
 
 /// Profiles with labels, ready for a classifier: every input that has a profile, in input
@@ -107,6 +120,10 @@ struct LabelledProfiles {
     var features: [[Float]] = []
     /// The augmentation round of each profile: 0 for an original, r ≥ 1 for a copy drawn in round r.
     var rounds: [Int] = []
+    /// The `LabelledInputs.sources` index each profile comes from.
+    var sources: [Int] = []
+    /// The size of each original image (nil for copies).
+    var sizes: [ImageSize?] = []
 
     var realCount: Int { zip(labels, rounds).filter { $0.0 == 0 && $0.1 == 0 }.count }
     var fakeCount: Int { zip(labels, rounds).filter { $0.0 == 1 && $0.1 == 0 }.count }
@@ -137,12 +154,27 @@ struct LabelledProfiles {
         }
     }
 
-    /// Appends an original (round 0) or a copy drawn in `round`.
-    mutating func append(_ path: InputPath, label: Int, features vector: [Float], round: Int = 0) {
+    /// Appends an original (round 0, with its size) or a copy drawn in `round`.
+    mutating func append(_ path: InputPath, label: Int, source: Int, size: ImageSize?, features vector: [Float], round: Int = 0) {
         paths.append(path)
         labels.append(label)
         features.append(vector)
         rounds.append(round)
+        sources.append(source)
+        sizes.append(round == 0 ? size : nil)
+    }
+
+    /// What the originals of each source are: its label and argument, the image count, and the
+    /// smallest and largest size by pixel count (for a model's record of its training data).
+    func sourceSummaries(_ sources: [(label: Int, argument: String)]) -> [TrainingSource] {
+        sources.indices.compactMap { source in
+            let sizes = self.sources.indices.filter { self.sources[$0] == source && rounds[$0] == 0 }.compactMap { self.sizes[$0] }
+            guard let smallest = sizes.min(by: { $0.pixels < $1.pixels }), let largest = sizes.max(by: { $0.pixels < $1.pixels }) else {
+                return nil
+            }
+            return TrainingSource(label: sources[source].label == 1 ? "fake" : "real", source: sources[source].argument,
+                                  images: sizes.count, smallest: smallest.description, largest: largest.description)
+        }
     }
 }
 
@@ -155,7 +187,8 @@ extension LabelledInputs {
         var emitted = 0  // outcomes come back in input order
         try run.run(images.map(\.path), work: { image, path, extractor throws(SpecdetError) in
             let original = try ImageRun.profile(image, extractor)
-            guard let augmenter else { return [(round: 0, features: original.features)] }
+            let size = ImageSize(width: image.width, height: image.height)
+            guard let augmenter else { return (size, [(round: 0, features: original.features)]) }
             let copies: [Augmenter.Copy]
             do throws(SpecdetError) {
                 copies = try augmenter.copies(of: image, key: path.bytes)
@@ -163,18 +196,18 @@ extension LabelledInputs {
                 throw error.prefixed("augmentation failed: ")
             }
             // A copy too small for a profile is left out; its original still counts.
-            return [(round: 0, features: original.features)]
-                + copies.compactMap { copy in (try? extractor.profile(of: copy.image)).map { (copy.round, $0) } }
+            return (size, [(round: 0, features: original.features)]
+                + copies.compactMap { copy in (try? extractor.profile(of: copy.image)).map { (copy.round, $0) } })
         }, emit: { path, outcome in
-            let label = images[emitted].label
+            let image = images[emitted]
             emitted += 1
-            guard case .success(let vectors) = outcome else { return }
+            guard case .success(let (size, vectors)) = outcome else { return }
             for (round, vector) in vectors {
-                result.append(path, label: label, features: vector, round: round)
+                result.append(path, label: image.label, source: image.source, size: size, features: vector, round: round)
             }
         })
         for row in profiles {
-            result.append(row.path, label: row.label, features: row.features)
+            result.append(row.path, label: row.label, source: row.source, size: row.size, features: row.features)
             run.diagnostics.recordSuccess()
         }
         for row in failedRows {

@@ -23,7 +23,16 @@ struct ModelCard {
         lines.append(("threshold_rule", TextReport.operatingPoint(model).dropLast().description))
         let training = model.training
         lines.append(("training_samples", "\(training.nReal) real, \(training.nFake) fake (augmented copies included)"))
+        for source in training.data ?? [] {
+            lines.append(("training_data", "\(source.label) \(source.source): \(source.images) images, \(source.smallest) to \(source.largest)"))
+        }
         lines.append(("augmentation", training.augmentation ?? "none"))
+        if let domain = model.domain {
+            lines.append(("domain", "Mahalanobis distance ≤ \(String(format: "%.2f", domain.bound)) (the \(domain.quantile) quantile "
+                          + "of the training images' out-of-fold distances; shrinkage \(String(format: "%.3f", domain.shrinkage)))"))
+        } else {
+            lines.append(("domain", "none recorded: every profile is taken as in domain"))
+        }
         if let cv = training.crossValidation {
             let auc = cv.rocAUC.map { String(format: "%.4f", $0) } ?? "-"
             lines.append(("cross_validation", "\(cv.k) folds, \(cv.grouped ? "grouped" : "not grouped"): accuracy "

@@ -9,9 +9,10 @@ struct EvaluateCommand: ParsableCommand {
         abstract: "Measure a model on labelled real and fake images.",
         discussion: """
             Reports accuracy, balanced accuracy, ROC AUC, average precision and the confusion \
-            matrix at the model's threshold, and the threshold that keeps the false-positive \
-            rate (reals called fake) at or below --target-fpr. Inputs that fail are reported \
-            and left out.
+            matrix at the model's threshold (over every input, in the model's domain or not), \
+            the threshold that keeps the false-positive rate (reals called fake) at or below \
+            --target-fpr, and how many reals and fakes lie outside the model's domain (score \
+            labels those unknown). Inputs that fail are reported and left out.
 
             Example:
               specdet evaluate --model model.json --real photos/ --fake generated/ --format json
@@ -41,30 +42,28 @@ struct EvaluateCommand: ParsableCommand {
                                           protecting: [output.output].compactMap { $0.flatMap(FileIdentity.init(path:)) })
         let imageRun = ImageRun(configuration: model.feature, options: runOptions)
         let data = try labelled.profile(with: imageRun)
-        let metrics: [(String, String)]
-        do throws(SpecdetError) {
-            let scores = try model.probabilitiesFake(data.features, threads: runOptions.workerCount)
-            let scored = try ScoredSamples(labels: data.labels, scores: scores)
-            let counts = scored.confusion(threshold: model.threshold)
-            let fprThreshold = scored.threshold(forTargetFPR: targetFPR)
-            let atTarget = fprThreshold.map { scored.confusion(threshold: $0) }
-            metrics = [
-                ("accuracy", JSON.number(counts.accuracy)),
-                ("balanced_accuracy", JSON.number(counts.balancedAccuracy)),
-                ("roc_auc", JSON.number(scored.rocAUC)),
-                ("average_precision", JSON.number(scored.averagePrecision)),
-                ("n_real", String(data.realCount)), ("n_fake", String(data.fakeCount)),
-                ("tp", String(counts.truePositives)), ("fp", String(counts.falsePositives)),
-                ("tn", String(counts.trueNegatives)), ("fn", String(counts.falseNegatives)),
-                ("threshold", JSON.number(model.threshold)),
-                ("target_fpr", JSON.number(targetFPR)),
-                ("threshold_at_target_fpr", JSON.number(fprThreshold)),
-                ("tpr_at_target_fpr", JSON.number(atTarget?.truePositiveRate)),
-                ("failed", String(imageRun.diagnostics.failed)),
-            ]
-        } catch {
-            throw error
-        }
+        let scores = try model.probabilitiesFake(data.features, threads: runOptions.workerCount)
+        let outside = try zip(data.features, data.labels).filter { try !model.isInDomain($0.0) }.map(\.1)
+        let scored = try ScoredSamples(labels: data.labels, scores: scores)
+        let counts = scored.confusion(threshold: model.threshold)
+        let fprThreshold = scored.threshold(forTargetFPR: targetFPR)
+        let atTarget = fprThreshold.map { scored.confusion(threshold: $0) }
+        let metrics: [(String, String)] = [
+            ("accuracy", JSON.number(counts.accuracy)),
+            ("balanced_accuracy", JSON.number(counts.balancedAccuracy)),
+            ("roc_auc", JSON.number(scored.rocAUC)),
+            ("average_precision", JSON.number(scored.averagePrecision)),
+            ("n_real", String(data.realCount)), ("n_fake", String(data.fakeCount)),
+            ("tp", String(counts.truePositives)), ("fp", String(counts.falsePositives)),
+            ("tn", String(counts.trueNegatives)), ("fn", String(counts.falseNegatives)),
+            ("threshold", JSON.number(model.threshold)),
+            ("target_fpr", JSON.number(targetFPR)),
+            ("threshold_at_target_fpr", JSON.number(fprThreshold)),
+            ("tpr_at_target_fpr", JSON.number(atTarget?.truePositiveRate)),
+            ("out_of_domain_real", String(outside.filter { $0 == 0 }.count)),
+            ("out_of_domain_fake", String(outside.filter { $0 == 1 }.count)),
+            ("failed", String(imageRun.diagnostics.failed)),
+        ]
         let text = format == .json ? JSON.object(metrics) + "\n"
             : metrics.map { "\($0.0.padding(24)) \($0.1)" }.joined(separator: "\n") + "\n"
         try OutputSink.writing(to: output.output) { try $0.write(text) }

@@ -61,10 +61,13 @@ struct TrainCommand: ParsableCommand {
                                     + "repeats are kept in one fold, but they weigh twice in training\n")
             }
             let units = try crossValidation.units(for: data)
-            let trainer = Trainer(feature: configuration, options: classifier.trainingOptions(
-                augmentation: data.copyCount > 0 ? augmenter?.summary : nil, threads: runOptions.workerCount))
+            var options = classifier.trainingOptions(augmentation: data.copyCount > 0 ? augmenter?.summary : nil,
+                                                     threads: runOptions.workerCount)
+            // With cross-validation, the sigmoid is fitted on its out-of-fold scores instead.
+            options.solverProbabilities = crossValidation.folds < 2
+            let trainer = Trainer(feature: configuration, options: options)
             var report = TextReport.trainingSummary(data, classifier: classifier.classifier.rawValue)
-            let model: DetectorModel, folds: [Int]?
+            var model: DetectorModel, folds: [Int]?
             do throws(SpecdetError) {
                 folds = crossValidation.folds < 2 ? nil
                     : try CrossValidation.folds(labels: data.labels, units: units.names, k: crossValidation.folds,
@@ -83,9 +86,11 @@ struct TrainCommand: ParsableCommand {
                     try Trainer.calibrated(trained, outOfFold: validation.outOfFold, rule: classifier.thresholdRule,
                                            targetFPR: classifier.targetFPR)
                 } ?? trained
+                model.domain = try Trainer.domain(features: data.features, rounds: data.rounds, folds: folds)
             } catch {
                 throw error.prefixed("training failed: ")
             }
+            model.training.data = data.sourceSummaries(inputs.sources)
             report += TextReport.operatingPoint(model)
             if let folds { try sinks[1]?.write(TextReport.foldsCSV(folds, data: data)) }
             try sinks[0]!.write(bytes: try model.encoded())
