@@ -8,10 +8,9 @@ lines come back as the rows. Every input gets exactly one row, also one that fai
     python3 examples/spark/score_with_spark.py --specdet /usr/local/bin/specdet \\
         --list paths.txt --output scores/ [--partitions 64] [--master local[2]]
 
-writes scores/part-*, JSON lines (`path`, `status`, `probability_fake`, `label`, `width`,
-`height`). Local mode by default; on a cluster, give --master and install specdet at the
-same path on every executor, with the images on storage every executor reads under the same
-paths.
+writes scores/part-*, JSON lines with the keys of `specdet score`'s columns. Local mode by
+default; on a cluster, give --master and install specdet at the same path on every executor,
+with the images on storage every executor reads under the same paths.
 """
 
 import argparse
