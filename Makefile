@@ -9,13 +9,17 @@ APT_PACKAGES := libfftw3-dev libpng-dev libjpeg-dev libwebp-dev libheif-dev libt
 # canvas) and headless Chromium opens the report (about a minute to install; CI installs both).
 TEST_APT_PACKAGES := librsvg2-bin chromium
 SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-RELEASE_BIN  := .build/release/specdet
+# The build folder (`make test SCRATCH=.build-mine` keeps a second checkout's builds apart).
+SCRATCH      ?= .build
+SWIFT_BUILD  := $(SWIFT) build --scratch-path $(SCRATCH)
+SWIFT_TEST   := $(SWIFT) test --scratch-path $(SCRATCH)
+RELEASE_BIN  := $(SCRATCH)/release/specdet
 
 # Suites marked `.slow` in the tests (SPECDET_TESTS=all enables them): `make test` skips them,
 # `make test-slow` runs only them, `make test-all` runs everything.
 SLOW_SUITES  := MalformedCorpusTests|ScoreOverMalformedTests
 
-.PHONY: deps test-deps build release test test-slow test-all install demo default-model parity accuracy robustness bench bench-report screenshots fuzz asan clean
+.PHONY: deps test-deps build release test test-slow test-all install demo default-model parity accuracy robustness bench bench-report screenshots scale-check spark-check fuzz asan clean
 
 # Installs the Debian packages of $(1) that are missing (nothing when all are present).
 define apt_install
@@ -35,22 +39,22 @@ test-deps: deps
 	$(call apt_install,$(TEST_APT_PACKAGES))
 
 build: deps
-	$(SWIFT) build
+	$(SWIFT_BUILD)
 
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT_BUILD) -c release --static-swift-stdlib
 
 ## The fast test set: a few minutes after the build on a busy 2-core machine.
 test: test-deps
-	$(SWIFT) test
+	$(SWIFT_TEST)
 
 ## The slow suites only (the whole malformed corpus end to end).
 test-slow: test-deps
-	SPECDET_TESTS=all $(SWIFT) test --filter '$(SLOW_SUITES)'
+	SPECDET_TESTS=all $(SWIFT_TEST) --filter '$(SLOW_SUITES)'
 
 ## Every test.
 test-all: test-deps
-	SPECDET_TESTS=all $(SWIFT) test
+	SPECDET_TESTS=all $(SWIFT_TEST)
 
 ## A self-contained, stripped binary (Swift runtime linked in, default model embedded).
 install: release
@@ -67,17 +71,17 @@ parity: release
 	tools/parity_all.sh $(SHARED) $(RELEASE_BIN)
 
 clean:
-	rm -rf .build
+	rm -rf $(SCRATCH)
 
 ## Retrain the built-in default model from ../shared/data/dev (then rebuild to embed it).
 default-model: release
 	tools/make_default_model.sh $(SHARED) $(RELEASE_BIN)
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT_BUILD) -c release --static-swift-stdlib
 
 ## Throughput beside the reference, per-stage floor, memory, training time (needs ../shared), then bench-report.
 bench: release
-	$(SWIFT) build -c release --static-swift-stdlib --product specdet-stage-benchmark
-	tools/bench.sh $(SHARED) $(RELEASE_BIN) .build/release/specdet-stage-benchmark
+	$(SWIFT_BUILD) -c release --static-swift-stdlib --product specdet-stage-benchmark
+	tools/bench.sh $(SHARED) $(RELEASE_BIN) $(SCRATCH)/release/specdet-stage-benchmark
 	tools/bench_report.sh $(RELEASE_BIN)
 
 ## Size and peak memory of reports of 2,000 and 20,000 inputs (the fixtures listed again and again).
@@ -87,6 +91,18 @@ bench-report: release
 ## docs/report.png: headless Chromium's screenshot of a report of the fixtures.
 screenshots: release test-deps
 	tools/screenshots.sh $(RELEASE_BIN)
+
+## The scale-out recipes of docs/SCALE.md run here on Fixtures/images (no ../shared): shards through
+## GNU parallel with one killed and resumed, throughput of 1 and 2 processes, memory over a
+## 10-million-line list. SCALE_CHECK=--quick: fewer inputs and a 1-million-line list (CI).
+SCALE_CHECK ?=
+scale-check: release
+	tools/scale_check.sh $(SCALE_CHECK) $(RELEASE_BIN)
+
+## examples/spark in Spark's local mode against one local run (installs Java with apt-get and
+## pyspark into $(SCRATCH)/spark-venv when missing).
+spark-check: release
+	tools/spark_check.sh $(RELEASE_BIN) $(SCRATCH)/spark-venv
 
 ## Grouped 5-fold CV of training configurations beside the reference on every dev corpus -> docs/ACCURACY.md (needs ../shared).
 accuracy: release
