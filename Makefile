@@ -4,9 +4,12 @@
 SWIFT        ?= swift
 PREFIX       ?= /usr/local
 SHARED       ?= ../shared
+# The build folder (`make release SCRATCH=.build-mine` keeps a worktree's builds apart).
+SCRATCH      ?= .build
 APT_PACKAGES := libfftw3-dev libpng-dev libjpeg-dev libwebp-dev libheif-dev libtiff-dev liblinear-dev libsvm-dev pkg-config
 SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-RELEASE_BIN  := .build/release/specdet
+RELEASE_BIN  := $(SCRATCH)/release/specdet
+SWIFT_BUILD  := $(SWIFT) build --scratch-path $(SCRATCH)
 
 # Suites marked `.slow` in the tests (SPECDET_TESTS=all enables them): `make test` skips them,
 # `make test-slow` runs only them, `make test-all` runs everything.
@@ -23,22 +26,22 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build
+	$(SWIFT_BUILD)
 
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT_BUILD) -c release --static-swift-stdlib
 
 ## The fast test set: a few minutes after the build on a busy 2-core machine.
 test: deps
-	$(SWIFT) test
+	$(SWIFT) test --scratch-path $(SCRATCH)
 
 ## The slow suites only (the whole malformed corpus end to end).
 test-slow: deps
-	SPECDET_TESTS=all $(SWIFT) test --filter '$(SLOW_SUITES)'
+	SPECDET_TESTS=all $(SWIFT) test --scratch-path $(SCRATCH) --filter '$(SLOW_SUITES)'
 
 ## Every test.
 test-all: deps
-	SPECDET_TESTS=all $(SWIFT) test
+	SPECDET_TESTS=all $(SWIFT) test --scratch-path $(SCRATCH)
 
 ## A self-contained, stripped binary (Swift runtime linked in, default model embedded).
 install: release
@@ -55,22 +58,34 @@ parity: release
 	tools/parity_all.sh $(SHARED) $(RELEASE_BIN)
 
 clean:
-	rm -rf .build
+	rm -rf $(SCRATCH)
 
 ## Retrain the built-in default model from ../shared/data/dev (then rebuild to embed it).
 default-model: release
 	tools/make_default_model.sh $(SHARED) $(RELEASE_BIN)
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT_BUILD) -c release --static-swift-stdlib
 
 ## Throughput beside the reference, per-stage floor, memory, training time (needs ../shared).
 bench: release
-	$(SWIFT) build -c release --static-swift-stdlib --product specdet-stage-benchmark
-	tools/bench.sh $(SHARED) $(RELEASE_BIN) .build/release/specdet-stage-benchmark
+	$(SWIFT_BUILD) -c release --static-swift-stdlib --product specdet-stage-benchmark
+	tools/bench.sh $(SHARED) $(RELEASE_BIN) $(SCRATCH)/release/specdet-stage-benchmark
 
-## Grouped 5-fold CV of training configurations beside the reference on every dev corpus -> docs/ACCURACY.md (needs ../shared).
+# The lockbox evaluation (tools/accuracy.py): which configurations of tools/accuracy_configs.txt
+# and which training sets to run (default: all), the model files to score beside them
+# (NAME=FILE, FILE git:REV for the built-in model at a revision), worker threads.
+ACCURACY_CONFIGS ?=
+ACCURACY_CORPORA ?=
+ACCURACY_MODELS  ?= built-in=Sources/_SpecdetDefaultModel/model/default-model.json
+ACCURACY_JOBS    ?= 2
+
+## Train on the development part, score the lockbox once: accuracy, oracle and AUC with
+## bootstrap intervals, clean, JPEG q90/q75 and halved -> docs/ACCURACY.md, docs/accuracy.json (needs ../shared).
 accuracy: release
 	@tools/require_shared.sh $(SHARED)
-	tools/accuracy.sh $(SHARED) $(RELEASE_BIN)
+	python3 tools/accuracy.py --shared $(SHARED) --specdet $(RELEASE_BIN) --work $(SCRATCH)/accuracy \
+	  $(if $(strip $(ACCURACY_CONFIGS)),--configs "$(ACCURACY_CONFIGS)") \
+	  $(if $(strip $(ACCURACY_CORPORA)),--corpora "$(ACCURACY_CORPORA)") \
+	  $(foreach m,$(ACCURACY_MODELS),--model $(m)) --jobs $(ACCURACY_JOBS)
 
 FUZZ_SECONDS ?= 600
 
@@ -83,7 +98,5 @@ fuzz: deps
 asan: deps
 	tools/asan.sh
 
-## Robustness to JPEG q90/q75 and halving on held-out dev photographs beside the reference (needs ../shared).
-robustness: release
-	@tools/require_shared.sh $(SHARED)
-	tools/robustness.sh $(SHARED) $(RELEASE_BIN)
+## Robustness to JPEG q90/q75 and halving: the same lockbox run as `make accuracy` (one harness, every condition).
+robustness: accuracy
