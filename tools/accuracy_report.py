@@ -719,6 +719,43 @@ def collect_json(res: Results, ctx, split_rows) -> dict:
         configurations=res.configs, split=split, models=models, cells=cells, means=means)
 
 
+def _rounded(x):
+    if isinstance(x, float):
+        return float(f"{x:.6g}")
+    if isinstance(x, (np.floating, np.integer)):
+        return _rounded(x.item())
+    if isinstance(x, dict):
+        return {k: _rounded(v) for k, v in x.items()}
+    if isinstance(x, (list, tuple)):
+        return [_rounded(v) for v in x]
+    return x
+
+
+def dump_json(data: dict) -> str:
+    """Numbers to 6 significant digits; one line per entry of each top-level list or object,
+    so that a new run's diff shows which numbers moved."""
+    data = _rounded(data)
+    out = ["{"]
+    items = list(data.items())
+    for i, (k, v) in enumerate(items):
+        comma = "," if i < len(items) - 1 else ""
+        one = lambda x: json.dumps(x, ensure_ascii=False, separators=(", ", ": "))  # noqa: E731
+        if isinstance(v, list) and v:
+            out.append(f" {json.dumps(k)}: [")
+            out += [f"  {one(e)}" + ("," if j < len(v) - 1 else "") for j, e in enumerate(v)]
+            out.append(f" ]{comma}")
+        elif isinstance(v, dict) and v:
+            out.append(f" {json.dumps(k)}: {{")
+            sub = list(v.items())
+            out += [f"  {json.dumps(kk)}: {one(vv)}" + ("," if j < len(sub) - 1 else "")
+                    for j, (kk, vv) in enumerate(sub)]
+            out.append(f" }}{comma}")
+        else:
+            out.append(f" {json.dumps(k)}: {one(v)}{comma}")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
 def render(work: str, rows, corpora, configs, out: str, json_out: str) -> None:
     res = Results(work, corpora, configs)
     if not res.models:
@@ -752,7 +789,7 @@ def render(work: str, rows, corpora, configs, out: str, json_out: str) -> None:
         body = "\n".join(lines).strip("\n")
         texts[name] = f"{begin(name)}\n\n{body}\n\n{end(name)}"
     data = collect_json(res, ctx, rows)
-    json_text = json.dumps(data, indent=1, ensure_ascii=False, default=float) + "\n"
+    json_text = dump_json(data)
     for name, text in list(texts.items()) + [("json", json_text)]:
         hit = FORBIDDEN.search(text)
         if hit:
