@@ -58,7 +58,6 @@ import datetime
 import hashlib
 import json
 import os
-import platform
 import re
 import shlex
 import shutil

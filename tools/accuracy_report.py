@@ -506,7 +506,6 @@ def block_operating_point(res: Results, ctx) -> list[str]:
     rows = []
     for m, mode in keys:
         for tset, meta in sorted(res.meta[(m, mode)].items(), key=lambda kv: order_key(res, kv[0])):
-            corpora = [tset] if mode == "own" else res.main
             thr = meta.get("threshold")
             thr_txt = ("0 (decision value)" if m == REFERENCE else
                        f"{thr:.3f}" + (f" (sign: {meta['sign_threshold']:.3f})"
@@ -521,7 +520,6 @@ def block_operating_point(res: Results, ctx) -> list[str]:
                          fmt(res.summary(m, mode, agg, "clean", "oracle")),
                          fmt(res.summary(m, mode, agg, "clean", "real_called_fake")),
                          fmt(res.summary(m, mode, agg, "clean", "fake_called_fake"))])
-            del corpora
     L += table(["training set", "model", "rule", "threshold on P(fake)",
                 "out-of-fold accuracy (%)", "lockbox accuracy (%)", "lockbox oracle (%)",
                 "reals called fake (%)", "fakes called fake (%)"], rows)
@@ -567,7 +565,6 @@ def block_reference_check(res: Results, ctx) -> list[str]:
         for tset in sorted(res.meta[("published", mode)], key=lambda t: order_key(res, t)):
             corpora = [tset] if mode == "own" else res.corpora
             agree = total = 0
-            diffs = []
             for c in corpora:
                 for cond in CONDITIONS:
                     a = res.cells.get(("published", mode, c, cond))
@@ -589,7 +586,6 @@ def block_reference_check(res: Results, ctx) -> list[str]:
                          fmt(res.summary(REFERENCE, mode, agg, "clean", "auc"), "auc"),
                          fmt(res.summary("published", mode, agg, "clean", "auc"), "auc"),
                          f"{agree} of {total}" if total else "–"])
-            del diffs
     L += table(["training set", "reference: accuracy (%)", "specdet published, sign: accuracy (%)",
                 "reference: AUC", "specdet published: AUC", "same label (all conditions)"], rows)
     L.append("")
