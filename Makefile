@@ -4,13 +4,13 @@
 SWIFT        ?= swift
 PREFIX       ?= /usr/local
 SHARED       ?= ../shared
+# The build folder (`make release SCRATCH=.build-mine` keeps a worktree's builds apart).
+SCRATCH      ?= .build
 APT_PACKAGES := libfftw3-dev libpng-dev libjpeg-dev libwebp-dev libheif-dev libtiff-dev liblinear-dev libsvm-dev pkg-config
 # What the tests need besides the build: rsvg-convert renders the plots (nothing drawn off the
 # canvas) and headless Chromium opens the report (about a minute to install; CI installs both).
 TEST_APT_PACKAGES := librsvg2-bin chromium
 SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-# The build folder (`make test SCRATCH=.build-mine` keeps a second checkout's builds apart).
-SCRATCH      ?= .build
 SWIFT_BUILD  := $(SWIFT) build --scratch-path $(SCRATCH)
 SWIFT_TEST   := $(SWIFT) test --scratch-path $(SCRATCH)
 RELEASE_BIN  := $(SCRATCH)/release/specdet
@@ -104,10 +104,22 @@ scale-check: release
 spark-check: release
 	tools/spark_check.sh $(RELEASE_BIN) $(SCRATCH)/spark-venv
 
-## Grouped 5-fold CV of training configurations beside the reference on every dev corpus -> docs/ACCURACY.md (needs ../shared).
+# The lockbox evaluation (tools/accuracy.py): which configurations of tools/accuracy_configs.txt
+# and which training sets to run (default: all), the model files to score beside them
+# (NAME=FILE, FILE git:REV for the built-in model at a revision), worker threads.
+ACCURACY_CONFIGS ?=
+ACCURACY_CORPORA ?=
+ACCURACY_MODELS  ?= built-in=Sources/_SpecdetDefaultModel/model/default-model.json
+ACCURACY_JOBS    ?= 2
+
+## Train on the development part, score the lockbox once: accuracy, oracle and AUC with
+## bootstrap intervals, clean, JPEG q90/q75 and halved -> docs/ACCURACY.md, docs/accuracy.json (needs ../shared).
 accuracy: release
 	@tools/require_shared.sh $(SHARED)
-	tools/accuracy.sh $(SHARED) $(RELEASE_BIN)
+	python3 tools/accuracy.py --shared $(SHARED) --specdet $(RELEASE_BIN) --work $(SCRATCH)/accuracy \
+	  $(if $(strip $(ACCURACY_CONFIGS)),--configs "$(ACCURACY_CONFIGS)") \
+	  $(if $(strip $(ACCURACY_CORPORA)),--corpora "$(ACCURACY_CORPORA)") \
+	  $(foreach m,$(ACCURACY_MODELS),--model $(m)) --jobs $(ACCURACY_JOBS)
 
 FUZZ_SECONDS ?= 600
 
@@ -120,7 +132,5 @@ fuzz: deps
 asan: deps
 	tools/asan.sh
 
-## Robustness to JPEG q90/q75 and halving on held-out dev photographs beside the reference (needs ../shared).
-robustness: release
-	@tools/require_shared.sh $(SHARED)
-	tools/robustness.sh $(SHARED) $(RELEASE_BIN)
+## Robustness to JPEG q90/q75 and halving: the same lockbox run as `make accuracy` (one harness, every condition).
+robustness: accuracy

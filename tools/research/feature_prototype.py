@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
-"""Prototype spectral feature variants on the robustness splits (numpy FFT of the luma).
+"""Prototype spectral feature variants on grouped folds of degraded copies (numpy FFT of the luma).
 
-Usage (from the repo root, after `ROBUSTNESS_WORK=DIR tools/robustness.sh ...` made DIR):
+Research only: the numbers of docs/ACCURACY.md come from the lockbox harness
+(tools/accuracy.py). Make DIR per corpus with `specdet train --groups G --folds-out F` (the
+folds) and `tools/make_variants.py --folds F --out DIR --corpus NAME --groups G`, then, from
+the repo root:
 
-    python3 tools/feature_prototype.py --variants DIR/variants.csv
+    python3 tools/research/feature_prototype.py --variants DIR/variants.csv
             [--features durall,logpow,...] [--classifiers lr,lr_tune,svm_tune]
             [--augment jpeg,resize|none] [--copies 3] [--rounds 1] [--scales 0.5-0.9] [--extra-scale 1]
             [--oracle] [--gate PLAIN/JPEG [--gate-originals both|plain]]
@@ -12,18 +15,18 @@ Usage (from the repo root, after `ROBUSTNESS_WORK=DIR tools/robustness.sh ...` m
 For every corpus and fold of DIR/variants.csv (tools/make_variants.py): fit on the clean
 images of the other folds (plus, with --augment, augmented copies of them made here the
 way `specdet train --augment` makes them: gray JPEG round trips at q60-95, Pillow-style
-box/bilinear/bicubic/lanczos downscales by --scales (x0.5-0.9; specdet's default since
-session 2 is --copies 2 --scales 0.4-0.9, since session 6 with --rounds 3), copy i = jpeg /
+box/bilinear/bicubic/lanczos downscales by --scales (x0.5-0.9; specdet's default is
+--copies 2 --scales 0.4-0.9 --rounds 3), copy i = jpeg /
 resize / resize+jpeg by i mod 3), test every variant of the fold. With --rounds K, the copies
 are drawn K times (seeds 0..K-1), one classifier is fitted per draw, and a test image is
 labelled by the sign of the mean of their decision functions (`specdet train
---augment-rounds K`; docs/ACCURACY.md, "Session 6"). With --oracle, train instead on
+--augment-rounds K`). With --oracle, train instead on
 the SAME condition of the other folds (no augmentation): an upper bound telling whether
 the features still separate the classes after the degradation at all. With --gate
 "PLAIN/JPEG" (each side a comma list of copy recipes, steps joined by "+", e.g.
 "resize,resize/jpeg,resize+jpeg"), fit two models per fold, each on the originals (only the
 plain one with --gate-originals plain) and its side's copies, and score a `.jpg` test file
-with the JPEG model, any other with the plain one (docs/ACCURACY.md, "Session 5").
+with the JPEG model, any other with the plain one.
 
 Luma: cv2.imread(path, IMREAD_GRAYSCALE), as the reference. Spectrum: numpy fft2,
 fftshift, rings r = floor(hypot(x - (W-1)/2, y - (H-1)/2)) as the reference.
