@@ -4,9 +4,11 @@
 SWIFT        ?= swift
 PREFIX       ?= /usr/local
 SHARED       ?= ../shared
+# Build folder: another one (SCRATCH=.build-mine) keeps a second checkout's builds apart.
+SCRATCH      ?= .build
 APT_PACKAGES := libfftw3-dev libpng-dev libjpeg-dev liblinear-dev libsvm-dev pkg-config
 SUDO         := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
-RELEASE_BIN  := .build/release/specdet
+RELEASE_BIN  := $(SCRATCH)/release/specdet
 
 .PHONY: deps build release test install demo default-model parity accuracy robustness bench fuzz asan clean
 
@@ -19,13 +21,13 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build
+	$(SWIFT) build --scratch-path $(SCRATCH)
 
 release: deps
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build --scratch-path $(SCRATCH) -c release --static-swift-stdlib
 
 test: deps
-	$(SWIFT) test
+	$(SWIFT) test --scratch-path $(SCRATCH)
 
 ## A self-contained binary (Swift runtime linked in, default model embedded).
 install: release
@@ -42,17 +44,17 @@ parity: release
 	tools/parity_all.sh $(SHARED) $(RELEASE_BIN)
 
 clean:
-	rm -rf .build
+	rm -rf $(SCRATCH)
 
 ## Retrain the built-in default model from ../shared/data/dev (then rebuild to embed it).
 default-model: release
 	tools/make_default_model.sh $(SHARED) $(RELEASE_BIN)
-	$(SWIFT) build -c release --static-swift-stdlib
+	$(SWIFT) build --scratch-path $(SCRATCH) -c release --static-swift-stdlib
 
 ## Throughput beside the reference, per-stage floor, memory, training time (needs ../shared).
 bench: release
-	$(SWIFT) build -c release --static-swift-stdlib --product specdet-stage-benchmark
-	tools/bench.sh $(SHARED) $(RELEASE_BIN) .build/release/specdet-stage-benchmark
+	$(SWIFT) build --scratch-path $(SCRATCH) -c release --static-swift-stdlib --product specdet-stage-benchmark
+	tools/bench.sh $(SHARED) $(RELEASE_BIN) $(SCRATCH)/release/specdet-stage-benchmark
 
 ## Grouped 5-fold CV of training configurations beside the reference on every dev corpus -> docs/ACCURACY.md (needs ../shared).
 accuracy: release
