@@ -20,12 +20,14 @@ let package = Package(
 
         // C glue: owns every setjmp of the codecs; returns status codes and messages.
         .target(name: "_SpecdetCodecC", dependencies: ["CPNG", "CJPEG"]),
+        // Vector kernels of the spectrum stage, one variant per instruction set.
+        .target(name: "_SpecdetSpectrumC"),
 
         // What every layer may use, knowing nothing of images: the error shape, the ordered
         // parallel map, the seeded generator, hashing.
         .target(name: "SpecdetSupport"),
         .target(name: "SpecdetImage", dependencies: ["SpecdetSupport", "_SpecdetCodecC"]),
-        .target(name: "SpecdetSpectrum", dependencies: ["SpecdetSupport", "CFFTW"]),
+        .target(name: "SpecdetSpectrum", dependencies: ["SpecdetSupport", "CFFTW", "_SpecdetSpectrumC"]),
         .target(name: "SpecdetProfile", dependencies: ["SpecdetSupport", "SpecdetImage", "SpecdetSpectrum"]),
         .target(name: "SpecdetClassify", dependencies: ["SpecdetSupport", "SpecdetProfile", "CLinear", "CSVM"]),
         .executableTarget(
@@ -45,7 +47,7 @@ let package = Package(
 
         .testTarget(name: "SpecdetSupportTests", dependencies: ["SpecdetSupport"]),
         .testTarget(name: "SpecdetImageTests", dependencies: ["SpecdetSupport", "SpecdetImage"]),
-        .testTarget(name: "SpecdetSpectrumTests", dependencies: ["SpecdetSupport", "SpecdetSpectrum"]),
+        .testTarget(name: "SpecdetSpectrumTests", dependencies: ["SpecdetSupport", "SpecdetSpectrum", "_SpecdetSpectrumC", "CFFTW"]),
         .testTarget(name: "SpecdetProfileTests", dependencies: ["SpecdetSupport", "SpecdetImage", "SpecdetSpectrum", "SpecdetProfile"]),
         .testTarget(name: "SpecdetClassifyTests", dependencies: ["SpecdetSupport", "SpecdetProfile", "SpecdetClassify"]),
         .testTarget(name: "EndToEndTests", dependencies: ["specdet"]),

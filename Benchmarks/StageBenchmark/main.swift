@@ -38,8 +38,10 @@ func stages(path: String, repeats: Int) throws {
     let decode = try median(repeats) { image = try ImageDecoder.decode(data: bytes) }
     let shape = ImageShape(width: image.width, height: image.height)
     let workspace = SpectrumWorkspace()
-    let fft = median(repeats) {
-        _ = image.pixels.withUnsafeBufferPointer { workspace.logMagnitudeHalfPlane(of: $0, shape: shape) }
+    let fft = try median(repeats) { () throws(SpecdetError) in
+        try image.pixels.withUnsafeBufferPointer { pixels throws(SpecdetError) in
+            try workspace.forEachLogMagnitudeRow(of: pixels, shape: shape) { _, _ in }
+        }
     }
     let extractor = ProfileExtractor(configuration: ProfileConfiguration())
     let profile = try median(repeats) { _ = try extractor.profile(of: image) }

@@ -1,0 +1,36 @@
+import Foundation
+import Testing
+import SpecdetImage
+import SpecdetSupport
+
+/// Images at the spectrum layer's limits give rows, never a crash.
+@Suite struct SpectrumLimitTests {
+    /// A smooth gradient with a little texture: compresses well, so large test files stay small.
+    private func image(width: Int, height: Int) -> GrayImage {
+        var generator = SplitMix64(seed: UInt64(width &* 31 &+ height))
+        var pixels = [UInt8](repeating: 0, count: width * height)
+        for y in 0..<height {
+            for x in 0..<width {
+                pixels[y * width + x] = UInt8(truncatingIfNeeded: (x &+ 2 &* y) / 64 &+ Int(generator.next() >> 61))
+            }
+        }
+        return GrayImage(width: width, height: height, pixels: pixels)
+    }
+
+    /// With the address space capped below what the FFT buffers of an 8000x8000 image take
+    /// (512 MB), the image is a `memory_limit_exceeded` row and the run goes on.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/sh"), "needs /bin/sh for ulimit"))
+    func fftBuffersThatCannotBeAllocatedAreARow() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let big = folder.appendingPathComponent("a-8000x8000.jpg"), small = folder.appendingPathComponent("b-64x64.jpg")
+        try Data(JPEGEncoder.encode(image(width: 8_000, height: 8_000), quality: 80)).write(to: big)
+        try Data(JPEGEncoder.encode(image(width: 64, height: 64), quality: 80)).write(to: small)
+        let run = try TimedProcess.run("/bin/sh", ["-c", "ulimit -v 600000 && exec \"$0\" \"$@\"", Specdet.binary.path,
+                                                    "profile", "--jobs", "1", "--features", "durall", big.path, small.path])
+        #expect(run.status == 1, "\(run.stderr)")
+        let rows = csvRows(run.output).dropFirst()
+        #expect(rows.map { Array($0[1...3]) } == [["memory_limit_exceeded", "8000", "8000"], ["ok", "64", "64"]])
+        #expect(run.stderr.contains("could not allocate"))
+    }
+}
