@@ -94,30 +94,11 @@ package final class ProfileExtractor {
             throw SpecdetError(.tooSmall,
                                "a \(shape) image has \(table.keptRings) spectral rings; a profile needs at least \(ProfileConfiguration.minimumRings)")
         }
-        var sums = [Double](repeating: 0, count: 2 * (table.outerRing + 2))
+        var sums = [Double](repeating: 0, count: table.slotCount)
         try sums.withUnsafeMutableBufferPointer { sums throws(SpecdetError) in
             try image.pixels.withUnsafeBufferPointer { pixels throws(SpecdetError) in
                 try workspace.forEachLogMagnitudeRow(of: pixels, shape: shape) { ky, values in
-                    table.ownRing.withUnsafeBufferPointer { own in
-                        table.mirrorRing.withUnsafeBufferPointer { mirror in
-                            table.diagonalBits.withUnsafeBufferPointer { diagonal in
-                                let first = ky * values.count
-                                if bySector {
-                                    for kx in 0..<values.count {
-                                        let i = first + kx, value = Double(values[kx]), bits = Int(diagonal[i])
-                                        sums[2 * Int(own[i]) + (bits & 1)] += value
-                                        sums[2 * Int(mirror[i]) + (bits >> 1)] += value
-                                    }
-                                } else {
-                                    for kx in 0..<values.count {
-                                        let i = first + kx, value = Double(values[kx])
-                                        sums[2 * Int(own[i])] += value
-                                        sums[2 * Int(mirror[i])] += value
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    table.add(row: ky, values, to: sums, bySector: bySector)
                 }
             }
         }

@@ -14,7 +14,8 @@ package final class SpectrumWorkspace {
     private var output = FFTWBuffer<fftwf_complex>()
     private var row = FFTWBuffer<Float>()
 
-    /// Largest width or height transformed: 2³⁰ (FFTW takes C `int` sizes). Such an image
+    /// Largest width or height transformed: 2³⁰ (FFTW takes C `int` sizes; the ring
+    /// arithmetic of the profile layer stays exact in 64 bits up to here). Such an image
     /// needs over 4 GiB of FFT buffers, the default limit.
     package static let maximumSide = 1 << 30
 

@@ -3,7 +3,8 @@ import Testing
 import SpecdetImage
 import SpecdetSupport
 
-/// Images at the spectrum layer's limits give rows, never a crash.
+/// Images at the spectrum layer's limits give rows, never a crash: sides beyond 16-bit ring
+/// numbers, and FFT buffers the process cannot allocate.
 @Suite struct SpectrumLimitTests {
     /// A smooth gradient with a little texture: compresses well, so large test files stay small.
     private func image(width: Int, height: Int) -> GrayImage {
@@ -15,6 +16,27 @@ import SpecdetSupport
             }
         }
         return GrayImage(width: width, height: height, pixels: pixels)
+    }
+
+    /// 70,000 pixels a side, with the decode limits off: a profile of the published features
+    /// (one row or column has no diagonal frequencies, so `sectors` is `too_small`).
+    @Test func sidesOf70000PixelsGiveProfiles() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        for (width, height) in [(70_000, 1), (1, 70_000)] {
+            let png = try PNGEncoder.encode(image(width: width, height: height))
+            try Data(png).write(to: folder.appendingPathComponent("\(width)x\(height).png"))
+        }
+        let durall = try Specdet.run(["profile", "--quiet", "--features", "durall", "--max-pixels", "0", "--max-side", "0",
+                                      folder.path])
+        #expect(durall.status == 0, "\(durall.stderr)")
+        let rows = csvRows(durall.output).dropFirst()
+        #expect(rows.map { Array($0[1...3]) } == [["ok", "1", "70000"], ["ok", "70000", "1"]])
+        #expect(rows.allSatisfy { $0.count == 4 + 300 && Float($0[4]) == 1 && $0[4...].allSatisfy { Float($0)!.isFinite } })
+
+        let sectors = try Specdet.run(["profile", "--quiet", "--max-pixels", "0", "--max-side", "0", folder.path])
+        #expect(sectors.status == 1)
+        #expect(csvRows(sectors.output).dropFirst().map { $0[1] } == ["too_small", "too_small"])
     }
 
     /// With the address space capped below what the FFT buffers of an 8000x8000 image take
