@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
 # make bench: throughput of `specdet profile` beside the reference script on the same files,
-# with 1 and 2 workers; of `specdet score` with the built-in model; the per-stage floor, peak
-# memory over 20,000 inputs and training times. Needs ../shared (bench photos, dev corpora,
-# reference script). Writes the tables to stdout; tools/bench.sh SHARED SPECDET STAGES >
-# docs/BENCHMARKS.md is how they were recorded.
+# with 1 and 2 workers; of `specdet score` with the built-in model; pixel throughput on images
+# of 200 different sizes against one size; one image from start-up to result beside the
+# reference; the per-stage floor and the cost of a new size; the FFT's cost per pixel by the
+# sides' prime factors; instruction counts (callgrind, when valgrind is installed); peak memory
+# over 20,000 inputs and training times. Needs ../shared (bench photos, dev corpora, reference
+# script). Writes the tables to stdout; docs/BENCHMARKS.md quotes them.
 set -euo pipefail
 shared=$1 specdet=$2 stages=$3
 tools/require_shared.sh "$shared"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 reference="$shared/peers/durall_reference.py"
-n1024=${BENCH_N1024:-120}
+n1024=${BENCH_N1024:-200}
 python3 tools/make_bench_inputs.py "$shared/data/bench" "$work" "$n1024"
 mkdir -p "$work/dev"
 for corpus in dcgan64 ae128_convtranspose; do
@@ -18,6 +20,8 @@ for corpus in dcgan64 ae128_convtranspose; do
 done
 
 count() { find -L "$1" -type f \( -name '*.png' -o -name '*.jpg' \) | wc -l; }
+# Megapixels of the ok rows of a profile CSV (width and height are columns 3 and 4).
+megapixels() { awk -F, 'NR > 1 && $2 == "ok" { s += $3 * $4 } END { print s / 1e6 }' "$1"; }
 # Wall seconds of a command (best of two runs; the first also warms the page cache).
 wall() {
   local best=""
@@ -65,6 +69,39 @@ for set in jpeg1024 dev/dcgan64 dev/ae128_convtranspose; do
 done
 
 echo
+echo "## Pixel throughput on 200 sizes against one size (2 workers, best of 2 runs, interleaved)"
+echo
+echo "| input | images | Mpx | wall s | Mpx/s | ratio to one size | CPU ns per pixel |"
+echo "|---|---|---|---|---|---|---|"
+declare -A best cpu
+for _ in 1 2; do
+  for set in jpeg1024 mixed7 mixedany; do
+    /usr/bin/time -o "$work/time.txt" -f "%e %U %S" "$specdet" profile --quiet --features durall --jobs 2 \
+      "$work/$set" --output "$work/$set.csv"
+    wall=$(awk '{ print $1 }' "$work/time.txt") t=$(awk '{ print $2 + $3 }' "$work/time.txt")
+    if [ -z "${best[$set]:-}" ] || [ "$(awk "BEGIN { print $wall < ${best[$set]} }")" = 1 ]; then best[$set]=$wall; fi
+    if [ -z "${cpu[$set]:-}" ] || [ "$(awk "BEGIN { print $t < ${cpu[$set]} }")" = 1 ]; then cpu[$set]=$t; fi
+  done
+done
+one=$(awk "BEGIN { print $(megapixels "$work/jpeg1024.csv") / ${best[jpeg1024]} }")
+for set in jpeg1024 mixed7 mixedany; do
+  mpx=$(megapixels "$work/$set.csv")
+  printf '| %s | %d | %.1f | %.2f | %.1f | %.0f%% | %.2f |\n' "$set" "$(count "$work/$set")" "$mpx" "${best[$set]}" \
+    "$(awk "BEGIN { print $mpx / ${best[$set]} }")" "$(awk "BEGIN { print 100 * $mpx / ${best[$set]} / $one }")" \
+    "$(awk "BEGIN { print ${cpu[$set]} * 1000 / $mpx }")"
+done
+
+echo
+echo "## One image, start-up to result (wall seconds, best of 3)"
+echo
+ours=$(best=""; for _ in 1 2 3; do t=$(wall "$specdet" profile --quiet --features durall "$work/one"); \
+  if [ -z "$best" ] || [ "$(awk "BEGIN { print $t < $best }")" = 1 ]; then best=$t; fi; done; echo "$best")
+theirs=$(best=""; for _ in 1 2 3; do t=$(wall python3 "$reference" profile "$work/one" --preset generic --out "$work/one.csv"); \
+  if [ -z "$best" ] || [ "$(awk "BEGIN { print $t < $best }")" = 1 ]; then best=$t; fi; done; echo "$best")
+printf 'specdet profile one.jpg (1024x1024 JPEG): %.3f s; reference: %.3f s; %.0fx\n' "$ours" "$theirs" \
+  "$(awk "BEGIN { print $theirs / $ours }")"
+
+echo
 echo "## Per-stage floor of one 1024x1024 JPEG (thread CPU time, median of 50)"
 echo
 # sed reads all of sort's output: `head -1` could exit first and, under pipefail, the SIGPIPE
@@ -72,10 +109,58 @@ echo
 first_jpeg=$(find "$work/jpeg1024" -name '*.jpg' | sort | sed -n 1p)
 "$stages" stages "$first_jpeg" 50 | sed 's/^/    /'
 floor=$("$stages" stages "$first_jpeg" 50 | awk '/^floor_ms/ {print $2}')
-ours2=$(wall "$specdet" profile --quiet --features durall --jobs 2 "$work/jpeg1024" --output "$work/ours.csv")
-measured=$(awk "BEGIN { print $ours2 * 1000 * 2 / $n1024 }")
-printf '\n2 workers: %.2f ms per image per worker measured, floor %.2f ms: %.0f%% above the floor.\n' \
-  "$measured" "$floor" "$(awk "BEGIN { print ($measured / $floor - 1) * 100 }")"
+# Best of two runs: wall time per image per worker, and CPU time (user + system) per image,
+# which other processes on the machine do not inflate.
+for _ in 1 2; do
+  /usr/bin/time -o "$work/time.txt" -f "%e %U %S" "$specdet" profile --quiet --features durall --jobs 2 \
+    "$work/jpeg1024" --output "$work/ours.csv"
+  run=$(awk "{ print \$1 * 1000 * 2 / $n1024 }" "$work/time.txt") runcpu=$(awk "{ print (\$2 + \$3) * 1000 / $n1024 }" "$work/time.txt")
+  if [ -z "${measured:-}" ] || [ "$(awk "BEGIN { print $run < $measured }")" = 1 ]; then measured=$run; fi
+  if [ -z "${cpu2:-}" ] || [ "$(awk "BEGIN { print $runcpu < $cpu2 }")" = 1 ]; then cpu2=$runcpu; fi
+done
+printf '\n2 workers: %.2f ms of wall time per image per worker and %.2f ms of CPU time per image, against a floor of %.2f ms: %.0f%% and %.0f%% above it.\n' \
+  "$measured" "$cpu2" "$floor" "$(awk "BEGIN { print ($measured / $floor - 1) * 100 }")" "$(awk "BEGIN { print ($cpu2 / $floor - 1) * 100 }")"
+
+echo
+echo "## FFT and log magnitude per pixel by the sides' prime factors (thread CPU time, median of 20)"
+echo
+echo "| size | largest prime factors | fft_log ms | ns per pixel | to 1024x1024 |"
+echo "|---|---|---|---|---|"
+largest() { n=$1 p=2 l=1; while [ "$n" -gt 1 ]; do if [ $((n % p)) -eq 0 ]; then l=$p; n=$((n / p)); else p=$((p + 1)); fi; done; echo "$l"; }
+base=""
+for size in 1024x1024 1000x1000 1008x896 1029x1372 1022x1022 1018x1018 1021x1021 997x1009; do
+  w=${size%x*} h=${size#*x}
+  ms=$("$stages" stages "$work/sides/$size.jpg" 20 | awk '/^fft_log_ms/ { print $2 }')
+  ns=$(awk "BEGIN { print $ms * 1e6 / ($w * $h) }")
+  [ -z "$base" ] && base=$ns
+  printf '| %s | %s, %s | %.2f | %.2f | %.1fx |\n' "$size" "$(largest "$w")" "$(largest "$h")" "$ms" "$ns" \
+    "$(awk "BEGIN { print $ns / $base }")"
+done
+
+if command -v valgrind >/dev/null; then
+  echo
+  echo "## Instructions (callgrind, one worker; repeatable under load)"
+  echo
+  # valgrind 3.19 cannot read the DWARF 5 debug information swiftc writes: count a stripped copy.
+  strip --strip-debug -o "$work/specdet-nodebug" "$specdet"
+  instructions() {
+    valgrind --tool=callgrind --callgrind-out-file="$work/callgrind.out" "$work/specdet-nodebug" profile --quiet \
+      --features durall --jobs 1 "$@" --output "$work/cg.csv" 2>&1 | awk '/Collected/ { print $4 }'
+  }
+  # Inclusive instructions of the functions whose mangled names contain $1.
+  inclusive() { callgrind_annotate --inclusive=yes "$work/callgrind.out" | awk -v k="$1" 'index($0, k) { gsub(",", "", $1); print $1; exit }'; }
+  first=$(instructions "$work/jpeg1024/0000_"*.jpg)
+  two=$(instructions "$work/jpeg1024/0000_"*.jpg "$work/jpeg1024/0001_"*.jpg)
+  printf 'start-up and one 1024x1024 JPEG: %.1f M; each further image of that size: %.1f M\n' \
+    "$(awk "BEGIN { print $first / 1e6 }")" "$(awk "BEGIN { print ($two - $first) / 1e6 }")"
+  find "$work/mixed7" -name '*.jpg' | sort | head -n 20 > "$work/mixed20.txt"
+  mixed=$(instructions --files-from "$work/mixed20.txt")
+  plans=$(inclusive FFTPlannerO8makePlan) tables=$(inclusive RingTableCacheC5table)
+  pixels=$(megapixels "$work/cg.csv")
+  printf 'the first 20 of mixed7 (%.1f Mpx, 20 sizes): %.1f M in all, %.1f per pixel; FFTW planning %.1f M per image, ring tables %.1f M per image\n' \
+    "$pixels" "$(awk "BEGIN { print $mixed / 1e6 }")" "$(awk "BEGIN { print $mixed / ($pixels * 1e6) }")" \
+    "$(awk "BEGIN { print $plans / 20e6 }")" "$(awk "BEGIN { print $tables / 20e6 }")"
+fi
 
 echo
 echo "## Memory over 20,000 inputs (one process, --files-from, 2 workers)"
