@@ -22,35 +22,40 @@ done
 count() { find -L "$1" -type f \( -name '*.png' -o -name '*.jpg' \) | wc -l; }
 # Megapixels of the ok rows of a profile CSV (width and height are columns 3 and 4).
 megapixels() { awk -F, 'NR > 1 && $2 == "ok" { s += $3 * $4 } END { print s / 1e6 }' "$1"; }
-# Wall seconds of a command (best of two runs; the first also warms the page cache).
-wall() {
-  local best=""
-  for _ in 1 2; do
-    local start end
-    start=$(date +%s.%N); "$@" >/dev/null 2>&1; end=$(date +%s.%N)
-    local t; t=$(awk "BEGIN { print $end - $start }")
-    if [ -z "$best" ] || [ "$(awk "BEGIN { print $t < $best }")" = 1 ]; then best=$t; fi
-  done
-  echo "$best"
+rounds=${BENCH_ROUNDS:-3}
+# Wall seconds and CPU seconds (user + system, children included) of one run of a command.
+timed() {
+  /usr/bin/time -o "$work/time.txt" -f "%e %U %S" "$@" >/dev/null 2>&1 || true
+  awk '{ print $1, $2 + $3 }' "$work/time.txt"
 }
-
-echo "## Throughput (images/s, best of 2 runs)"
+# The smaller of a variable's value (empty: none yet) and a number, into the variable.
+keep_min() { if [ -z "${!1}" ] || [ "$(awk "BEGIN { print $2 < ${!1} }")" = 1 ]; then printf -v "$1" '%s' "$2"; fi; }
+echo "## Throughput (images/s, best of $rounds runs, the two tools in turn)"
 echo
-echo "| input | images | workers | specdet | reference | ratio |"
-echo "|---|---|---|---|---|---|"
+echo "Ratios of wall time, and of CPU time (user + system), which other processes on a shared"
+echo "machine inflate less."
+echo
+echo "| input | images | workers | specdet | reference | ratio | CPU ratio |"
+echo "|---|---|---|---|---|---|---|"
 for set in jpeg1024 png1024 dev/dcgan64 dev/ae128_convtranspose; do
   dir="$work/$set"
   images=$(count "$dir")
   for jobs in 1 2; do
-    ours=$(wall "$specdet" profile --quiet --features durall --jobs "$jobs" "$dir" --output "$work/ours.csv")
-    theirs=$(wall python3 "$reference" profile "$dir" --recursive --preset generic --jobs "$jobs" --out "$work/theirs.csv")
-    printf '| %s | %d | %d | %.1f | %.1f | %.1fx |\n' "$set" "$images" "$jobs" \
-      "$(awk "BEGIN { print $images / $ours }")" "$(awk "BEGIN { print $images / $theirs }")" "$(awk "BEGIN { print $theirs / $ours }")"
+    ours="" ourscpu="" theirs="" theirscpu=""
+    for _ in $(seq "$rounds"); do
+      read -r w c < <(timed "$specdet" profile --quiet --features durall --jobs "$jobs" "$dir" --output "$work/ours.csv")
+      keep_min ours "$w"; keep_min ourscpu "$c"
+      read -r w c < <(timed python3 "$reference" profile "$dir" --recursive --preset generic --jobs "$jobs" --out "$work/theirs.csv")
+      keep_min theirs "$w"; keep_min theirscpu "$c"
+    done
+    printf '| %s | %d | %d | %.1f | %.1f | %.1fx | %.1fx |\n' "$set" "$images" "$jobs" \
+      "$(awk "BEGIN { print $images / $ours }")" "$(awk "BEGIN { print $images / $theirs }")" \
+      "$(awk "BEGIN { print $theirs / $ours }")" "$(awk "BEGIN { print $theirscpu / $ourscpu }")"
   done
 done
 
 echo
-echo "## The main job: scoring with the built-in model (images/s, 2 workers, best of 2 runs)"
+echo "## The main job: scoring with the built-in model (images/s, 2 workers, best of $rounds runs)"
 echo
 echo "specdet's default features (sectors) and built-in RBF SVM; the reference has no scoring"
 echo "command, so its column is its profiling alone (a lower bound on its cost per image)."
@@ -60,44 +65,48 @@ echo "|---|---|---|---|---|---|"
 for set in jpeg1024 dev/dcgan64 dev/ae128_convtranspose; do
   dir="$work/$set"
   images=$(count "$dir")
-  profile=$(wall "$specdet" profile --quiet --jobs 2 "$dir" --output "$work/ours.csv")
-  score=$(wall "$specdet" score --quiet --jobs 2 "$dir" --output "$work/scores.csv")
-  theirs=$(wall python3 "$reference" profile "$dir" --recursive --preset generic --jobs 2 --out "$work/theirs.csv")
+  profile="" score="" theirs=""
+  for _ in $(seq "$rounds"); do
+    read -r w c < <(timed "$specdet" profile --quiet --jobs 2 "$dir" --output "$work/ours.csv"); keep_min profile "$w"
+    read -r w c < <(timed "$specdet" score --quiet --jobs 2 "$dir" --output "$work/scores.csv"); keep_min score "$w"
+    read -r w c < <(timed python3 "$reference" profile "$dir" --recursive --preset generic --jobs 2 --out "$work/theirs.csv")
+    keep_min theirs "$w"
+  done
   printf '| %s | %d | %.1f | %.1f | %.1f | %.1fx |\n' "$set" "$images" \
     "$(awk "BEGIN { print $images / $profile }")" "$(awk "BEGIN { print $images / $score }")" \
     "$(awk "BEGIN { print $images / $theirs }")" "$(awk "BEGIN { print $theirs / $score }")"
 done
 
 echo
-echo "## Pixel throughput on 200 sizes against one size (2 workers, best of 2 runs, interleaved)"
+echo "## Pixel throughput on 200 sizes against one size (2 workers, best of $rounds runs, in turn)"
 echo
-echo "| input | images | Mpx | wall s | Mpx/s | ratio to one size | CPU ns per pixel |"
-echo "|---|---|---|---|---|---|---|"
+echo "| input | images | Mpx | wall s | Mpx/s | ratio to one size | CPU ns per pixel | CPU ratio |"
+echo "|---|---|---|---|---|---|---|---|"
 declare -A best cpu
-for _ in 1 2; do
+for _ in $(seq "$rounds"); do
   for set in jpeg1024 mixed7 mixedany; do
-    /usr/bin/time -o "$work/time.txt" -f "%e %U %S" "$specdet" profile --quiet --features durall --jobs 2 \
-      "$work/$set" --output "$work/$set.csv"
-    wall=$(awk '{ print $1 }' "$work/time.txt") t=$(awk '{ print $2 + $3 }' "$work/time.txt")
-    if [ -z "${best[$set]:-}" ] || [ "$(awk "BEGIN { print $wall < ${best[$set]} }")" = 1 ]; then best[$set]=$wall; fi
-    if [ -z "${cpu[$set]:-}" ] || [ "$(awk "BEGIN { print $t < ${cpu[$set]} }")" = 1 ]; then cpu[$set]=$t; fi
+    read -r w c < <(timed "$specdet" profile --quiet --features durall --jobs 2 "$work/$set" --output "$work/$set.csv")
+    if [ -z "${best[$set]:-}" ] || [ "$(awk "BEGIN { print $w < ${best[$set]} }")" = 1 ]; then best[$set]=$w; fi
+    if [ -z "${cpu[$set]:-}" ] || [ "$(awk "BEGIN { print $c < ${cpu[$set]} }")" = 1 ]; then cpu[$set]=$c; fi
   done
 done
 one=$(awk "BEGIN { print $(megapixels "$work/jpeg1024.csv") / ${best[jpeg1024]} }")
+onecpu=$(awk "BEGIN { print ${cpu[jpeg1024]} * 1000 / $(megapixels "$work/jpeg1024.csv") }")
 for set in jpeg1024 mixed7 mixedany; do
   mpx=$(megapixels "$work/$set.csv")
-  printf '| %s | %d | %.1f | %.2f | %.1f | %.0f%% | %.2f |\n' "$set" "$(count "$work/$set")" "$mpx" "${best[$set]}" \
+  printf '| %s | %d | %.1f | %.2f | %.1f | %.0f%% | %.2f | %.0f%% |\n' "$set" "$(count "$work/$set")" "$mpx" "${best[$set]}" \
     "$(awk "BEGIN { print $mpx / ${best[$set]} }")" "$(awk "BEGIN { print 100 * $mpx / ${best[$set]} / $one }")" \
-    "$(awk "BEGIN { print ${cpu[$set]} * 1000 / $mpx }")"
+    "$(awk "BEGIN { print ${cpu[$set]} * 1000 / $mpx }")" "$(awk "BEGIN { print 100 * $onecpu / (${cpu[$set]} * 1000 / $mpx) }")"
 done
 
 echo
-echo "## One image, start-up to result (wall seconds, best of 3)"
+echo "## One image, start-up to result (wall seconds, best of 3, the two tools in turn)"
 echo
-ours=$(best=""; for _ in 1 2 3; do t=$(wall "$specdet" profile --quiet --features durall "$work/one"); \
-  if [ -z "$best" ] || [ "$(awk "BEGIN { print $t < $best }")" = 1 ]; then best=$t; fi; done; echo "$best")
-theirs=$(best=""; for _ in 1 2 3; do t=$(wall python3 "$reference" profile "$work/one" --preset generic --out "$work/one.csv"); \
-  if [ -z "$best" ] || [ "$(awk "BEGIN { print $t < $best }")" = 1 ]; then best=$t; fi; done; echo "$best")
+ours="" theirs=""
+for _ in 1 2 3; do
+  read -r w c < <(timed "$specdet" profile --quiet --features durall "$work/one"); keep_min ours "$w"
+  read -r w c < <(timed python3 "$reference" profile "$work/one" --preset generic --out "$work/one.csv"); keep_min theirs "$w"
+done
 printf 'specdet profile one.jpg (1024x1024 JPEG): %.3f s; reference: %.3f s; %.0fx\n' "$ours" "$theirs" \
   "$(awk "BEGIN { print $theirs / $ours }")"
 
@@ -109,14 +118,12 @@ echo
 first_jpeg=$(find "$work/jpeg1024" -name '*.jpg' | sort | sed -n 1p)
 "$stages" stages "$first_jpeg" 50 | sed 's/^/    /'
 floor=$("$stages" stages "$first_jpeg" 50 | awk '/^floor_ms/ {print $2}')
-# Best of two runs: wall time per image per worker, and CPU time (user + system) per image,
-# which other processes on the machine do not inflate.
-for _ in 1 2; do
-  /usr/bin/time -o "$work/time.txt" -f "%e %U %S" "$specdet" profile --quiet --features durall --jobs 2 \
-    "$work/jpeg1024" --output "$work/ours.csv"
-  run=$(awk "{ print \$1 * 1000 * 2 / $n1024 }" "$work/time.txt") runcpu=$(awk "{ print (\$2 + \$3) * 1000 / $n1024 }" "$work/time.txt")
-  if [ -z "${measured:-}" ] || [ "$(awk "BEGIN { print $run < $measured }")" = 1 ]; then measured=$run; fi
-  if [ -z "${cpu2:-}" ] || [ "$(awk "BEGIN { print $runcpu < $cpu2 }")" = 1 ]; then cpu2=$runcpu; fi
+# Wall time per image per worker, and CPU time (user + system) per image, which other
+# processes on the machine inflate less.
+measured="" cpu2=""
+for _ in $(seq "$rounds"); do
+  read -r w c < <(timed "$specdet" profile --quiet --features durall --jobs 2 "$work/jpeg1024" --output "$work/ours.csv")
+  keep_min measured "$(awk "BEGIN { print $w * 1000 * 2 / $n1024 }")"; keep_min cpu2 "$(awk "BEGIN { print $c * 1000 / $n1024 }")"
 done
 printf '\n2 workers: %.2f ms of wall time per image per worker and %.2f ms of CPU time per image, against a floor of %.2f ms: %.0f%% and %.0f%% above it.\n' \
   "$measured" "$cpu2" "$floor" "$(awk "BEGIN { print ($measured / $floor - 1) * 100 }")" "$(awk "BEGIN { print ($cpu2 / $floor - 1) * 100 }")"
