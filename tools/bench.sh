@@ -116,8 +116,9 @@ echo
 # sed reads all of sort's output: `head -1` could exit first and, under pipefail, the SIGPIPE
 # that sort then gets would stop the script (exit 141).
 first_jpeg=$(find "$work/jpeg1024" -name '*.jpg' | sort | sed -n 1p)
-"$stages" stages "$first_jpeg" 50 | sed 's/^/    /'
-floor=$("$stages" stages "$first_jpeg" 50 | awk '/^floor_ms/ {print $2}')
+"$stages" stages "$first_jpeg" 50 > "$work/stages.txt"
+sed 's/^/    /' "$work/stages.txt"
+floor=$(awk '/^floor_ms/ {print $2}' "$work/stages.txt")
 # Wall time per image per worker, and CPU time (user + system) per image, which other
 # processes on the machine inflate less.
 measured="" cpu2=""
