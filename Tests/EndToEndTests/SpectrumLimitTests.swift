@@ -55,4 +55,13 @@ import SpecdetSupport
         #expect(rows.map { Array($0[1...3]) } == [["memory_limit_exceeded", "8000", "8000"], ["ok", "64", "64"]])
         #expect(run.stderr.contains("could not allocate"))
     }
+
+    /// A fingerprint size whose buffers overflow the address space, or whose side is beyond
+    /// the FFT, is refused before any work (sizes like these trapped on overflow before).
+    @Test(arguments: ["100000000x100000000", "3000000000x3000000000", "9223372036854775807x9223372036854775807"])
+    func fingerprintSizesBeyondMemoryAreRefused(size: String) throws {
+        let run = try Specdet.run(["fingerprint", "--quiet", "--size", size, "Fixtures/images/jpeg", "--output", "/dev/null"])
+        #expect(run.status == 2)
+        #expect(run.stderr.hasPrefix("specdet: error: a \(size) "), "\(run.stderr)")
+    }
 }
