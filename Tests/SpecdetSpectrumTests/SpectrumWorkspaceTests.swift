@@ -106,6 +106,18 @@ private func randomImage(_ shape: ImageShape, seed: UInt64) -> [UInt8] {
         #expect(try FFTPlanner.plan(for: other, input: input, output: output) !== plan)
     }
 
+    /// A shape FFTW cannot plan (its sizes are C ints) is an error, not a crash.
+    @Test func aShapeFFTWCannotPlanIsAMemoryError() throws {
+        let input = try #require(fftwf_alloc_real(16)), output = try #require(fftwf_alloc_complex(16))
+        defer {
+            fftwf_free(input)
+            fftwf_free(output)
+        }
+        #expect(throws: SpecdetError(.memoryLimitExceeded, "a 2147483648x1 transform is larger than FFTW can plan")) {
+            try FFTPlanner.plan(for: ImageShape(width: 1 << 31, height: 1), input: input, output: output)
+        }
+    }
+
     /// `bufferBytes` is what a fresh workspace allocates (about 8 bytes per pixel), and a
     /// workspace grows only for a larger shape.
     @Test(arguments: [ImageShape(width: 64, height: 48), ImageShape(width: 1, height: 9), ImageShape(width: 1023, height: 5)])
