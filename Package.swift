@@ -25,12 +25,14 @@ let package = Package(
         .target(name: "_SpecdetCodecC", dependencies: ["CPNG", "CJPEG", "CWebP", "CHEIF", "CTIFF"]),
         // The built-in model's bytes, embedded by the assembler (no API beyond two functions).
         .target(name: "_SpecdetDefaultModel", exclude: ["model", "README.md"], cSettings: [.headerSearchPath("model")]),
+        // Vector kernels of the spectrum stage, one variant per instruction set.
+        .target(name: "_SpecdetSpectrumC"),
 
         // What every layer may use, knowing nothing of images: the error shape, the ordered
         // parallel map, the seeded generator, hashing.
         .target(name: "SpecdetSupport"),
         .target(name: "SpecdetImage", dependencies: ["SpecdetSupport", "_SpecdetCodecC"]),
-        .target(name: "SpecdetSpectrum", dependencies: ["SpecdetSupport", "CFFTW"]),
+        .target(name: "SpecdetSpectrum", dependencies: ["SpecdetSupport", "CFFTW", "_SpecdetSpectrumC"]),
         .target(name: "SpecdetProfile", dependencies: ["SpecdetSupport", "SpecdetImage", "SpecdetSpectrum"]),
         .target(name: "SpecdetClassify", dependencies: ["SpecdetSupport", "SpecdetProfile", "CLinear", "CSVM"]),
         .executableTarget(
@@ -49,7 +51,7 @@ let package = Package(
 
         .testTarget(name: "SpecdetSupportTests", dependencies: ["SpecdetSupport"]),
         .testTarget(name: "SpecdetImageTests", dependencies: ["SpecdetSupport", "SpecdetImage"]),
-        .testTarget(name: "SpecdetSpectrumTests", dependencies: ["SpecdetSupport", "SpecdetSpectrum"]),
+        .testTarget(name: "SpecdetSpectrumTests", dependencies: ["SpecdetSupport", "SpecdetSpectrum", "_SpecdetSpectrumC", "CFFTW"]),
         .testTarget(name: "SpecdetProfileTests", dependencies: ["SpecdetSupport", "SpecdetImage", "SpecdetSpectrum", "SpecdetProfile"]),
         .testTarget(name: "SpecdetClassifyTests", dependencies: ["SpecdetSupport", "SpecdetProfile", "SpecdetClassify"]),
         // The end-to-end tests run the binary; they decode the PNGs it writes with SpecdetImage.

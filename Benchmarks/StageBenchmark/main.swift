@@ -1,5 +1,6 @@
 // Micro-benchmarks behind `make bench`: the per-stage cost of one image (decode, FFT with
-// log magnitude, ring average with resampling) and the training time of each classifier.
+// log magnitude, ring average with resampling), the extra cost of an image of a size not seen
+// before, and the training time of each classifier.
 // Not a test: it prints timings. Usage:
 //   specdet-stage-benchmark stages FILE [REPEATS]
 //   specdet-stage-benchmark train N BINS
@@ -38,17 +39,29 @@ func stages(path: String, repeats: Int) throws {
     let decode = try median(repeats) { image = try ImageDecoder.decode(data: bytes) }
     let shape = ImageShape(width: image.width, height: image.height)
     let workspace = SpectrumWorkspace()
-    let fft = median(repeats) {
-        _ = image.pixels.withUnsafeBufferPointer { workspace.logMagnitudeHalfPlane(of: $0, shape: shape) }
+    let fft = try median(repeats) { () throws(SpecdetError) in
+        try image.pixels.withUnsafeBufferPointer { pixels throws(SpecdetError) in
+            try workspace.forEachLogMagnitudeRow(of: pixels, shape: shape) { _, _ in }
+        }
     }
     let extractor = ProfileExtractor(configuration: ProfileConfiguration())
     let profile = try median(repeats) { _ = try extractor.profile(of: image) }
+    // Centre crops one pixel narrower and shorter each time: every one a new width and a new
+    // height, so a new ring table and new FFT plans (rows and columns) each time.
+    var setUps: [Double] = []
+    for shrink in 1...repeats {
+        guard let crop = image.centreCropped(width: image.width - shrink, height: image.height - shrink) else { break }
+        let first = try seconds { _ = try extractor.profile(of: crop) }
+        let again = try seconds { _ = try extractor.profile(of: crop) }
+        setUps.append(first - again)
+    }
     let ms = { (value: Double) in String(format: "%.2f", value * 1000) }
     print("image \(shape) \(path)")
     print("decode_ms \(ms(decode))")
     print("fft_log_ms \(ms(fft))")
     print("rings_resample_ms \(ms(profile - fft))")
     print("floor_ms \(ms(decode + profile))")
+    print("new_size_ms \(ms(setUps.sorted()[setUps.count / 2]))")
 }
 
 func train(count: Int, bins: Int) throws {

@@ -19,10 +19,10 @@ package final class FingerprintBuilder: @unchecked Sendable {
     ///
     /// - Throws: `.memoryLimitExceeded` if one accumulator (sums and FFT buffers, see
     ///   `SpectrumAccumulator.bytes(for:)`) would need more than `memoryLimit` bytes
-    ///   (default 4 GiB, as `ProfileExtractor`'s).
+    ///   (default 4 GiB, as `ProfileExtractor`'s), or more than an `Int` counts.
     package init(width: Int, height: Int, memoryLimit: Int = ProfileExtractor.defaultMemoryLimit) throws(SpecdetError) {
         let shape = ImageShape(width: width, height: height)
-        guard SpectrumAccumulator.bytes(for: shape) <= memoryLimit else {
+        guard try SpectrumAccumulator.bytes(for: shape) <= memoryLimit else {
             throw SpecdetError(.memoryLimitExceeded,
                                "a \(shape) fingerprint needs more memory per worker than the \(memoryLimit >> 20) MiB limit")
         }
@@ -32,10 +32,12 @@ package final class FingerprintBuilder: @unchecked Sendable {
     /// Adds the spectrum of `image`; safe to call from several threads at once.
     ///
     /// - Precondition: `image` is `shape.width x shape.height`.
-    package func add(_ image: GrayImage) {
+    /// - Throws: `.memoryLimitExceeded` when the FFT buffers cannot be allocated; the image is
+    ///   then not counted.
+    package func add(_ image: GrayImage) throws(SpecdetError) {
         let accumulator = lock.withLock { idle.popLast() } ?? SpectrumAccumulator(shape: shape)
-        accumulator.add(image)
-        lock.withLock { idle.append(accumulator) }
+        defer { lock.withLock { idle.append(accumulator) } }
+        try accumulator.add(image)
     }
 
     /// The mean of every image added so far, or nil if none was. Call it once the `add` calls

@@ -20,8 +20,6 @@ public struct ProfileConfiguration: Codable, Sendable, Equatable {
     /// Number of values per image after resampling, in all (the published default is 300).
     public var bins: Int
 
-    /// The added constant before the logarithm (added to the real part of every coefficient).
-    public static let epsilon: Float = 1e-8
     /// Fewest raw rings a profile needs: the not-a-knot cubic spline needs four points.
     public static let minimumRings = 4
     /// Allowed `bins`.

@@ -8,7 +8,8 @@ public final class ProfileExtractor {
     /// Largest FFT buffer memory one image may take, in bytes; larger images fail with
     /// `memory_limit_exceeded`.
     public let memoryLimit: Int
-    /// The default memory limit: 4 GiB, about a 350-megapixel image.
+    /// The default memory limit: 4 GiB, a 537-megapixel image (8 bytes per pixel, see
+    /// `SpectrumWorkspace.bufferBytes(for:)`).
     public static let defaultMemoryLimit = 4 << 30
     private let workspace = SpectrumWorkspace()
 
@@ -19,7 +20,7 @@ public final class ProfileExtractor {
 
     /// The raw azimuthal average of the log-magnitude spectrum, before resampling.
     ///
-    /// Convention: the mean of `20·ln|F + 1e-8|` (see `SpectrumWorkspace`) over each integer
+    /// Convention: the mean of `20·ln|F + ε|` (ε = 1e-8, see `SpectrumWorkspace`) over each integer
     /// ring `r = floor(hypot(x − (W−1)/2, y − (H−1)/2))` of the `fftshift`ed spectrum, for
     /// `r = 1…floor(r_max) − 1` (DC ring and corner ring dropped): 722 values for 1024x1024,
     /// 88 for 128x128, 43 for 64x64. Sums are accumulated in double precision.
@@ -110,7 +111,7 @@ public final class ProfileExtractor {
     /// `bySector` is false) and `2·ring + 1` (diagonal).
     private func ringSums(of image: GrayImage, bySector: Bool) throws(SpecdetError) -> (RingTable, [Double]) {
         let shape = ImageShape(width: image.width, height: image.height)
-        let bytes = SpectrumWorkspace.bufferBytes(for: shape)
+        let bytes = try SpectrumWorkspace.bufferBytes(for: shape)
         guard bytes <= memoryLimit else {
             throw SpecdetError(.memoryLimitExceeded,
                                "a \(shape) image needs \(bytes) bytes of FFT buffers, over the \(memoryLimit)-byte limit")
@@ -120,28 +121,11 @@ public final class ProfileExtractor {
             throw SpecdetError(.tooSmall,
                                "a \(shape) image has \(table.keptRings) spectral rings; a profile needs at least \(ProfileConfiguration.minimumRings)")
         }
-        let logMagnitude = image.pixels.withUnsafeBufferPointer {
-            workspace.logMagnitudeHalfPlane(of: $0, shape: shape)
-        }
-        var sums = [Double](repeating: 0, count: 2 * (table.outerRing + 2))
-        table.ownRing.withUnsafeBufferPointer { own in
-            table.mirrorRing.withUnsafeBufferPointer { mirror in
-                table.diagonalBits.withUnsafeBufferPointer { diagonal in
-                    sums.withUnsafeMutableBufferPointer { sums in
-                        if bySector {
-                            for i in 0..<logMagnitude.count {
-                                let value = Double(logMagnitude[i]), bits = Int(diagonal[i])
-                                sums[2 * Int(own[i]) + (bits & 1)] += value
-                                sums[2 * Int(mirror[i]) + (bits >> 1)] += value
-                            }
-                        } else {
-                            for i in 0..<logMagnitude.count {
-                                let value = Double(logMagnitude[i])
-                                sums[2 * Int(own[i])] += value
-                                sums[2 * Int(mirror[i])] += value
-                            }
-                        }
-                    }
+        var sums = [Double](repeating: 0, count: table.slotCount)
+        try sums.withUnsafeMutableBufferPointer { sums throws(SpecdetError) in
+            try image.pixels.withUnsafeBufferPointer { pixels throws(SpecdetError) in
+                try workspace.forEachLogMagnitudeRow(of: pixels, shape: shape) { ky, values in
+                    table.add(row: ky, values, to: sums, bySector: bySector)
                 }
             }
         }

@@ -14,7 +14,7 @@ extension ProfileExtractor {
     /// square image ends at radius `√(1 + tan² 22.5°)·W/2 ≈ 0.54 W`, about 0.77 of the corner
     /// radius: its later bins repeat that ring. Every bin of a `durall` profile is sampled.
     package static func sampledBins(width: Int, height: Int, configuration: ProfileConfiguration) -> [ClosedRange<Int>]? {
-        guard width >= 1, height >= 1, width <= RingTable.maximumSide, height <= RingTable.maximumSide else { return nil }
+        guard width >= 1, height >= 1, width <= SpectrumWorkspace.maximumSide, height <= SpectrumWorkspace.maximumSide else { return nil }
         let table = RingTableCache.shared.table(for: ImageShape(width: width, height: height))
         let kept = table.keptRings
         guard kept >= ProfileConfiguration.minimumRings else { return nil }

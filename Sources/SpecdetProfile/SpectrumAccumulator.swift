@@ -1,13 +1,14 @@
 import SpecdetImage
 import SpecdetSpectrum
+import SpecdetSupport
 
 /// Sums the centred log-magnitude spectra of images of one size, for their mean (a spectral
 /// "fingerprint"). Holds its own FFT workspace, so it is not thread-safe: give each thread its
 /// own accumulator and `merge` them at the end, or let `FingerprintBuilder` do both.
 ///
-/// Convention: for each image, `S(ky, kx) = 20·ln|F(ky, kx) + 1e-8|` of the unnormalised DFT
-/// (natural log, constant added to the real part; see
-/// `SpectrumWorkspace.logMagnitudeHalfPlane`), expanded from the r2c half plane to the full
+/// Convention: for each image, `S(ky, kx) = 20·ln|F(ky, kx) + ε|` (ε = 1e-8) of the unnormalised
+/// DFT (natural log, constant added to the real part; see
+/// `SpectrumWorkspace.forEachLogMagnitudeRow`), expanded from the r2c half plane to the full
 /// `H x W` plane by conjugate symmetry (for `kx > W/2`, `S(ky, kx)` is the half plane's value
 /// at `((H − ky) mod H, (W − kx) mod W)`), then `fftshift`ed: frequency `k` of an axis of `n`
 /// samples is stored at index `(k + n/2) mod n` (integer division), so DC sits at row `H/2`,
@@ -16,7 +17,7 @@ import SpecdetSpectrum
 /// Sums are fixed point: each value is rounded to a multiple of 2⁻²⁴ (error ≤ 3e-8) and added
 /// as an `Int64`. Integer addition is exact and associative, so the mean is bit-identical
 /// whatever the order of the images and of the merges (and so whatever the number of
-/// threads). A value is clamped to ±1,024 first; only a coefficient that cancels the 1e-8
+/// threads). A value is clamped to ±1,024 first; only a coefficient that cancels ε
 /// exactly (log −∞) can reach that, since 8-bit images up to 65,535² give −368 ≤ S ≤ 553.
 /// Up to about 5·10⁸ images fit before the sums could overflow.
 package final class SpectrumAccumulator {
@@ -30,36 +31,52 @@ package final class SpectrumAccumulator {
     static let fixedPointScale = Double(1 << 24)
     static let valueBound = 1_024.0
 
-    /// An empty accumulator for `shape` (memory: 8 bytes per pixel for the sums, plus the FFT
-    /// buffers of the first `add`).
+    /// An empty accumulator for `shape` (memory: 8 bytes per pixel for the sums, plus 8 for the
+    /// FFT buffers of the first `add`).
     package init(shape: ImageShape) {
         self.shape = shape
         self.sums = [Int64](repeating: 0, count: shape.count)
     }
 
-    /// Bytes one accumulator needs for `shape` once it has added an image: its sums plus its
-    /// FFT buffers (about 20 bytes per pixel).
-    package static func bytes(for shape: ImageShape) -> Int {
-        shape.count * MemoryLayout<Int64>.size + SpectrumWorkspace.bufferBytes(for: shape)
+    /// Bytes one accumulator needs for `shape` once it has added an image: its sums (8 bytes
+    /// per pixel) plus its FFT buffers (`SpectrumWorkspace.bufferBytes(for:)`, about 8 bytes
+    /// per pixel).
+    ///
+    /// - Throws: `.memoryLimitExceeded` when the shape is beyond the FFT's reach or the bytes
+    ///   overflow `Int`.
+    package static func bytes(for shape: ImageShape) throws(SpecdetError) -> Int {
+        let buffers = try SpectrumWorkspace.bufferBytes(for: shape)
+        guard let sums = shape.checkedCount.flatMap({ Checked.product($0, MemoryLayout<Int64>.stride) }),
+              let total = Checked.sum(sums, buffers) else {
+            throw SpecdetError(.memoryLimitExceeded, "a \(shape) fingerprint's sums would exceed the address space")
+        }
+        return total
     }
 
     /// Adds the centred log-magnitude spectrum of `image` (see the type's convention).
     ///
     /// - Precondition: `image` is `shape.width x shape.height`.
-    package func add(_ image: GrayImage) {
+    /// - Throws: `.memoryLimitExceeded` when the FFT buffers cannot be allocated (nothing is
+    ///   added then).
+    package func add(_ image: GrayImage) throws(SpecdetError) {
         precondition(image.width == shape.width && image.height == shape.height,
                      "a \(image.width)x\(image.height) image added to a \(shape) accumulator")
-        let half = image.pixels.withUnsafeBufferPointer { workspace.logMagnitudeHalfPlane(of: $0, shape: shape) }
-        let width = shape.width, height = shape.height, halfWidth = shape.halfWidth
-        sums.withUnsafeMutableBufferPointer { sums in
-            for ky in 0..<height {
-                let target = ((ky + height / 2) % height) * width
-                let own = ky * halfWidth
-                let mirror = ((height - ky) % height) * halfWidth
-                for kx in 0..<width {
-                    // kx ≥ halfWidth means kx > W/2, so its mirror column W − kx is in the half plane.
-                    let value = kx < halfWidth ? half[own + kx] : half[mirror + width - kx]
-                    sums[target + (kx + width / 2) % width] += Self.fixedPoint(value)
+        let width = shape.width, height = shape.height
+        // Row ky of the half plane is S(ky, kx) for kx = 0…W/2 and, by conjugate symmetry,
+        // S(−ky, −kx) at full-plane row (H − ky) mod H, column W − kx, for the columns
+        // W − kx > W/2 (kx = 1…W − W/2 − 1).
+        let mirrored = width - shape.halfWidth
+        try sums.withUnsafeMutableBufferPointer { sums throws(SpecdetError) in
+            try image.pixels.withUnsafeBufferPointer { pixels throws(SpecdetError) in
+                try workspace.forEachLogMagnitudeRow(of: pixels, shape: shape) { ky, values in
+                    let own = ((ky + height / 2) % height) * width
+                    for kx in 0..<values.count {
+                        sums[own + (kx + width / 2) % width] += Self.fixedPoint(values[kx])
+                    }
+                    let mirror = ((height - ky + height / 2) % height) * width
+                    for kx in stride(from: 1, through: mirrored, by: 1) {
+                        sums[mirror + (width - kx + width / 2) % width] += Self.fixedPoint(values[kx])
+                    }
                 }
             }
         }

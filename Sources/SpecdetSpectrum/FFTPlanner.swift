@@ -1,5 +1,6 @@
 import CFFTW
 import Foundation
+import SpecdetSupport
 
 /// A single-precision real-to-complex 2-D DFT as two FFTW plans shared by every worker: a
 /// real-to-complex transform of every row, then an in-place complex transform of every
@@ -38,9 +39,11 @@ final class FFTPlan: @unchecked Sendable {
 /// Creates and caches plans. FFTW's planner is not thread-safe, so every planner call runs
 /// under one process-wide lock, and a plan is made once per image size and shared.
 ///
-/// Plans use `FFTW_ESTIMATE`: planning is instant and, unlike `FFTW_MEASURE`, picks the same
-/// algorithm on every run and machine, so a file's features are identical bit for bit
-/// whatever the run's history, parallelism or wisdom.
+/// Plans use `FFTW_ESTIMATE`: planning takes no measurements and, unlike `FFTW_MEASURE`, picks
+/// the same algorithm on every run and machine, so a file's features are identical bit for
+/// bit whatever the run's history, parallelism or wisdom. Its cost is in planning the row
+/// transform of a new width (about 0.5–1.5 ms); FFTW remembers the 1-D sub-plans, so a new
+/// height for a width already seen costs about 0.1–0.3 ms (docs/BENCHMARKS.md).
 enum FFTPlanner {
     static let lock = NSLock()
     /// Plans kept at most; the least recently used is dropped beyond that.
@@ -49,37 +52,54 @@ enum FFTPlanner {
     nonisolated(unsafe) private static var plans: [ImageShape: (plan: FFTPlan, lastUse: UInt64)] = [:]
     nonisolated(unsafe) private static var clock: UInt64 = 0
 
-    static func plan(for shape: ImageShape) -> FFTPlan {
+    /// The shared plan for `shape`, made on first use with `input` and `output` (buffers from
+    /// `fftwf_malloc` of `shape.count` reals and `shape.checkedHalfCount` complex values, which
+    /// estimate planning neither reads nor writes; only their alignment matters, the same for
+    /// every `fftwf_malloc` buffer).
+    ///
+    /// - Throws: `.memoryLimitExceeded` when FFTW cannot plan the transform.
+    static func plan(for shape: ImageShape, input: UnsafeMutablePointer<Float>,
+                     output: UnsafeMutablePointer<fftwf_complex>) throws(SpecdetError) -> FFTPlan {
         // A dropped plan's deinit takes the lock, so it is released only after unlocking.
         var dropped: FFTPlan?
         lock.lock()
+        defer {
+            lock.unlock()
+            withExtendedLifetime(dropped) {}
+        }
         clock &+= 1
-        let plan = plans[shape]?.plan ?? makePlan(shape)
+        let plan: FFTPlan
+        if let cached = plans[shape]?.plan {
+            plan = cached
+        } else {
+            plan = try makePlan(shape, input, output)
+        }
         plans[shape] = (plan, clock)
         if plans.count > capacity, let oldest = plans.min(by: { $0.value.lastUse < $1.value.lastUse }) {
             dropped = plans.removeValue(forKey: oldest.key)?.plan
         }
-        lock.unlock()
-        withExtendedLifetime(dropped) {}
         return plan
     }
 
     /// Must be called with `lock` held.
-    private static func makePlan(_ shape: ImageShape) -> FFTPlan {
-        let input = fftwf_alloc_real(shape.count)!
-        let output = fftwf_alloc_complex(shape.height * shape.halfWidth)!
-        defer {
-            fftwf_free(input)
-            fftwf_free(output)
+    private static func makePlan(_ shape: ImageShape, _ input: UnsafeMutablePointer<Float>,
+                                 _ output: UnsafeMutablePointer<fftwf_complex>) throws(SpecdetError) -> FFTPlan {
+        // FFTW takes sizes and strides as C ints.
+        guard let height = Int32(exactly: shape.height), let width = Int32(exactly: shape.width),
+              let halfWidth = Int32(exactly: shape.halfWidth) else {
+            throw SpecdetError(.memoryLimitExceeded, "a \(shape) transform is larger than FFTW can plan")
         }
-        let height = Int32(shape.height), halfWidth = Int32(shape.halfWidth)
-        var rowLength = Int32(shape.width), columnLength = height
-        guard let rows = fftwf_plan_many_dft_r2c(
-                1, &rowLength, height, input, nil, 1, rowLength, output, nil, 1, halfWidth, FFTW_ESTIMATE),
-              let columns = fftwf_plan_many_dft(
-                1, &columnLength, halfWidth, output, nil, halfWidth, 1, output, nil, halfWidth, 1,
-                FFTW_FORWARD, FFTW_ESTIMATE)
-        else { fatalError("FFTW could not plan a \(shape) transform") }
+        var rowLength = width, columnLength = height
+        let rows = fftwf_plan_many_dft_r2c(
+            1, &rowLength, height, input, nil, 1, width, output, nil, 1, halfWidth, FFTW_ESTIMATE)
+        let columns = fftwf_plan_many_dft(
+            1, &columnLength, halfWidth, output, nil, halfWidth, 1, output, nil, halfWidth, 1,
+            FFTW_FORWARD, FFTW_ESTIMATE)
+        guard let rows, let columns else {
+            if let rows { fftwf_destroy_plan(rows) }
+            if let columns { fftwf_destroy_plan(columns) }
+            throw SpecdetError(.memoryLimitExceeded, "FFTW could not plan a \(shape) transform")
+        }
         return FFTPlan(rows: rows, columns: columns, shape: shape)
     }
 }

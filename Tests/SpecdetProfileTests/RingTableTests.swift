@@ -5,17 +5,60 @@ import SpecdetSpectrum
 @testable import SpecdetProfile
 import SpecdetSupport
 
+/// The ring table as first written, kept as the oracle of the exact one: for every
+/// coefficient of the half plane and its mirror, `floor(hypot)` of the shifted offsets and the
+/// sector test `min > (√2 − 1)·max` in `Double`.
+private struct FormerRingTable {
+    let width: Int, height: Int, outerRing: Int
+    /// Per half-plane coefficient: own ring and sector, mirror ring and sector (ring −1: none).
+    var own: [(ring: Int, diagonal: Bool)] = [], mirror: [(ring: Int, diagonal: Bool)] = []
+
+    init(width: Int, height: Int) {
+        self.width = width
+        self.height = height
+        let centreX = Double(width - 1) / 2, centreY = Double(height - 1) / 2
+        func place(_ kx: Int, _ ky: Int) -> (ring: Int, diagonal: Bool) {
+            let dx = abs(Double((kx + width / 2) % width) - centreX)
+            let dy = abs(Double((ky + height / 2) % height) - centreY)
+            return (Int(hypot(dx, dy).rounded(.down)), min(dx, dy) > (2.0.squareRoot() - 1) * max(dx, dy))
+        }
+        outerRing = Int(hypot(centreX, centreY).rounded(.down))
+        for ky in 0..<height {
+            for kx in 0..<(width / 2 + 1) {
+                own.append(place(kx, ky))
+                mirror.append(kx != 0 && 2 * kx != width ? place((width - kx) % width, (height - ky) % height) : (-1, false))
+            }
+        }
+    }
+
+    /// Sums by slot (`2·ring + diagonal`, or `2·ring` without sectors) in memory order of the
+    /// half plane, each coefficient before its mirror: the former accumulation loop.
+    func sums(_ values: [Float], bySector: Bool) -> [Double] {
+        var sums = [Double](repeating: 0, count: 2 * (outerRing + 1))
+        for i in values.indices {
+            let value = Double(values[i])
+            sums[2 * own[i].ring + (bySector && own[i].diagonal ? 1 : 0)] += value
+            if mirror[i].ring >= 0 { sums[2 * mirror[i].ring + (bySector && mirror[i].diagonal ? 1 : 0)] += value }
+        }
+        return sums
+    }
+}
+
 @Suite struct RingTableTests {
+    private func table(_ width: Int, _ height: Int, cache: RingTableCache = RingTableCache(byteBudget: 1 << 30)) -> RingTable {
+        cache.table(for: ImageShape(width: width, height: height))
+    }
+
     @Test(arguments: [(1024, 1024, 722), (128, 128, 88), (64, 64, 43)])
     func keptRingCountsMatchThePublishedPipeline(width: Int, height: Int, rings: Int) {
-        #expect(RingTable(shape: ImageShape(width: width, height: height)).keptRings == rings)
+        #expect(table(width, height).keptRings == rings)
     }
 
     /// Every sample of the full spectrum is counted once, and the counts equal a direct count
     /// over the shifted grid (the reference's `bincount` of integer radii).
-    @Test(arguments: [(8, 8), (7, 5), (6, 9), (1, 12), (13, 1), (33, 20)])
+    @Test(arguments: [(8, 8), (7, 5), (6, 9), (1, 12), (13, 1), (33, 20), (1, 1), (2, 2)])
     func ringCountsEqualDirectCountOverTheShiftedGrid(width: Int, height: Int) {
-        let table = RingTable(shape: ImageShape(width: width, height: height))
+        let table = table(width, height)
         var direct = [Int](repeating: 0, count: table.outerRing + 1)
         for y in 0..<height {
             for x in 0..<width {
@@ -32,7 +75,7 @@ import SpecdetSupport
     /// counts them.
     @Test(arguments: [(8, 8), (7, 5), (6, 9), (1, 12), (33, 20), (64, 64), (65, 31)])
     func diagonalCountsEqualADirectCountByAngle(width: Int, height: Int) {
-        let table = RingTable(shape: ImageShape(width: width, height: height))
+        let table = table(width, height)
         var direct = [Int](repeating: 0, count: table.outerRing + 1)
         for y in 0..<height {
             for x in 0..<width {
@@ -43,6 +86,80 @@ import SpecdetSupport
         }
         #expect(table.diagonalSampleCounts == direct)
         #expect(direct.reduce(0, +) > 0 || width == 1)
+    }
+
+    /// Every cell of a grid holds `2·floor(hypot) + diagonal` of its offsets, as the former
+    /// floating-point table computed them, on grids of each parity large enough for sides up
+    /// to about 1,400.
+    @Test(arguments: [(0, 0), (0, 1), (1, 0), (1, 1)])
+    func gridCellsEqualTheFloatingPointRingsAndSectors(xParity: Int, yParity: Int) {
+        let grid = QuadrantGrid(xParity: xParity, yParity: yParity, width: 700, height: 700)
+        var mismatches = 0
+        for i in 0..<grid.height {
+            for j in 0..<grid.width {
+                let dx = Double(2 * j + xParity) / 2, dy = Double(2 * i + yParity) / 2
+                let ring = Int(hypot(dx, dy).rounded(.down))
+                let diagonal = min(dx, dy) > (2.0.squareRoot() - 1) * max(dx, dy)
+                if grid.slots[i * grid.width + j] != UInt32(2 * ring + (diagonal ? 1 : 0)) { mismatches += 1 }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+
+    /// Ring sums through the table are bit-identical to the former table's, with and without
+    /// sectors, on sizes of every parity, one pixel thin, and long; the sizes share one cache,
+    /// so most of them read a grid grown for an earlier, larger size.
+    @Test func ringSumsAreBitIdenticalToTheFormerTable() {
+        let cache = RingTableCache(byteBudget: 1 << 30)
+        let shapes = [(1024, 768), (1, 1), (1, 2), (2, 1), (2, 2), (3, 2), (2, 3), (1, 12), (13, 1), (8, 8), (7, 5),
+                      (6, 9), (9, 9), (64, 64), (65, 31), (128, 127), (100, 3), (3, 100), (999, 1000), (1000, 999),
+                      (70_000, 1), (1, 70_000), (4_000, 2)]
+        var generator = SplitMix64(seed: 17)
+        for (width, height) in shapes {
+            let former = FormerRingTable(width: width, height: height)
+            let table = cache.table(for: ImageShape(width: width, height: height))
+            #expect(table.outerRing == former.outerRing, "\(width)x\(height)")
+            let halfWidth = width / 2 + 1
+            let values = (0..<height * halfWidth).map { _ in Float(Int64(generator.next() >> 40) - (1 << 23)) / 65_536 }
+            for bySector in [false, true] {
+                var sums = [Double](repeating: 0, count: table.slotCount)
+                sums.withUnsafeMutableBufferPointer { sums in
+                    values.withUnsafeBufferPointer { values in
+                        for ky in 0..<height {
+                            table.add(row: ky, UnsafeBufferPointer(rebasing: values[ky * halfWidth..<(ky + 1) * halfWidth]),
+                                      to: sums, bySector: bySector)
+                        }
+                    }
+                }
+                #expect(sums.map(\.bitPattern) == former.sums(values, bySector: bySector).map(\.bitPattern),
+                        "\(width)x\(height), sectors: \(bySector)")
+            }
+        }
+    }
+
+    /// Sizes of one parity share a grid; one whose quadrant would stretch it far beyond its
+    /// own size gets its own grid, and any size is supported up to the FFT's limit.
+    @Test func sizesShareGridsWithinBounds() {
+        let cache = RingTableCache(byteBudget: 1 << 30)
+        let large = table(1024, 1024, cache: cache)
+        #expect(table(1000, 998, cache: cache).grid === large.grid)
+        #expect(table(999, 998, cache: cache).grid !== large.grid)
+        let thin = table(70_000, 2, cache: cache)
+        #expect(thin.grid !== large.grid && thin.grid.width == 35_000 && thin.grid.height == 1)
+        #expect(thin.keptRings == 34_998 && thin.sampleCounts.reduce(0, +) == 140_000)
+        #expect(table(1000, 1000, cache: cache).grid === large.grid)
+    }
+
+    @Test func integerSquareRootIsExactAroundEverySquare() {
+        #expect(QuadrantGrid.integerSquareRoot(0) == 0)
+        for root in [1, 2, 3, 1_000, 46_340, 1 << 20, (1 << 26) - 1, 1 << 26, (1 << 26) + 1, 3_037_000_499 / 2,
+                     1 << 30, (1 << 31) - 1] {
+            let square = root * root
+            #expect(QuadrantGrid.integerSquareRoot(square) == root)
+            #expect(QuadrantGrid.integerSquareRoot(square + 1) == root)
+            #expect(QuadrantGrid.integerSquareRoot(square + 2 * root) == root)
+            #expect(QuadrantGrid.integerSquareRoot(square - 1) == root - 1)
+        }
     }
 }
 

@@ -37,7 +37,7 @@ struct ReportEvidence {
             let image = try ImageDecoder.decodeDetailed(pathBytes: candidate.path.bytes, limits: limits).image
             let thumbnail = try JPEGEncoder.encode(FigureScaling.fitted(image, longestSide: side).image, quality: quality)
             let builder = try FingerprintBuilder(width: image.width, height: image.height, memoryLimit: memoryLimit)
-            builder.add(image)
+            try builder.add(image)
             let spectrum = try builder.fingerprint().map { fingerprint throws(SpecdetError) in
                 try JPEGEncoder.encode(FigureScaling.fitted(fingerprint.grayImage(), longestSide: side).image, quality: quality)
             }

@@ -105,14 +105,14 @@ struct FingerprintCommand: ParsableCommand {
                         throw SpecdetError(.tooSmall, "the image is \(image.width)x\(image.height), smaller than --size \(shape)",
                                            width: image.width, height: image.height)
                     }
-                    builder.add(window)
+                    try builder.add(window)
                 } else {
                     guard image.width == shape.width, image.height == shape.height else {
                         throw SpecdetError(.sizeMismatch,
                                            "the image is \(image.width)x\(image.height), the first one \(shape); give --size to crop",
                                            width: image.width, height: image.height)
                     }
-                    builder.add(image)
+                    try builder.add(image)
                 }
             }, emit: { _, _ in })
             try self.inputs.finish(inputs)

@@ -93,7 +93,7 @@ _specdet_score() {
         '--max-file-size[Largest input file in bytes.]:max-file-size:'
         '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
         '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
-        '--max-fft-memory[Largest FFT buffer memory per image in bytes (about 12 bytes per pixel).]:max-fft-memory:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)); fingerprint adds 8 more for its sums.]:max-fft-memory:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -121,7 +121,7 @@ _specdet_report() {
         '--max-file-size[Largest input file in bytes.]:max-file-size:'
         '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
         '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
-        '--max-fft-memory[Largest FFT buffer memory per image in bytes (about 12 bytes per pixel).]:max-fft-memory:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)); fingerprint adds 8 more for its sums.]:max-fft-memory:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -148,7 +148,7 @@ _specdet_profile() {
         '--max-file-size[Largest input file in bytes.]:max-file-size:'
         '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
         '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
-        '--max-fft-memory[Largest FFT buffer memory per image in bytes (about 12 bytes per pixel).]:max-fft-memory:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)); fingerprint adds 8 more for its sums.]:max-fft-memory:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -193,7 +193,7 @@ _specdet_train() {
         '--max-file-size[Largest input file in bytes.]:max-file-size:'
         '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
         '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
-        '--max-fft-memory[Largest FFT buffer memory per image in bytes (about 12 bytes per pixel).]:max-fft-memory:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)); fingerprint adds 8 more for its sums.]:max-fft-memory:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -220,7 +220,7 @@ _specdet_evaluate() {
         '--max-file-size[Largest input file in bytes.]:max-file-size:'
         '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
         '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
-        '--max-fft-memory[Largest FFT buffer memory per image in bytes (about 12 bytes per pixel).]:max-fft-memory:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)); fingerprint adds 8 more for its sums.]:max-fft-memory:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -262,7 +262,7 @@ _specdet_plot() {
         '--max-file-size[Largest input file in bytes.]:max-file-size:'
         '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
         '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
-        '--max-fft-memory[Largest FFT buffer memory per image in bytes (about 12 bytes per pixel).]:max-fft-memory:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)); fingerprint adds 8 more for its sums.]:max-fft-memory:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -287,7 +287,7 @@ _specdet_fingerprint() {
         '--max-file-size[Largest input file in bytes.]:max-file-size:'
         '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
         '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
-        '--max-fft-memory[Largest FFT buffer memory per image in bytes (about 12 bytes per pixel).]:max-fft-memory:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)); fingerprint adds 8 more for its sums.]:max-fft-memory:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
