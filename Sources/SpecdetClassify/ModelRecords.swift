@@ -36,18 +36,23 @@ package struct Hyperparameters: Codable, Sendable, Equatable {
     package var gamma: Double?
     /// How C and γ were chosen, when a grid search chose them.
     package var gridSearch: GridSearchResult?
+    /// The Nyström landmarks of an RBF SVM trained through them (`NystroemSolver`); nil for an
+    /// SVM trained by libsvm.
+    package var landmarks: Int?
 
     private enum CodingKeys: String, CodingKey {
-        case classifier, c, gamma
+        case classifier, c, gamma, landmarks
         case gridSearch = "grid_search"
     }
 
     /// The hyperparameters of one model.
-    package init(classifier: ClassifierKind, c: Double, gamma: Double?, gridSearch: GridSearchResult? = nil) {
+    package init(classifier: ClassifierKind, c: Double, gamma: Double?, gridSearch: GridSearchResult? = nil,
+                 landmarks: Int? = nil) {
         self.classifier = classifier
         self.c = c
         self.gamma = gamma
         self.gridSearch = gridSearch
+        self.landmarks = landmarks
     }
 }
 

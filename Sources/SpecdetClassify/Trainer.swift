@@ -70,23 +70,40 @@ package struct Trainer: Sendable {
         let x = scaler?.transform(matrix) ?? matrix
         var members: [Classifier] = []
         var solver = ""
-        for member in memberRows {
-            try validateTrainingLabels(labels, rowCount: matrix.rowCount, rows: member)
-            let classifier: Classifier
-            (classifier, solver) = try fitClassifier(
-                x, labels: labels, rows: member, c: c, gamma: gamma, probability: options.solverProbabilities)
-            members.append(classifier)
+        var landmarkCount: Int?
+        if let landmarks = options.landmarks, let gamma {
+            // One landmark map for every round, so that the rounds' averages share support vectors.
+            let map = try NystroemSolver.FeatureMap(x, rows: rows, count: landmarks, gamma: gamma, seed: options.seed)
+            let phi = map.features(of: x, rows: rows, threads: options.threads)
+            let position = Dictionary(uniqueKeysWithValues: rows.enumerated().map { ($1, $0) })
+            let rowLabels = rows.map { labels[$0] }
+            for member in memberRows {
+                try validateTrainingLabels(labels, rowCount: matrix.rowCount, rows: member)
+                members.append(try NystroemSolver.train(map, phi: phi, labels: rowLabels, positions: member.map { position[$0]! }, c: c,
+                                                       seed: options.seed))
+            }
+            landmarkCount = map.count
+            solver = "Nyström map over \(map.count) landmarks (ridge \(map.ridge)), then " + LinearSolver.hingeSolverDescription
+        } else {
+            for member in memberRows {
+                try validateTrainingLabels(labels, rowCount: matrix.rowCount, rows: member)
+                let classifier: Classifier
+                (classifier, solver) = try fitClassifier(
+                    x, labels: labels, rows: member, c: c, gamma: gamma, probability: options.solverProbabilities)
+                members.append(classifier)
+            }
         }
         if members.count > 1 {
             solver += "; the mean of \(members.count) such classifiers, one per augmentation round"
-                + (options.solverProbabilities ? " (Platt's A and B averaged)" : "")
+                + (options.solverProbabilities && options.landmarks == nil ? " (Platt's A and B averaged)" : "")
         }
         let classifier = Classifier.average(members)
         let fakes = rows.reduce(0) { $0 + labels[$1] }
         let model = DetectorModel(
             feature: feature, scaler: scaler, classifier: classifier,
             threshold: options.threshold ?? classifier.probability(decision: 0),
-            hyperparameters: Hyperparameters(classifier: kind, c: c, gamma: gamma, gridSearch: gridResult),
+            hyperparameters: Hyperparameters(classifier: kind, c: c, gamma: gamma, gridSearch: gridResult,
+                                             landmarks: landmarkCount),
             training: TrainingRecord(
                 nReal: rows.count - fakes, nFake: fakes, crossValidation: crossValidation,
                 toolVersion: options.toolVersion, date: (options.date ?? Date()).ISO8601Format(),
@@ -172,6 +189,17 @@ package struct Trainer: Sendable {
         try positive(options.gamma, "gamma")
         if options.gamma != nil && options.classifier != .svm {
             throw SpecdetError(.invalidOptions, "gamma applies to the RBF SVM (svm) only, not \(options.classifier.rawValue)")
+        }
+        if let landmarks = options.landmarks {
+            guard options.classifier == .svm else {
+                throw SpecdetError(.invalidOptions, "landmarks apply to the RBF SVM (svm) only, not \(options.classifier.rawValue)")
+            }
+            guard (1...NystroemSolver.maximumLandmarks).contains(landmarks) else {
+                throw SpecdetError(.invalidOptions, "landmarks must be between 1 and \(NystroemSolver.maximumLandmarks), got \(landmarks)")
+            }
+            guard options.gridSearch == nil else {
+                throw SpecdetError(.invalidOptions, "the grid search trains libsvm models: it does not take landmarks")
+            }
         }
         if let threshold = options.threshold, !(0...1).contains(threshold) {
             throw SpecdetError(.invalidOptions, "the threshold is a probability between 0 and 1, got \(threshold)")

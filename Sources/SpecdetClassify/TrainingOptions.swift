@@ -11,6 +11,9 @@ package struct TrainingOptions: Sendable, Equatable {
     /// The RBF kernel's γ in `exp(−γ‖x − y‖²)`; `svm` only; `nil` means the published 0.86.
     /// Ignored when `gridSearch` is set.
     package var gamma: Double?
+    /// Train the RBF SVM through this many Nyström landmarks (`NystroemSolver`) instead of
+    /// libsvm: a model of at most that many support vectors whatever the training set. `svm` only.
+    package var landmarks: Int?
     /// Standardise features (`Standardizer`) before the classifier; the published setting does not.
     package var standardize: Bool
     /// Choose C (and γ) by an inner cross-validation; implies `standardize`. `nil`: off.
@@ -38,13 +41,15 @@ package struct TrainingOptions: Sendable, Equatable {
 
     /// Options with the published defaults unless given.
     package init(
-        classifier: ClassifierKind = .logistic, c: Double? = nil, gamma: Double? = nil, standardize: Bool = false,
+        classifier: ClassifierKind = .logistic, c: Double? = nil, gamma: Double? = nil, landmarks: Int? = nil,
+        standardize: Bool = false,
         gridSearch: GridSearch? = nil, seed: UInt64 = 0, threshold: Double? = nil, toolVersion: String = "specdet",
         augmentation: String? = nil, date: Date? = nil, threads: Int = 1
     ) {
         self.classifier = classifier
         self.c = c
         self.gamma = gamma
+        self.landmarks = landmarks
         self.standardize = standardize
         self.gridSearch = gridSearch
         self.seed = seed

@@ -261,6 +261,28 @@ private let trainedModel: (url: URL, stdout: String) = {
     }
 }
 
+/// `--landmarks N`: an RBF SVM of at most N support vectors, recorded as such.
+@Suite struct LandmarkTrainingTests {
+    @Test func landmarksBoundTheModelAndAreRecorded() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("m.json")
+        let data = ["--real", "Fixtures/images/dcgan64/real", "--fake", "Fixtures/images/dcgan64/fake", "--augment", "none"]
+        let run = try Specdet.run(["train", "--quiet", "--landmarks", "8", "-o", model.path] + data)
+        #expect(run.status == 0, "\(run.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
+        #expect((json["hyperparameters"] as? [String: Any])?["landmarks"] as? Int == 8)
+        let info = try Specdet.run(["info", model.path])
+        #expect(info.output.contains("8 support vectors, Nyström landmarks"), "\(info.output)")
+        let scored = try Specdet.run(["score", "--model", model.path, "Fixtures/images/dcgan64"])
+        #expect(scored.status == 0 && csvRows(scored.output).count == 13, "\(scored.stderr)")
+        for bad in [["--classifier", "logistic"], ["--tune"], ["--landmarks", "0"]] {
+            let refused = try Specdet.run(["train", "--landmarks", "8", "-o", model.path] + bad + data)
+            #expect(refused.status == 2 && refused.stderr.contains("--landmarks"), "\(bad): \(refused.stderr)")
+        }
+    }
+}
+
 /// The threshold comes from out-of-fold scores, and the model says how.
 @Suite struct OperatingPointEndToEndTests {
     @Test func thresholdIsChosenOnOutOfFoldScoresAndRecorded() throws {

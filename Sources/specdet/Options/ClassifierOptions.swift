@@ -18,6 +18,11 @@ struct ClassifierOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "RBF kernel gamma for svm (default: the published 0.86).")
     var gamma: Double?
 
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Train the svm through N Nyström landmarks (drawn from the training profiles) instead of libsvm: at most N support vectors, however many images.",
+        valueName: "N"))
+    var landmarks: Int?
+
     @Flag(inversion: .prefixedNo, help: "Standardise each feature to zero mean and unit variance.")
     var standardize = false
 
@@ -45,6 +50,13 @@ struct ClassifierOptions: ParsableArguments {
         if let gamma, !(gamma > 0) { throw ValidationError("--gamma must be positive") }
         if gamma != nil && classifier != .svm { throw ValidationError("--gamma applies to --classifier svm only") }
         if tune && (c != nil || gamma != nil) { throw ValidationError("--tune chooses C and gamma itself: drop --C/--gamma") }
+        if let landmarks {
+            guard classifier == .svm else { throw ValidationError("--landmarks applies to --classifier svm only") }
+            guard (1...NystroemSolver.maximumLandmarks).contains(landmarks) else {
+                throw ValidationError("--landmarks must be between 1 and \(NystroemSolver.maximumLandmarks)")
+            }
+            guard !tune else { throw ValidationError("--tune trains libsvm models: drop --landmarks or --tune") }
+        }
         if let targetFPR, !(0...1).contains(targetFPR) { throw ValidationError("--target-fpr must be between 0 and 1") }
         if targetFPR != nil, rule != nil { throw ValidationError("give --threshold-rule or --target-fpr, not both") }
         if rule == .targetFPR { throw ValidationError("give --target-fpr F for that rule") }
@@ -66,7 +78,7 @@ struct ClassifierOptions: ParsableArguments {
     func trainingOptions(augmentation: String?, threads: Int) -> TrainingOptions {
         let epoch = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap(TimeInterval.init)
         return TrainingOptions(
-            classifier: classifier, c: c, gamma: gamma, standardize: standardize,
+            classifier: classifier, c: c, gamma: gamma, landmarks: landmarks, standardize: standardize,
             gridSearch: tune ? GridSearch() : nil, seed: seed, toolVersion: "specdet \(Specdet.configuration.version)",
             augmentation: augmentation, date: epoch.map { Date(timeIntervalSince1970: $0) }, threads: threads)
     }

@@ -11,7 +11,8 @@ struct ModelCard {
         let hyperparameters = model.hyperparameters
         switch model.classifier {
         case .rbfSVM(let gamma, let vectors, _, _, _):
-            lines.append(("classifier", "svm (RBF kernel, C \(hyperparameters.c), gamma \(gamma), \(vectors.count) support vectors)"))
+            let through = hyperparameters.landmarks == nil ? "" : ", Nyström landmarks"
+            lines.append(("classifier", "svm (RBF kernel, C \(hyperparameters.c), gamma \(gamma), \(vectors.count) support vectors\(through))"))
         case .logistic:
             lines.append(("classifier", "logistic regression (C \(hyperparameters.c))"))
         case .linearSVM:

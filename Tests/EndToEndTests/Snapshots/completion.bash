@@ -346,7 +346,7 @@ _specdet_train() {
     repeating_flags=()
     non_repeating_flags=(--standardize --no-standardize --tune --group-by-folder --quiet --version -h --help)
     repeating_options=(--real --fake)
-    non_repeating_options=(-o --output --classifier --C --gamma --seed --threshold-rule --target-fpr --folds --groups --folds-out --augment --augment-copies --augment-rounds --augment-qualities --augment-scales --features --bins --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
+    non_repeating_options=(-o --output --classifier --C --gamma --landmarks --seed --threshold-rule --target-fpr --folds --groups --folds-out --augment --augment-copies --augment-rounds --augment-qualities --augment-scales --features --bins --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
     __specdet_offer_flags_options 0
 
     # Offer option value completions
@@ -368,6 +368,9 @@ _specdet_train() {
         return
         ;;
     '--gamma')
+        return
+        ;;
+    '--landmarks')
         return
         ;;
     '--seed')

@@ -169,6 +169,7 @@ _specdet_train() {
         '--classifier[svm (RBF kernel, the default), logistic or svm-linear.]:classifier:{__specdet_complete "${___classifier[@]}"}'
         '--C[Cost C (default\: 6.37 for svm, 1 for logistic and svm-linear\: the published values).]:C:'
         '--gamma[RBF kernel gamma for svm (default\: the published 0.86).]:gamma:'
+        '--landmarks[Train the svm through N Nyström landmarks (drawn from the training profiles) instead of libsvm\: at most N support vectors, however many images.]:N:'
         '--standardize[Standardise each feature to zero mean and unit variance.]'
         '--no-standardize[Standardise each feature to zero mean and unit variance.]'
         '--tune[Choose C (and gamma) by an inner cross-validation on standardised features.]'
