@@ -65,11 +65,17 @@ package enum Classifier: Sendable, Equatable {
 
     /// The fake-oriented decision value of `x` (length already checked by the caller).
     func decisionValue(_ x: [Float]) -> Double {
+        assess(x).decision
+    }
+
+    /// The decision value of `x` and, for an RBF SVM, the Euclidean distance from `x` to its
+    /// nearest support vector (nil for the linear models), found in the same pass.
+    func assess(_ x: [Float]) -> (decision: Double, nearestSupportVector: Double?) {
         switch self {
         case .logistic(let weights, let bias), .linearSVM(let weights, let bias, _):
             var sum = 0.0
             for (w, value) in zip(weights, x) { sum += w * Double(value) }
-            return sum + bias
+            return (sum + bias, nil)
         case .rbfSVM(let gamma, let supportVectors, let coefficients, let rho, _):
             // The kernel values and the summation order are those of training and of libsvm's
             // svm_predict_values, so this equals libsvm's decision value to the last bit (for a
@@ -78,20 +84,24 @@ package enum Classifier: Sendable, Equatable {
                 supportVectors.values.withUnsafeBufferPointer { rows in
                     let x = buffer.baseAddress!, dimension = buffer.count, count = supportVectors.count
                     let base = rows.baseAddress!
-                    var sum = 0.0
+                    var sum = 0.0, nearest = Double.infinity
                     var index = 0
                     while index + 4 <= count {  // four vectors at a time, summed in order
                         let row = base + index * dimension
                         let distances = KernelMath.squaredDistances(
                             row, row + dimension, row + 2 * dimension, row + 3 * dimension, x, count: dimension)
-                        for lane in 0..<4 { sum += coefficients[index + lane] * exp(-gamma * distances[lane]) }
+                        for lane in 0..<4 {
+                            sum += coefficients[index + lane] * exp(-gamma * distances[lane])
+                            nearest = min(nearest, distances[lane])
+                        }
                         index += 4
                     }
                     for index in index..<count {
                         let distance = KernelMath.squaredDistance(base + index * dimension, x, count: dimension)
                         sum += coefficients[index] * exp(-gamma * distance)
+                        nearest = min(nearest, distance)
                     }
-                    return sum - rho
+                    return (sum - rho, nearest.squareRoot())
                 }
             }
         }

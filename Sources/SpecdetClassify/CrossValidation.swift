@@ -124,13 +124,14 @@ package enum CrossValidation {
             throw SpecdetError(.invalidInput, "\(scored.count) scored flags for \(matrix.rowCount) samples")
         }
         var results: [FoldMetrics] = []
-        var outOfFold: [(index: Int, decision: Double)] = []
+        var outOfFold: [(index: Int, decision: Double, nearest: Double?)] = []
         for fold in Set(folds).sorted() {
             let train = folds.indices.filter { folds[$0] != fold }
             let heldOut = folds.indices.filter { folds[$0] == fold }
             let model = try trainer.fit(matrix, labels: labels, groups: groups, rounds: rounds, rows: train)
-            let decisions = try model.decisionValues(heldOut.map { Array(matrix.row($0)) }, threads: trainer.options.threads)
-            outOfFold += zip(heldOut, decisions).map { ($0, $1) }
+            let assessed = try model.assessments(heldOut.map { Array(matrix.row($0)) }, threads: trainer.options.threads)
+            outOfFold += zip(heldOut, assessed).map { ($0, $1.decision, $1.nearestSupportVector) }
+            let decisions = assessed.map(\.decision)
             let test = zip(heldOut, decisions).filter { scored?[$0.0] ?? true }
             let scored = try ScoredSamples(labels: test.map { labels[$0.0] },
                                            scores: test.map { model.classifier.probability(decision: $0.1) })
@@ -141,7 +142,8 @@ package enum CrossValidation {
                     balancedAccuracy: counts.balancedAccuracy, rocAUC: scored.rocAUC))
         }
         let scores = outOfFold.sorted { $0.index < $1.index }.map {
-            OutOfFoldScore(decision: $0.decision, label: labels[$0.index], original: (rounds?[$0.index] ?? 0) == 0)
+            OutOfFoldScore(decision: $0.decision, label: labels[$0.index], original: (rounds?[$0.index] ?? 0) == 0,
+                           nearestSupportVector: $0.nearest)
         }
         return (CrossValidationResult(folds: results, grouped: grouped), scores)
     }
@@ -154,6 +156,8 @@ package struct OutOfFoldScore: Sendable, Equatable {
     package var label: Int
     /// An original image rather than an augmented copy.
     package var original: Bool
+    /// Its distance to the nearest support vector of that model (RBF SVMs only).
+    package var nearestSupportVector: Double? = nil
 }
 
 /// Held-out metrics of one cross-validation fold.

@@ -97,19 +97,39 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     ///
     /// - Throws: `.dimensionMismatch` for the first vector whose length is not `feature.bins`.
     package func decisionValues(_ vectors: [[Float]], threads: Int) throws(SpecdetError) -> [Double] {
+        try assessments(vectors, threads: threads).map(\.decision)
+    }
+
+    /// `Classifier.assess` of each vector (after the scaler), in input order, on up to
+    /// `threads` threads.
+    ///
+    /// - Throws: `.dimensionMismatch` for the first vector whose length is not `feature.bins`.
+    package func assessments(_ vectors: [[Float]], threads: Int) throws(SpecdetError)
+        -> [(decision: Double, nearestSupportVector: Double?)]
+    {
         for vector in vectors { try checkLength(vector) }
         guard !vectors.isEmpty else { return [] }
-        var result = [Double](repeating: 0, count: vectors.count)
+        var result = [(decision: Double, nearestSupportVector: Double?)](repeating: (0, nil), count: vectors.count)
         let workers = max(1, min(threads, vectors.count))
         result.withUnsafeMutableBufferPointer { buffer in
             nonisolated(unsafe) let output = buffer.baseAddress!
             DispatchQueue.concurrentPerform(iterations: workers) { worker in
                 for index in stride(from: worker, to: vectors.count, by: workers) {
-                    output[index] = uncheckedDecisionValue(vectors[index])
+                    output[index] = uncheckedAssessment(vectors[index])
                 }
             }
         }
         return result
+    }
+
+    /// `P(fake)` of a profile and whether it lies in the model's domain (`DomainBound`; nil
+    /// for a model that records none), from one pass over the support vectors.
+    ///
+    /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
+    public func assess(_ features: [Float]) throws(SpecdetError) -> (probabilityFake: Double, inDomain: Bool?) {
+        try checkLength(features)
+        let (decision, nearest) = uncheckedAssessment(features)
+        return (classifier.probability(decision: decision), domain.map { $0.contains(features, nearestSupportVector: nearest) })
     }
 
     private func checkLength(_ features: [Float]) throws(SpecdetError) {
@@ -120,8 +140,11 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     }
 
     private func uncheckedDecisionValue(_ features: [Float]) -> Double {
-        if let scaler { return classifier.decisionValue(scaler.transform(features)) }
-        return classifier.decisionValue(features)
+        uncheckedAssessment(features).decision
+    }
+
+    private func uncheckedAssessment(_ features: [Float]) -> (decision: Double, nearestSupportVector: Double?) {
+        classifier.assess(scaler?.transform(features) ?? features)
     }
 
     /// Whether a profile lies within the model's domain (`DomainBound`); true for a model
@@ -129,8 +152,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     ///
     /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
     public func isInDomain(_ features: [Float]) throws(SpecdetError) -> Bool {
-        try checkLength(features)
-        return domain?.contains(features) ?? true
+        try assess(features).inDomain ?? true
     }
 
     /// Whether a probability counts as fake under this model's threshold (`p ≥ threshold`).
@@ -313,6 +335,12 @@ public struct DetectorModel: Codable, Sendable, Equatable {
                 throw SpecdetError(.invalidModel, "domain.std[\(index)] is \(domain.std[index]), must be at least \(Self.smallestScale)")
             }
             guard domain.bound > 0 else { throw SpecdetError(.invalidModel, "domain.bound is \(domain.bound), must be positive") }
+            if let supportVectorBound = domain.supportVectorBound {
+                try requireBounded([supportVectorBound], "domain.support_vector_bound")
+                guard supportVectorBound > 0, case .rbfSVM = classifier else {
+                    throw SpecdetError(.invalidModel, "domain.support_vector_bound is \(supportVectorBound): a positive bound of an svm model only")
+                }
+            }
         }
         guard hyperparameters.classifier == classifier.kind else {
             throw SpecdetError(

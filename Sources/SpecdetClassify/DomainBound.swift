@@ -10,7 +10,14 @@ import SpecdetSupport
 /// Ledoit and Wolf's formula, 2004, for standardised data). A profile is in domain when
 /// `d(x) ≤ bound`; the bound is the `quantile` of the distances of the training images, each
 /// measured out of fold (by the statistics of the folds that did not hold it), so it is not
-/// flattered by the images that made the statistics.
+/// flattered by the images that made the statistics. The training images are the originals
+/// and their augmented copies, so that a recompressed or downscaled photograph is in domain.
+///
+/// An RBF SVM adds a second bound: the Euclidean distance from the (scaled) profile to its
+/// nearest support vector, at most `supportVectorBound`, the same quantile of the training
+/// images' distances to the support vectors of the cross-validation model that did not train
+/// on them. Far from every support vector every kernel value is about 0 and the decision value
+/// is the bias whatever the image: such a verdict says nothing.
 package struct DomainBound: Codable, Sendable, Equatable {
     package var mean: [Double]
     package var std: [Double]
@@ -24,14 +31,18 @@ package struct DomainBound: Codable, Sendable, Equatable {
     package var quantile: Double
     /// Out-of-fold distances beyond the bound among the training images (about `1 − quantile`).
     package var outOfFoldOutside: Double
+    /// The bound on the distance to the nearest support vector (RBF SVMs trained with
+    /// cross-validation); nil: no such bound.
+    package var supportVectorBound: Double?
 
     private enum CodingKeys: String, CodingKey {
         case mean, std, whitening, shrinkage, bound, quantile
         case outOfFoldOutside = "out_of_fold_outside"
+        case supportVectorBound = "support_vector_bound"
     }
 
     package init(mean: [Double], std: [Double], whitening: [Double], shrinkage: Double, bound: Double, quantile: Double,
-                 outOfFoldOutside: Double) {
+                 outOfFoldOutside: Double, supportVectorBound: Double? = nil) {
         self.mean = mean
         self.std = std
         self.whitening = whitening
@@ -39,6 +50,7 @@ package struct DomainBound: Codable, Sendable, Equatable {
         self.bound = bound
         self.quantile = quantile
         self.outOfFoldOutside = outOfFoldOutside
+        self.supportVectorBound = supportVectorBound
     }
 
     package init(from decoder: any Decoder) throws {
@@ -63,6 +75,7 @@ package struct DomainBound: Codable, Sendable, Equatable {
         bound = try container.decode(Double.self, forKey: .bound)
         quantile = try container.decode(Double.self, forKey: .quantile)
         outOfFoldOutside = try container.decode(Double.self, forKey: .outOfFoldOutside)
+        supportVectorBound = try container.decodeIfPresent(Double.self, forKey: .supportVectorBound)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -76,6 +89,7 @@ package struct DomainBound: Codable, Sendable, Equatable {
         try container.encode(bound, forKey: .bound)
         try container.encode(quantile, forKey: .quantile)
         try container.encode(outOfFoldOutside, forKey: .outOfFoldOutside)
+        try container.encodeIfPresent(supportVectorBound, forKey: .supportVectorBound)
     }
 
     /// The same domain with its whitening rounded to float32, as a model file stores it, so a
@@ -102,8 +116,12 @@ package struct DomainBound: Codable, Sendable, Equatable {
         return sum.squareRoot()
     }
 
-    package func contains(_ x: [Float]) -> Bool {
-        distance(x) <= bound
+    /// Whether a profile is in domain, given its distance to the classifier's nearest support
+    /// vector (nil for a classifier without support vectors).
+    package func contains(_ x: [Float], nearestSupportVector: Double?) -> Bool {
+        guard distance(x) <= bound else { return false }
+        guard let supportVectorBound, let nearestSupportVector else { return true }
+        return nearestSupportVector <= supportVectorBound
     }
 
     /// The statistics of `rows` of `vectors`, without a bound yet (`bound` is infinite).
@@ -155,13 +173,17 @@ package struct DomainBound: Codable, Sendable, Equatable {
             let statistics = try Self.statistics(of: vectors, rows: train)
             distances += folds.indices.filter { folds[$0] == fold }.map { statistics.distance(vectors[$0]) }
         }
-        distances.sort()
         var domain = try statistics(of: vectors, rows: Array(vectors.indices))
-        let rank = min(distances.count, max(1, Int((quantile * Double(distances.count)).rounded(.up))))
-        domain.bound = distances[rank - 1]
+        domain.bound = Self.quantile(quantile, of: distances)
         domain.quantile = quantile
         domain.outOfFoldOutside = Double(distances.filter { $0 > domain.bound }.count) / Double(distances.count)
         return domain
+    }
+
+    /// The value at rank ⌈q·n⌉ (from 1) of the sorted `values` (not empty).
+    package static func quantile(_ q: Double, of values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted[min(sorted.count, max(1, Int((q * Double(sorted.count)).rounded(.up)))) - 1]
     }
 
     /// `L⁻¹` for the Cholesky factor `L` of a symmetric positive definite `d × d` matrix.

@@ -256,13 +256,25 @@ extension Trainer {
         return model
     }
 
-    /// The domain of the original training profiles (`rounds` 0), its bound from out-of-fold
-    /// distances over `folds` (the cross-validation's, or five folds dealt by position without
-    /// it), rounded as a model file stores it.
-    package static func domain(features: [[Float]], rounds: [Int], folds: [Int]?) throws(SpecdetError) -> DomainBound {
-        let originals = features.indices.filter { rounds[$0] == 0 }
-        let originalFolds = originals.enumerated().map { position, index in folds?[index] ?? position % 5 }
-        return try DomainBound.fit(originals.map { features[$0] }, folds: originalFolds).asStored
+    /// The domain of the training profiles, originals and copies, its bound from out-of-fold
+    /// distances over `folds` (the cross-validation's, or five folds dealt by original without
+    /// it), with the support-vector bound from `outOfFold`'s distances when they have them;
+    /// rounded as a model file stores it.
+    package static func domain(features: [[Float]], rounds: [Int], folds: [Int]?, outOfFold: [OutOfFoldScore]? = nil)
+        throws(SpecdetError) -> DomainBound
+    {
+        // Without cross-validation folds, every fifth original (with its copies, which follow it) is a fold.
+        var originals = -1
+        let sampleFolds = features.indices.map { index in
+            if rounds[index] == 0 { originals += 1 }
+            return folds?[index] ?? max(originals, 0) % 5
+        }
+        var domain = try DomainBound.fit(features, folds: sampleFolds).asStored
+        let distances = outOfFold?.compactMap(\.nearestSupportVector) ?? []
+        if !distances.isEmpty {
+            domain.supportVectorBound = DomainBound.quantile(domain.quantile, of: distances)
+        }
+        return domain
     }
 
     /// The training rows of each round's classifier: the originals (round 0) with that round's

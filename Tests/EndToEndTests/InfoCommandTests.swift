@@ -53,13 +53,14 @@ import Testing
         let folder = try Specdet.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let model = folder.appendingPathComponent("m.json")
-        let train = try Specdet.run(["train", "--quiet", "--augment", "none", "--real", "Fixtures/images/dcgan64/real",
+        let train = try Specdet.run(["train", "--quiet", "--real", "Fixtures/images/dcgan64/real",
                                      "Fixtures/images/ae128_nearest/real", "--fake", "Fixtures/images/dcgan64/fake",
                                      "Fixtures/images/ae128_nearest/fake", "--folds", "3", "-o", model.path])
         #expect(train.status == 0, "\(train.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
         let domain = try #require(json["domain"] as? [String: Any])
         #expect(domain["quantile"] as? Double == 0.995 && (domain["bound"] as? Double ?? 0) > 0)
+        #expect((domain["support_vector_bound"] as? Double ?? 0) > 0, "an svm trained with folds bounds the distance to its support vectors")
 
         let run = try Specdet.run(["score", "--model", model.path, "--format", "jsonl", "Fixtures/outside",
                                    "Fixtures/images/dcgan64/real"])
@@ -71,7 +72,8 @@ import Testing
             try #require(rows.first { ($0["path"] as? String)?.hasSuffix(name) == true })
         }
         #expect(try row("constant_gray_128.png")["status"] as? String == "degenerate_spectrum")
-        for name in ["gradient_128.png", "mate_garden_nearest_x2.png", "mate_garden_nearest_x4.png"] {
+        for name in ["checkerboard_8px_128.png", "gradient_128.png", "noise_uniform_128.png", "mate_garden_nearest_x2.png",
+                     "mate_garden_nearest_x4.png"] {
             let outside = try row(name)
             #expect(outside["in_domain"] as? Bool == false && outside["label"] as? String == "unknown", "\(name): \(outside)")
             #expect(outside["probability_fake"] is Double)

@@ -15,12 +15,12 @@ struct ScoredProfile: Sendable {
     static func work(_ model: DetectorModel) -> @Sendable (GrayImage, InputPath, ProfileExtractor) throws(SpecdetError) -> ScoredProfile {
         { image, _, extractor throws(SpecdetError) in
             let profile = try ImageRun.profile(image, extractor)
-            let probability = try model.probabilityFake(profile.features)
+            let (probability, inDomain) = try model.assess(profile.features)
             guard probability.isFinite else {
                 throw SpecdetError(.degenerateSpectrum, "the model gives no finite P(fake) for this profile",
                                    width: profile.width, height: profile.height)
             }
-            return ScoredProfile(profile: profile, probability: probability, inDomain: model.domain.map { $0.contains(profile.features) })
+            return ScoredProfile(profile: profile, probability: probability, inDomain: inDomain)
         }
     }
 }

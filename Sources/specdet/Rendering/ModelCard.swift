@@ -30,7 +30,8 @@ struct ModelCard {
         lines.append(("augmentation", training.augmentation ?? "none"))
         if let domain = model.domain {
             lines.append(("domain", "Mahalanobis distance ≤ \(String(format: "%.2f", domain.bound)) (the \(domain.quantile) quantile "
-                          + "of the training images' out-of-fold distances; shrinkage \(String(format: "%.3f", domain.shrinkage)))"))
+                          + "of the training images' out-of-fold distances; shrinkage \(String(format: "%.3f", domain.shrinkage)))"
+                          + (domain.supportVectorBound.map { ", and distance to the nearest support vector ≤ \(String(format: "%.3f", $0))" } ?? "")))
         } else {
             lines.append(("domain", "none recorded: every profile is taken as in domain"))
         }

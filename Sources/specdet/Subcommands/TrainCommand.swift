@@ -86,7 +86,8 @@ struct TrainCommand: ParsableCommand {
                     try Trainer.calibrated(trained, outOfFold: validation.outOfFold, rule: classifier.thresholdRule,
                                            targetFPR: classifier.targetFPR)
                 } ?? trained
-                model.domain = try Trainer.domain(features: data.features, rounds: data.rounds, folds: folds)
+                model.domain = try Trainer.domain(features: data.features, rounds: data.rounds, folds: folds,
+                                                  outOfFold: validation?.outOfFold)
             } catch {
                 throw error.prefixed("training failed: ")
             }
