@@ -317,3 +317,47 @@ private let trainedModel: (url: URL, stdout: String) = {
         #expect(both.status == 2 && both.stderr.contains("--threshold-rule"))
     }
 }
+
+/// A schema-1 model file (vectors as nested decimal arrays) still loads, and scores exactly as
+/// the same model in schema 2 (packed float arrays).
+@Suite struct SchemaOneTests {
+    /// The packed array `{"dtype","shape","base64"}` as plain numbers.
+    static func unpacked(_ packed: [String: Any]) throws -> [Double] {
+        let text = try #require(packed["base64"] as? String)
+        let bytes = try #require(Data(base64Encoded: text))
+        if packed["dtype"] as? String == "float32" {
+            return stride(from: 0, to: bytes.count, by: 4).map { offset in
+                Double(Float(bitPattern: UInt32(littleEndian: bytes[offset..<offset + 4].withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })))
+            }
+        }
+        return stride(from: 0, to: bytes.count, by: 8).map { offset in
+            Double(bitPattern: UInt64(littleEndian: bytes[offset..<offset + 8].withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }))
+        }
+    }
+
+    @Test func aSchemaOneFileScoresAsItsSchemaTwoTwin() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let two = folder.appendingPathComponent("two.json"), one = folder.appendingPathComponent("one.json")
+        let train = try Specdet.run(["train", "--quiet", "--augment", "none", "--folds", "0", "--real", "Fixtures/images/dcgan64/real",
+                                     "--fake", "Fixtures/images/dcgan64/fake", "-o", two.path])
+        #expect(train.status == 0, "\(train.stderr)")
+        var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: two)) as? [String: Any])
+        var classifier = try #require(json["classifier"] as? [String: Any])
+        let vectors = try #require(classifier["support_vectors"] as? [String: Any])
+        let dimension = try #require((vectors["shape"] as? [Int])?.last)
+        let flat = try Self.unpacked(vectors)
+        classifier["support_vectors"] = stride(from: 0, to: flat.count, by: dimension).map { Array(flat[$0..<$0 + dimension]) }
+        classifier["coefficients"] = try Self.unpacked(try #require(classifier["coefficients"] as? [String: Any]))
+        json["classifier"] = classifier
+        json["schema_version"] = 1
+        for key in ["class_means", "domain", "operating_point"] { json.removeValue(forKey: key) }
+        try JSONSerialization.data(withJSONObject: json).write(to: one)
+        let scores = try [two, one].map { model in
+            let run = try Specdet.run(["score", "--model", model.path, "Fixtures/images/dcgan64", "Fixtures/images/ae128_nearest"])
+            #expect(run.status == 0, "\(run.stderr)")
+            return csvRows(run.output).dropFirst().map { Array($0.prefix(3)) }
+        }
+        #expect(scores[0].count == 24 && scores[0] == scores[1], "\(zip(scores[0], scores[1]).filter { $0 != $1 })")
+    }
+}
