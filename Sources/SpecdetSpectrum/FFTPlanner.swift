@@ -81,6 +81,12 @@ enum FFTPlanner {
         return plan
     }
 
+    /// Bytes that must be free before FFTW plans a `shape` transform: 1 MiB plus 64 bytes per
+    /// point of a row and a column, many times the twiddle tables an estimate plan makes.
+    private static func planningHeadroom(_ shape: ImageShape) -> Int {
+        (1 << 20) + 64 * (shape.width + shape.height)
+    }
+
     /// Must be called with `lock` held.
     private static func makePlan(_ shape: ImageShape, _ input: UnsafeMutablePointer<Float>,
                                  _ output: UnsafeMutablePointer<fftwf_complex>) throws(SpecdetError) -> FFTPlan {
@@ -89,6 +95,14 @@ enum FFTPlanner {
               let halfWidth = Int32(exactly: shape.halfWidth) else {
             throw SpecdetError(.memoryLimitExceeded, "a \(shape) transform is larger than FFTW can plan")
         }
+        // FFTW's planner aborts the process when its own malloc fails (fftwf_malloc_plain),
+        // so it runs only when far more than its tables (a few complex values per point of a
+        // row and a column) could be allocated; under a memory limit the image then fails
+        // with an error row instead of ending the run.
+        guard let headroom = malloc(planningHeadroom(shape)) else {
+            throw SpecdetError(.memoryLimitExceeded, "no memory left to plan a \(shape) transform")
+        }
+        free(headroom)
         var rowLength = width, columnLength = height
         let rows = fftwf_plan_many_dft_r2c(
             1, &rowLength, height, input, nil, 1, width, output, nil, 1, halfWidth, FFTW_ESTIMATE)

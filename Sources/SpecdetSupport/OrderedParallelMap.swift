@@ -11,6 +11,9 @@ import Foundation
 /// Threads are started with `pthread_create`, whose failure is checked: a process that may
 /// not start as many threads as asked (a pids cgroup, `RLIMIT_NPROC`, no address space for a
 /// stack) runs on the workers that did start, and with none on the calling thread itself.
+/// Workers wait until all have been started; when a start failed, half of them leave before
+/// doing anything, so that their stacks give the run room to allocate (the limit that stopped
+/// the threads usually also bounds the memory the images need).
 package enum OrderedParallelMap {
     /// Stack of every worker thread: deep enough for the decoders, small enough for thousands.
     static let stackBytes = 8 << 20
@@ -33,8 +36,8 @@ package enum OrderedParallelMap {
         precondition(jobs >= 1, "at least one worker")
         let window = max(window ?? 2 * jobs, jobs)
         let queue = WorkQueue<Inputs.Element, Output>()
-        let started = startWorkers(jobs, queue: queue, makeState: makeState, transform: transform)
-        guard started > 0 else {
+        let (started, working) = startWorkers(jobs, queue: queue, makeState: makeState, transform: transform)
+        guard working > 0 else {
             let state = makeState()
             while let input = inputs.next() { try emit(input, transform(state, input)) }
             return 0
@@ -59,23 +62,28 @@ package enum OrderedParallelMap {
         }
         queue.finish()
         queue.waitForWorkers(started)
-        return started
+        return working
     }
 
-    /// Starts up to `count` workers; returns how many started.
+    /// Starts up to `count` workers; returns how many started and how many of them work (all,
+    /// or half when a start failed; the others have left).
     private static func startWorkers<Input, State, Output>(
         _ count: Int, queue: WorkQueue<Input, Output>,
         makeState: @escaping @Sendable () -> State,
         transform: @escaping @Sendable (State, Input) -> Output
-    ) -> Int {
+    ) -> (started: Int, working: Int) {
         var attributes = pthread_attr_t()
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setstacksize(&attributes, stackBytes)
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         var started = 0
-        for _ in 0..<count {
+        for index in 0..<count {
             let body = WorkerBody {
+                guard queue.waitUntilOpen(worker: index) else {
+                    queue.workerFinished()
+                    return
+                }
                 let state = makeState()
                 while let (index, input) = queue.take() {
                     queue.put(index, input, transform(state, input))
@@ -95,7 +103,10 @@ package enum OrderedParallelMap {
             }
             started += 1
         }
-        return started
+        let working = started == count ? started : (started + 1) / 2
+        queue.open(workers: working)
+        if working < started { queue.waitForWorkers(started - working) }
+        return (started, working)
     }
 }
 
@@ -115,6 +126,8 @@ private final class WorkQueue<Input, Output>: @unchecked Sendable {
     private var emitted = 0
     private var finished = false
     private var finishedWorkers = 0
+    /// Workers numbered below this work, once it is set; the others leave.
+    private var workingWorkers: Int?
 
     /// Inputs taken from the stream and not yet emitted.
     var inFlight: Int { condition.withLock { pushed - emitted } }
@@ -137,6 +150,22 @@ private final class WorkQueue<Input, Output>: @unchecked Sendable {
         let result = results.removeValue(forKey: emitted)!
         emitted += 1
         return result
+    }
+
+    /// Lets workers `0..<workers` begin and the others leave.
+    func open(workers: Int) {
+        condition.withLock {
+            workingWorkers = workers
+            condition.broadcast()
+        }
+    }
+
+    /// Waits until the workers are opened; whether worker `index` is to work.
+    func waitUntilOpen(worker index: Int) -> Bool {
+        condition.withLock {
+            while workingWorkers == nil { condition.wait() }
+            return index < workingWorkers!
+        }
     }
 
     /// The next pending input for a worker, waiting for one; nil once the run is finished.

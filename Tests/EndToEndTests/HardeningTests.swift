@@ -38,6 +38,24 @@ import Testing
             atPath: Specdet.fixtures.path + "/images/jpeg").count))
     }
 
+    /// Thousands of workers asked for in an address space too small for all their stacks: the
+    /// starts that fail leave the others little room for a 1024x1024 image's buffers and
+    /// FFTW's plan (whose failed malloc would abort the process), so half of the started
+    /// workers leave before working. Every image has its row: scored, or a
+    /// `memory_limit_exceeded` error when a busy machine still left too little.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/bin/sh"), "needs /bin/sh for ulimit"),
+          arguments: [800_000, 1_500_000])
+    func workersThatExhaustTheAddressSpaceLeaveRoomToWork(kibibytes: Int) throws {
+        let folder = Specdet.fixtures.path + "/images/jpeg"
+        let run = try Self.shell("ulimit -v \(kibibytes)", ["score", "--quiet", "--jobs", "3000", folder])
+        #expect(!run.timedOut, "the run hung")
+        #expect(run.exited(0) || run.exited(1), "status \(run.status) (\(run.reason)): \(run.stderr)")
+        let rows = csvRows(run.output).dropFirst()
+        #expect(rows.count == (try FileManager.default.contentsOfDirectory(atPath: folder).count))
+        #expect(rows.allSatisfy { ["ok", "memory_limit_exceeded"].contains($0[1]) }, "\(run.output)")
+        #expect(rows.contains { $0[1] == "ok" })
+    }
+
     // MARK: Named pipes and other files that are read
 
     /// A FIFO nobody writes to, wherever a path is read: an image input, a model, a groups

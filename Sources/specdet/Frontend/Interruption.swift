@@ -25,6 +25,8 @@ enum Interruption {
     /// Installs the handlers and unblocks their signals: a parent may have left them blocked
     /// in the mask the process inherits, which would make the run deaf to them. Call it first.
     static func installHandlers() {
+        // A global is made on first use, which allocates and takes a lock: never in a handler.
+        _ = temporaryFiles
         var signals = sigset_t()
         sigemptyset(&signals)
         for signalNumber in exitingSignals {
