@@ -13,11 +13,15 @@ import SpecdetSupport
 /// flattered by the images that made the statistics. The training images are the originals
 /// and their augmented copies, so that a recompressed or downscaled photograph is in domain.
 ///
-/// An RBF SVM adds a second bound: the Euclidean distance from the (scaled) profile to its
-/// nearest support vector, at most `supportVectorBound`, the same quantile of the training
-/// images' distances to the support vectors of the cross-validation model that did not train
-/// on them. Far from every support vector every kernel value is about 0 and the decision value
-/// is the bias whatever the image: such a verdict says nothing.
+/// An RBF SVM is judged by its own neighbourhood instead: the Euclidean distance from the
+/// (scaled) profile to its nearest support vector must be at most `supportVectorBound`, the
+/// same quantile of the training images' distances to the support vectors of the
+/// cross-validation model that did not train on them. Far from every support vector every
+/// kernel value is about 0 and the decision value is the bias whatever the image: such a
+/// verdict says nothing. Near one, the verdict rests on training images like it, even where
+/// the Mahalanobis distance is large because the profile's shape never occurred in training
+/// (every non-square image, when the training crops were square, lies hundreds of units out
+/// along directions in which the training profiles hardly vary).
 package struct DomainBound: Codable, Sendable, Equatable {
     package var mean: [Double]
     package var std: [Double]
@@ -117,11 +121,11 @@ package struct DomainBound: Codable, Sendable, Equatable {
     }
 
     /// Whether a profile is in domain, given its distance to the classifier's nearest support
-    /// vector (nil for a classifier without support vectors).
+    /// vector (nil for a classifier without support vectors): by that distance when the domain
+    /// bounds it, by the Mahalanobis distance otherwise.
     package func contains(_ x: [Float], nearestSupportVector: Double?) -> Bool {
-        guard distance(x) <= bound else { return false }
-        guard let supportVectorBound, let nearestSupportVector else { return true }
-        return nearestSupportVector <= supportVectorBound
+        if let supportVectorBound, let nearestSupportVector { return nearestSupportVector <= supportVectorBound }
+        return distance(x) <= bound
     }
 
     /// The statistics of `rows` of `vectors`, without a bound yet (`bound` is infinite).
