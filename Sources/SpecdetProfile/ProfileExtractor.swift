@@ -84,6 +84,8 @@ public final class ProfileExtractor {
     /// resampled to `bins / 2` values the same way, axis first, both divided by the first
     /// all-angle ring mean.
     public func profile(of image: GrayImage) throws(SpecdetError) -> [Float] {
+        // A size that can have no profile is reported as such, blank or not.
+        _ = try ringTable(for: ImageShape(width: image.width, height: image.height))
         let deviation = Self.lumaStandardDeviation(image)
         guard deviation >= Self.smallestLumaDeviation else {
             throw SpecdetError(.degenerateSpectrum, "the image is nearly constant (luma standard deviation "
@@ -107,10 +109,9 @@ public final class ProfileExtractor {
         return features.map { Float($0) }
     }
 
-    /// Sums of the log magnitude per ring, at `2·ring` (axis-aligned, or every sample when
-    /// `bySector` is false) and `2·ring + 1` (diagonal).
-    private func ringSums(of image: GrayImage, bySector: Bool) throws(SpecdetError) -> (RingTable, [Double]) {
-        let shape = ImageShape(width: image.width, height: image.height)
+    /// The ring table of a `shape` whose FFT buffers fit in `memoryLimit` and which has enough
+    /// rings for a profile.
+    private func ringTable(for shape: ImageShape) throws(SpecdetError) -> RingTable {
         let bytes = try SpectrumWorkspace.bufferBytes(for: shape)
         guard bytes <= memoryLimit else {
             throw SpecdetError(.memoryLimitExceeded,
@@ -121,6 +122,14 @@ public final class ProfileExtractor {
             throw SpecdetError(.tooSmall,
                                "a \(shape) image has \(table.keptRings) spectral rings; a profile needs at least \(ProfileConfiguration.minimumRings)")
         }
+        return table
+    }
+
+    /// Sums of the log magnitude per ring, at `2·ring` (axis-aligned, or every sample when
+    /// `bySector` is false) and `2·ring + 1` (diagonal).
+    private func ringSums(of image: GrayImage, bySector: Bool) throws(SpecdetError) -> (RingTable, [Double]) {
+        let shape = ImageShape(width: image.width, height: image.height)
+        let table = try ringTable(for: shape)
         var sums = [Double](repeating: 0, count: table.slotCount)
         try sums.withUnsafeMutableBufferPointer { sums throws(SpecdetError) in
             try image.pixels.withUnsafeBufferPointer { pixels throws(SpecdetError) in
