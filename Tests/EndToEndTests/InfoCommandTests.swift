@@ -61,6 +61,9 @@ import Testing
         let domain = try #require(json["domain"] as? [String: Any])
         #expect(domain["quantile"] as? Double == 0.995 && (domain["bound"] as? Double ?? 0) > 0)
         #expect((domain["support_vector_bound"] as? Double ?? 0) > 0, "an svm trained with folds bounds the distance to its support vectors")
+        let card = try Specdet.run(["info", model.path])
+        let supportVectorBound = String(format: "%.3f", domain["support_vector_bound"] as? Double ?? 0)
+        #expect(card.output.contains("distance to the nearest support vector ≤ \(supportVectorBound)"), "\(card.output)")
 
         let run = try Specdet.run(["score", "--model", model.path, "--format", "jsonl", "Fixtures/outside",
                                    "Fixtures/images/dcgan64/real"])

@@ -29,9 +29,13 @@ struct ModelCard {
         }
         lines.append(("augmentation", training.augmentation ?? "none"))
         if let domain = model.domain {
-            lines.append(("domain", "Mahalanobis distance ≤ \(String(format: "%.2f", domain.bound)) (the \(domain.quantile) quantile "
-                          + "of the training images' out-of-fold distances; shrinkage \(String(format: "%.3f", domain.shrinkage)))"
-                          + (domain.supportVectorBound.map { ", and distance to the nearest support vector ≤ \(String(format: "%.3f", $0))" } ?? "")))
+            let quantile = "the \(domain.quantile) quantile of the training images' out-of-fold distances"
+            if let supportVectorBound = domain.supportVectorBound {
+                lines.append(("domain", "distance to the nearest support vector ≤ \(String(format: "%.3f", supportVectorBound)) (\(quantile))"))
+            } else {
+                lines.append(("domain", "Mahalanobis distance ≤ \(String(format: "%.2f", domain.bound)) (\(quantile); "
+                              + "shrinkage \(String(format: "%.3f", domain.shrinkage)))"))
+            }
         } else {
             lines.append(("domain", "none recorded: every profile is taken as in domain"))
         }
