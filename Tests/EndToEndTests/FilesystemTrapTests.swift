@@ -235,8 +235,8 @@ final class TrapFolder {
     }
 
     /// A folder the walk cannot open (chmod 000) keeps one row of its own, and the walk goes
-    /// on. Its code should say why: `permission_denied`. Today the collector passes the folder
-    /// on as an input and the decoder's `stat` calls it `not_regular_file` ("is a directory").
+    /// on. Its code says why: `permission_denied` (not `not_regular_file`, which the decoder's
+    /// `stat` would say of a folder passed on as an input).
     @Test(.enabled(if: Unprivileged.available, Unprivileged.skipReason))
     func unreadableFolderKeepsOneRowSayingPermissionDenied() throws {
         let folder = try Specdet.temporaryFolder()
