@@ -78,9 +78,9 @@ package enum OrderedParallelMap {
         pthread_attr_setstacksize(&attributes, stackBytes)
         pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
         var started = 0
-        for index in 0..<count {
+        for worker in 0..<count {
             let body = WorkerBody {
-                guard queue.waitUntilOpen(worker: index) else {
+                guard queue.waitUntilOpen(worker: worker) else {
                     queue.workerFinished()
                     return
                 }
