@@ -1,6 +1,6 @@
 #!/bin/sh
 # Every cross-validation run of this study, one after another on one core (skips finished ones):
-# about 35 minutes on a 2-core machine shared with other work.
+# about 55 minutes on a 2-core machine shared with other work.
 # Usage, from the repo root, after extract.py:
 #   sh tools/research/builtin/run_all.sh [WORK [SELECTION_WORK]]
 # WORK: this study's work folder (default .build/research-builtin); SELECTION_WORK: the
@@ -24,3 +24,5 @@ dom ctrl_exclude --controls exclude
 dom ctrl_real --controls real
 dom ctrl_fake --controls fake
 run ctrl_real_nys1600 --controls real --landmarks 1600
+[ -f "$WORK/results/operating_point_inner_k5.pkl" ] ||
+    python3 "$D/operating_point.py" inner --kin 5 --work "$WORK" --selection-work "$SEL"
