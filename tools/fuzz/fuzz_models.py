@@ -16,8 +16,8 @@ changed; bytes cut, flipped or inserted), written to a file and given to
 A mutant fails the run when specdet
   * is killed by a signal (a crash) or runs past --timeout seconds (a hang),
   * exits with a status other than 0 or 2,
-  * writes `nan` or `inf`, a probability outside [0, 1], or a label that disagrees with the
-    model's threshold,
+  * writes `nan` or `inf`, a probability outside [0, 1], a label that disagrees with the
+    model's threshold, or `unknown` other than exactly when `in_domain` is false,
   * exits 0 for a model that is inconsistent: feature lengths, support vector and
     coefficient counts that disagree, a threshold outside [0, 1], a repeated key, or an
     unknown format or schema (checked here independently of specdet).
@@ -68,6 +68,9 @@ def unpack(packed: dict):
     raw = base64.b64decode(packed["base64"])
     values = list(struct.unpack("<%d%s" % (len(raw) // struct.calcsize(code), code), raw))
     shape = packed["shape"]
+    # The shape must match the bytes before it is trusted to build rows (it may claim 10^19).
+    if math.prod(shape) != len(values):
+        raise ValueError("a packed array whose shape disagrees with its bytes")
     if len(shape) == 2:
         return [values[i * shape[1]:(i + 1) * shape[1]] for i in range(shape[0])]
     return values
@@ -136,7 +139,9 @@ def mutate_json(rng: random.Random, model: dict) -> tuple[dict, list[str]]:
         elif choice == 2:
             parent[key] = []
         else:
-            parent[key] = lst * rng.choice([2, 50])
+            # At most 100,000 entries a list: larger mutants cost the fuzzer gigabytes, and a
+            # model file over specdet's size bound is refused from its size alone.
+            parent[key] = lst * (50 if len(lst) * 50 <= 100_000 else 2)
     elif kind == 4 and isinstance(parent[key], dict) and "base64" in parent[key]:
         packed = parent[key]
         choice = rng.randrange(5)
@@ -270,7 +275,12 @@ def check(specdet: str, path: str, data: bytes, timeout: float) -> str | None:
         p = float(text)
         if not 0 <= p <= 1:
             return "a probability outside [0, 1]"
-        if fields[3] != ("fake" if p >= threshold else "real"):
+        in_domain = fields[6]
+        if in_domain not in ("true", "false", ""):
+            return f"an in_domain value {in_domain!r}"
+        if (fields[3] == "unknown") != (in_domain == "false"):
+            return "a label `unknown` that disagrees with in_domain"
+        if fields[3] != "unknown" and fields[3] != ("fake" if p >= threshold else "real"):
             return "a label that disagrees with the threshold"
     return None
 
@@ -291,32 +301,46 @@ def main(argv=None) -> int:
     os.makedirs(args.keep, exist_ok=True)
     with tempfile.TemporaryDirectory() as folder:
         seeds = train_seeds(args.specdet, folder)
-        rng = random.Random(args.seed)
-        mutants = [mutant(rng, rng.choice(seeds)) for _ in range(args.mutants)]
         outcomes = {"accepted": 0, "refused": 0}
         failures = 0
 
+        # Each mutant is made from its own generator when it is checked: reproducible by its
+        # index, and never more than a few in memory (one of the built-in model is 3 MB).
         def one(index: int):
-            path = os.path.join(folder, f"m{index % (args.jobs * 4)}-{index}.json")
+            rng = random.Random(args.seed * 1_000_003 + index)
+            data = mutant(rng, rng.choice(seeds))
+            path = os.path.join(folder, f"m{index}.json")
             with open(path, "wb") as handle:
-                handle.write(mutants[index])
-            failure = check(args.specdet, path, mutants[index], args.timeout)
-            accepted = consistent(mutants[index])[0] and failure is None
+                handle.write(data)
+            failure = check(args.specdet, path, data, args.timeout)
+            accepted = consistent(data)[0] and failure is None
             os.unlink(path)
+            if failure:
+                with open(os.path.join(args.keep, f"mutant-{index}.json"), "wb") as handle:
+                    handle.write(data)
             return index, failure, accepted
 
         with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            for done, (index, failure, accepted) in enumerate(pool.map(one, range(len(mutants))), 1):
-                if failure:
-                    failures += 1
-                    kept = os.path.join(args.keep, f"mutant-{index}.json")
-                    with open(kept, "wb") as handle:
-                        handle.write(mutants[index])
-                    print(f"mutant {index}: {failure} (kept as {kept})", file=sys.stderr)
-                outcomes["accepted" if accepted else "refused"] += 1
-                if done % 1000 == 0:
-                    print(f"{done}/{len(mutants)} mutants, {failures} failures", file=sys.stderr)
-    print(f"{len(mutants)} mutants of {len(seeds)} seed models: {outcomes['accepted']} accepted, "
+            pending = set()
+            done = 0
+            indices = iter(range(args.mutants))
+            while True:
+                while len(pending) < 4 * args.jobs and (index := next(indices, None)) is not None:
+                    pending.add(pool.submit(one, index))
+                if not pending:
+                    break
+                finished, pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+                for future in finished:
+                    index, failure, accepted = future.result()
+                    done += 1
+                    if failure:
+                        failures += 1
+                        kept = os.path.join(args.keep, f"mutant-{index}.json")
+                        print(f"mutant {index}: {failure} (kept as {kept})", file=sys.stderr)
+                    outcomes["accepted" if accepted else "refused"] += 1
+                    if done % 1000 == 0:
+                        print(f"{done}/{args.mutants} mutants, {failures} failures", file=sys.stderr)
+    print(f"{args.mutants} mutants of {len(seeds)} seed models: {outcomes['accepted']} accepted, "
           f"{outcomes['refused']} refused, {failures} failures")
     return 1 if failures else 0
 
