@@ -74,11 +74,11 @@ class Cell:
         code = {"fake": 1, "real": 0, "": -1}
         self.pred = np.array([code[r["predicted"]] for r in rows])
         self.sign = np.array([code[r["sign_predicted"]] for r in rows])
-        self.outside = sum(1 for r in rows if r["in_domain"] == "false")
         # Per label: (images outside the domain, images).
         self.outside_by_label = {label: (sum(1 for r in rows if r["label"] == label and r["in_domain"] == "false"),
                                          sum(1 for r in rows if r["label"] == label))
                                  for label in ("real", "fake")}
+        self.outside = sum(out for out, _ in self.outside_by_label.values())
         self.failed = sum(1 for r in rows if r["status"] != "ok")
         self.has_domain = any(r["in_domain"] != "" for r in rows)
         self.sign_labels = bool((self.sign >= 0).any())

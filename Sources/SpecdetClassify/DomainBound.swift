@@ -13,10 +13,11 @@ import SpecdetSupport
 /// flattered by the images that made the statistics. The training images are the originals
 /// and their augmented copies, so that a recompressed or downscaled photograph is in domain.
 ///
-/// An RBF SVM is judged by its own neighbourhood instead: the Euclidean distance from the
-/// (scaled) profile to its nearest support vector must be at most `supportVectorBound`, the
-/// same quantile of the training images' distances to the support vectors of the
-/// cross-validation model that did not train on them. Far from every support vector every
+/// An RBF SVM trained with cross-validation (which records `supportVectorBound`) is judged by
+/// its own neighbourhood instead: the Euclidean distance from the (scaled) profile to its
+/// nearest support vector must be at most `supportVectorBound`, the same quantile of the
+/// training images' distances to the support vectors of the cross-validation model that did
+/// not train on them. Far from every support vector every
 /// kernel value is about 0 and the decision value is the bias whatever the image: such a
 /// verdict says nothing. Near one, the verdict rests on training images like it, even where
 /// the Mahalanobis distance is large because the profile's shape never occurred in training

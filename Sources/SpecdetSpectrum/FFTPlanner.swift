@@ -95,10 +95,11 @@ enum FFTPlanner {
               let halfWidth = Int32(exactly: shape.halfWidth) else {
             throw SpecdetError(.memoryLimitExceeded, "a \(shape) transform is larger than FFTW can plan")
         }
-        // FFTW's planner aborts the process when its own malloc fails (fftwf_malloc_plain),
-        // so it runs only when far more than its tables (a few complex values per point of a
-        // row and a column) could be allocated; under a memory limit the image then fails
-        // with an error row instead of ending the run.
+        // FFTW aborts the process when its own malloc fails (fftwf_malloc_plain), so the
+        // planner runs only when far more than its tables (a few complex values per point of
+        // a row and a column) could be allocated: under an address-space limit the image is
+        // then an error row. A best effort: other threads allocate meanwhile, and under a
+        // cgroup memory limit malloc does not fail (the OOM killer acts instead).
         guard let headroom = malloc(planningHeadroom(shape)) else {
             throw SpecdetError(.memoryLimitExceeded, "no memory left to plan a \(shape) transform")
         }

@@ -12,14 +12,15 @@ import Foundation
 /// not start as many threads as asked (a pids cgroup, `RLIMIT_NPROC`, no address space for a
 /// stack) runs on the workers that did start, and with none on the calling thread itself.
 /// Workers wait until all have been started; when a start failed, half of them leave before
-/// doing anything, so that their stacks give the run room to allocate (the limit that stopped
-/// the threads usually also bounds the memory the images need).
+/// doing anything and are joined, so that their stacks are unmapped before the others
+/// allocate (the limit that stopped the threads, such as an address-space limit, usually also
+/// bounds the memory the images need).
 package enum OrderedParallelMap {
     /// Stack of every worker thread: deep enough for the decoders, small enough for thousands.
     static let stackBytes = 8 << 20
 
     /// Runs `transform` over `inputs` on up to `jobs` threads and calls `emit` with each input
-    /// and its output in input order; returns the number of worker threads that ran (0 when
+    /// and its output in input order; returns the number of worker threads that worked (0 when
     /// none could be started and the calling thread did the work).
     ///
     /// If `emit` throws, no new input is taken, the workers finish what they hold, and the
@@ -76,8 +77,8 @@ package enum OrderedParallelMap {
         pthread_attr_init(&attributes)
         defer { pthread_attr_destroy(&attributes) }
         pthread_attr_setstacksize(&attributes, stackBytes)
-        pthread_attr_setdetachstate(&attributes, Int32(PTHREAD_CREATE_DETACHED))
-        var started = 0
+        var threads: [pthread_t] = []
+        threads.reserveCapacity(count)
         for worker in 0..<count {
             let body = WorkerBody {
                 guard queue.waitUntilOpen(worker: worker) else {
@@ -101,11 +102,15 @@ package enum OrderedParallelMap {
                 Unmanaged<WorkerBody>.fromOpaque(context).release()
                 break
             }
-            started += 1
+            threads.append(thread)
         }
+        let started = threads.count
         let working = started == count ? started : (started + 1) / 2
         queue.open(workers: working)
-        if working < started { queue.waitForWorkers(started - working) }
+        // Joined, a leaver's stack is unmapped (beyond glibc's small cache of stacks); a
+        // detached thread's is freed only some time after it ends.
+        for thread in threads[working...] { pthread_join(thread, nil) }
+        for thread in threads[..<working] { pthread_detach(thread) }
         return (started, working)
     }
 }

@@ -139,9 +139,10 @@ def mutate_json(rng: random.Random, model: dict) -> tuple[dict, list[str]]:
         elif choice == 2:
             parent[key] = []
         else:
-            # At most 100,000 entries a list: larger mutants cost the fuzzer gigabytes, and a
-            # model file over specdet's size bound is refused from its size alone.
-            parent[key] = lst * (50 if len(lst) * 50 <= 100_000 else 2)
+            # A list grows to at most 100,000 entries: larger mutants cost the fuzzer
+            # gigabytes, and a model file over specdet's size bound is refused unread.
+            factors = [k for k in (2, 50) if len(lst) * k <= 100_000]
+            parent[key] = lst * rng.choice(factors) if factors else lst[: len(lst) // 2]
     elif kind == 4 and isinstance(parent[key], dict) and "base64" in parent[key]:
         packed = parent[key]
         choice = rng.randrange(5)
