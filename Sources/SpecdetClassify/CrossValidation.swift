@@ -128,6 +128,13 @@ package enum CrossValidation {
         for fold in Set(folds).sorted() {
             let train = folds.indices.filter { folds[$0] != fold }
             let heldOut = folds.indices.filter { folds[$0] == fold }
+            let trainingFakes = train.reduce(0) { $0 + labels[$1] }
+            guard trainingFakes > 0, trainingFakes < train.count else {
+                let missing = trainingFakes == 0 ? "fake" : "real"
+                throw SpecdetError(.invalidInput, "every \(missing) image falls in cross-validation fold \(fold), so the "
+                                   + "model trained without that fold has none to learn from"
+                                   + (grouped ? "; the \(missing) images need more groups (--groups), or use fewer --folds" : ""))
+            }
             let model = try trainer.fit(matrix, labels: labels, groups: groups, rounds: rounds, rows: train)
             let assessed = try model.assessments(heldOut.map { Array(matrix.row($0)) }, threads: trainer.options.threads)
             outOfFold += zip(heldOut, assessed).map { ($0, $1.decision, $1.nearestSupportVector) }

@@ -13,6 +13,27 @@ private let trainedModel: (url: URL, stdout: String) = {
 }()
 
 @Suite struct TrainScoreEvaluateTests {
+    /// Groups that put every fake image in one fold leave the model of the other folds without
+    /// fakes: the error says so, not that the fakes are missing.
+    @Test func groupsThatLeaveAFoldWithoutAClassAreNamedAsTheCause() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let real = "Fixtures/images/dcgan64/real", fake = "Fixtures/images/dcgan64/fake"
+        var groups = "path,group\n"
+        for (name, subfolder) in [("real", real), ("fake", fake)] {
+            for (index, file) in try FileManager.default.contentsOfDirectory(atPath: subfolder).sorted().enumerated() {
+                groups += "\(subfolder)/\(file),\(name == "fake" ? "all-fakes" : "photo-\(index)")\n"
+            }
+        }
+        let groupsFile = folder.appendingPathComponent("groups.csv")
+        try groups.write(to: groupsFile, atomically: true, encoding: .utf8)
+        let run = try Specdet.run(["train", "--quiet", "--augment", "none", "--folds", "3", "--real", real, "--fake", fake,
+                                   "--groups", groupsFile.path, "--output", folder.appendingPathComponent("m.json").path])
+        #expect(run.status == 2, "\(run.stderr)")
+        #expect(run.stderr.contains("every fake image falls in cross-validation fold"), "\(run.stderr)")
+        #expect(run.stderr.contains("need more groups"), "\(run.stderr)")
+    }
+
     @Test func trainReportsCrossValidationAndWritesAModel() throws {
         #expect(trainedModel.stdout.contains("cross-validation: 5 folds, grouped"))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: trainedModel.url)) as! [String: Any]

@@ -33,7 +33,7 @@ struct ClassifierOptions: ParsableArguments {
     var seed: UInt64 = 0
 
     @Option(name: .customLong("threshold-rule"), help: ArgumentHelp(
-        "decision-sign (the classifier's own boundary, the default) or accuracy (the threshold of highest out-of-fold accuracy).",
+        "decision-sign (the classifier's own boundary, the default), accuracy (the threshold of highest out-of-fold accuracy) or target-fpr (with --target-fpr F).",
         valueName: "RULE"))
     var rule: OperatingPoint.Rule?
 

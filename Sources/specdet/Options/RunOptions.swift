@@ -58,7 +58,7 @@ struct RunOptions: ParsableArguments {
     @Option(name: .customLong("max-decode-ms"), help: "Decode time budget per image in milliseconds (0: none).")
     var maxDecodeMilliseconds = DecodeLimits().maxDecodeMilliseconds
 
-    @Option(name: .customLong("max-fft-memory"), help: "Largest FFT buffer memory per image in bytes: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)); fingerprint adds 8 more for its sums.")
+    @Option(name: .customLong("max-fft-memory"), help: "Largest FFT buffer memory per image in bytes: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)), and 8 more for the sums of the fingerprint command.")
     var maxFFTMemory = ProfileExtractor.defaultMemoryLimit
 
     func validate() throws {

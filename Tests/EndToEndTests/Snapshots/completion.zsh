@@ -93,7 +93,7 @@ _specdet_score() {
         '--max-file-size[Largest input file in bytes.]:max-file-size:'
         '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
         '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
-        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)); fingerprint adds 8 more for its sums.]:max-fft-memory:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)), and 8 more for the sums of the fingerprint command.]:max-fft-memory:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -121,7 +121,7 @@ _specdet_report() {
         '--max-file-size[Largest input file in bytes.]:max-file-size:'
         '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
         '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
-        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)); fingerprint adds 8 more for its sums.]:max-fft-memory:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)), and 8 more for the sums of the fingerprint command.]:max-fft-memory:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -148,7 +148,7 @@ _specdet_profile() {
         '--max-file-size[Largest input file in bytes.]:max-file-size:'
         '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
         '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
-        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)); fingerprint adds 8 more for its sums.]:max-fft-memory:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)), and 8 more for the sums of the fingerprint command.]:max-fft-memory:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -174,7 +174,7 @@ _specdet_train() {
         '--no-standardize[Standardise each feature to zero mean and unit variance.]'
         '--tune[Choose C (and gamma) by an inner cross-validation on standardised features.]'
         '--seed[Seed of every random choice in training.]:seed:'
-        '--threshold-rule[decision-sign (the classifier'\''s own boundary, the default) or accuracy (the threshold of highest out-of-fold accuracy).]:RULE:{__specdet_complete "${___threshold_rule[@]}"}'
+        '--threshold-rule[decision-sign (the classifier'\''s own boundary, the default), accuracy (the threshold of highest out-of-fold accuracy) or target-fpr (with --target-fpr F).]:RULE:{__specdet_complete "${___threshold_rule[@]}"}'
         '--target-fpr[Instead, the threshold that keeps the out-of-fold false-positive rate (reals called fake), over the images and their augmented copies, at or below F.]:F:'
         '--folds[Cross-validation folds (0\: none).]:folds:'
         '--groups[CSV with columns path,group\: inputs of one group share a fold.]:FILE:'
@@ -194,7 +194,7 @@ _specdet_train() {
         '--max-file-size[Largest input file in bytes.]:max-file-size:'
         '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
         '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
-        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)); fingerprint adds 8 more for its sums.]:max-fft-memory:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)), and 8 more for the sums of the fingerprint command.]:max-fft-memory:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -221,7 +221,7 @@ _specdet_evaluate() {
         '--max-file-size[Largest input file in bytes.]:max-file-size:'
         '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
         '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
-        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)); fingerprint adds 8 more for its sums.]:max-fft-memory:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)), and 8 more for the sums of the fingerprint command.]:max-fft-memory:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -263,7 +263,7 @@ _specdet_plot() {
         '--max-file-size[Largest input file in bytes.]:max-file-size:'
         '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
         '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
-        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)); fingerprint adds 8 more for its sums.]:max-fft-memory:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)), and 8 more for the sums of the fingerprint command.]:max-fft-memory:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
@@ -288,7 +288,7 @@ _specdet_fingerprint() {
         '--max-file-size[Largest input file in bytes.]:max-file-size:'
         '--max-scans[Most JPEG scans (progressive JPEGs).]:max-scans:'
         '--max-decode-ms[Decode time budget per image in milliseconds (0\: none).]:max-decode-ms:'
-        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)); fingerprint adds 8 more for its sums.]:max-fft-memory:'
+        '--max-fft-memory[Largest FFT buffer memory per image in bytes\: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)), and 8 more for the sums of the fingerprint command.]:max-fft-memory:'
         '--version[Show the version.]'
         '(-h --help)'{-h,--help}'[Show help information.]'
     )
