@@ -8,6 +8,7 @@ extension ErrorCode {
     /// The code for a C glue status other than `SD_OK` (the two enums correspond 1:1).
     init(_ status: sd_status) {
         switch status {
+        case SD_NOT_FOUND: self = .notFound
         case SD_NOT_REGULAR_FILE: self = .notRegularFile
         case SD_PERMISSION_DENIED: self = .permissionDenied
         case SD_SYMLINK_LOOP: self = .symlinkLoop

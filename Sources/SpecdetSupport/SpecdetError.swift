@@ -40,6 +40,8 @@ public struct SpecdetError: Error, Sendable, Equatable, CustomStringConvertible 
 /// the others end a run with exit status 2.
 public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     // An input that could not be read or decoded.
+    /// No file at the path (a typo, a file removed while the run went on).
+    case notFound = "not_found"
     case notRegularFile = "not_regular_file"
     case permissionDenied = "permission_denied"
     case symlinkLoop = "symlink_loop"
@@ -104,7 +106,7 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     /// rather than an error that ends the run (exit status 2).
     public var isInputFailure: Bool {
         switch self {
-        case .notRegularFile, .permissionDenied, .symlinkLoop, .danglingSymlink, .emptyFile, .fileTooLarge,
+        case .notFound, .notRegularFile, .permissionDenied, .symlinkLoop, .danglingSymlink, .emptyFile, .fileTooLarge,
              .unknownFormat, .unsupportedFormat, .truncated, .checksumMismatch, .corruptData, .invalidHeader,
              .pixelLimitExceeded, .scanLimitExceeded, .timeLimitExceeded, .decoderError, .ioError,
              .tooSmall, .memoryLimitExceeded, .degenerateSpectrum, .sizeMismatch:

@@ -299,8 +299,11 @@ static sd_status record_errno(sd_job *job, int dir, const char *path, int error)
         if (fstatat(dir, path, &link, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(link.st_mode)) {
             sd_record(job, SD_DANGLING_SYMLINK, "symbolic link points to nothing");
         } else {
-            sd_record(job, SD_IO_ERROR, "no such file");
+            sd_record(job, SD_NOT_FOUND, "no such file");
         }
+        break;
+    case ENOTDIR:
+        sd_record(job, SD_NOT_FOUND, "no such file (a component of the path is not a folder)");
         break;
     case EACCES:
     case EPERM:

@@ -9,7 +9,7 @@ import SpecdetSupport
 /// Error codes that say what is wrong with a file (RELIABILITY.md), i.e. every code except
 /// the catch-all `decoder_error` and `io_error`.
 let specificErrorCodes: Set<String> = [
-    "not_regular_file", "permission_denied", "symlink_loop", "dangling_symlink", "empty_file",
+    "not_found", "not_regular_file", "permission_denied", "symlink_loop", "dangling_symlink", "empty_file",
     "file_too_large", "unknown_format", "unsupported_format", "truncated", "checksum_mismatch",
     "corrupt_data", "invalid_header", "pixel_limit_exceeded", "scan_limit_exceeded", "too_small",
     "time_limit_exceeded", "memory_limit_exceeded",

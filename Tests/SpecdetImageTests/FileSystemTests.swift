@@ -86,11 +86,11 @@ func decodeFailure(_ path: String, limits: DecodeLimits = .init()) -> SpecdetErr
         #expect(try ImageDecoder.decode(path: folder.path("link.png")).width == 64)
     }
 
-    @Test func missingFileIsAnIOError() throws {
+    @Test func missingFileIsNotFound() throws {
         let folder = try TemporaryFolder()
-        #expect(decodeFailure(folder.path("missing.png"))?.code == .ioError)
+        #expect(decodeFailure(folder.path("missing.png"))?.code == .notFound)
         let file = try folder.copy(Self.png, to: "file.png")
-        #expect(decodeFailure(file + "/inside.png")?.code == .ioError)
+        #expect(decodeFailure(file + "/inside.png")?.code == .notFound)
     }
 
     /// A 10 GiB sparse file is rejected from its size, without reading it.

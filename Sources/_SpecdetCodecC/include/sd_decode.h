@@ -58,6 +58,7 @@ extern "C" {
 /* Outcome of a call. Maps 1:1 onto Swift's DecodeErrorCode (same order, SD_OK first). */
 typedef enum sd_status {
     SD_OK = 0,
+    SD_NOT_FOUND,
     SD_NOT_REGULAR_FILE,
     SD_PERMISSION_DENIED,
     SD_SYMLINK_LOOP,
