@@ -68,11 +68,14 @@ struct PlotCommand: ParsableCommand {
             guard profiles.realCount > 0, profiles.fakeCount > 0 else {
                 throw SpecdetError(.usage, "a plot needs profiles of both sets; got \(profiles.realCount) real and \(profiles.fakeCount) fake")
             }
-            var sampled: [ImageSize: [ClosedRange<Int>]?] = [:]
-            let sampledBins = profiles.sizes.map { size in
-                size.flatMap { size in
-                    sampled[size, default: ProfileExtractor.sampledBins(width: size.width, height: size.height, configuration: configuration)]
-                }
+            // Once per size: many images share one.
+            var sampledBySize: [ImageSize: [ClosedRange<Int>]?] = [:]
+            let sampledBins = profiles.sizes.map { size -> [ClosedRange<Int>]? in
+                guard let size else { return nil }
+                if let known = sampledBySize[size] { return known }
+                let bins = ProfileExtractor.sampledBins(width: size.width, height: size.height, configuration: configuration)
+                sampledBySize[size] = bins
+                return bins
             }
             let comparison = ProfileComparison(features: profiles.features, labels: profiles.labels, configuration: configuration,
                                                sampledBins: sampledBins)
