@@ -13,6 +13,19 @@ private let trainedModel: (url: URL, stdout: String) = {
 }()
 
 @Suite struct TrainScoreEvaluateTests {
+    /// The summary on stderr counts the verdicts the rows give, by label.
+    @Test func scoreSummaryCountsTheVerdictsOfItsRows() throws {
+        let run = try Specdet.run(["score", "--model", trainedModel.url.path, "Fixtures/images/jpeg", "Fixtures/images/dcgan64",
+                                   "Fixtures/outside"])
+        let rows = csvRows(run.output).dropFirst()
+        var counts: [String: Int] = [:]
+        for row in rows where !row[3].isEmpty { counts[row[3], default: 0] += 1 }
+        let failed = rows.filter { $0[1] != "ok" }.count
+        let verdicts = counts.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        #expect(counts.count >= 2, "\(counts)")
+        #expect(run.stderr.hasSuffix("\(rows.count) files: \(rows.count - failed) ok, \(failed) failed: \(verdicts)\n"), "\(run.stderr)")
+    }
+
     /// Groups that put every fake image in one fold leave the model of the other folds without
     /// fakes: the error says so, not that the fakes are missing.
     @Test func groupsThatLeaveAFoldWithoutAClassAreNamedAsTheCause() throws {

@@ -7,6 +7,8 @@ import SpecdetSupport
 final class Diagnostics {
     private(set) var succeeded = 0
     private(set) var failed = 0
+    /// Verdicts by label (`score`); empty for other commands.
+    private var labels: [String: Int] = [:]
     private let quiet: Bool
 
     init(quiet: Bool) {
@@ -17,6 +19,11 @@ final class Diagnostics {
         succeeded += 1
     }
 
+    /// Counts one input's verdict for the summary.
+    func recordLabel(_ label: String) {
+        labels[label, default: 0] += 1
+    }
+
     /// Records a failed input and names it on stderr with its code and message.
     func recordFailure(_ path: InputPath, _ error: SpecdetError) {
         failed += 1
@@ -24,11 +31,14 @@ final class Diagnostics {
     }
 
     /// `N files: X ok, Y failed` on stderr (a row of a profile CSV counts as the file it
-    /// stands for), unless quiet or there was no input.
+    /// stands for), then the verdicts by label when there are any (`: 3 fake, 58 real, 6
+    /// unknown`, sorted by label), unless quiet or there was no input.
     func printSummary() {
         let total = succeeded + failed
         guard !quiet, total > 0 else { return }
-        StandardError.write("\(total) file\(total == 1 ? "" : "s"): \(succeeded) ok, \(failed) failed\n")
+        let verdicts = labels.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")
+        StandardError.write("\(total) file\(total == 1 ? "" : "s"): \(succeeded) ok, \(failed) failed"
+                            + (verdicts.isEmpty ? "" : ": \(verdicts)") + "\n")
     }
 
     /// 0 when every input was processed, 1 when at least one failed.

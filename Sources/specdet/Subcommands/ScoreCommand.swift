@@ -42,6 +42,7 @@ struct ScoreCommand: ParsableCommand {
             var table: [ScoreRow] = []
             try imageRun.run(inputs, work: ScoredProfile.work(model)) { path, outcome in
                 let row = ScoreRow(path, outcome, model: model)
+                if let label = row.label { imageRun.diagnostics.recordLabel(label) }
                 switch format {
                 case .csv: try sink.write(CSV.row(row.fields))
                 case .jsonl: try sink.write(row.jsonLine)
