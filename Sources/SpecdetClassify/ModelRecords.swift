@@ -163,14 +163,19 @@ extension ClassMeans {
 
     /// The `count` bins of `profile` with the largest |profile − real mean| / real std, largest
     /// first (ties: the lower bin), among the bins in `bins` (nil: all) whose real standard
-    /// deviation is positive.
-    package func departures(of profile: [Float], within bins: [ClosedRange<Int>]?, count: Int) -> [Departure] {
+    /// deviation is positive, each at least `apart` bins from every one before it (bins that
+    /// resample one spectral ring are one band, not several).
+    package func departures(of profile: [Float], within bins: [ClosedRange<Int>]?, count: Int, apart: Int = 1) -> [Departure] {
         let candidates = (bins?.flatMap { Array($0) } ?? Array(profile.indices))
             .filter { $0 < profile.count && $0 < real.count && realStd[$0] > 0 }
-        let departures = candidates.map { bin in
+        let ranked = candidates.map { bin in
             Departure(bin: bin, value: Double(profile[bin]), z: (Double(profile[bin]) - real[bin]) / realStd[bin])
+        }.sorted { abs($0.z) > abs($1.z) || abs($0.z) == abs($1.z) && $0.bin < $1.bin }
+        var chosen: [Departure] = []
+        for departure in ranked where chosen.count < count && chosen.allSatisfy({ abs($0.bin - departure.bin) >= apart }) {
+            chosen.append(departure)
         }
-        return Array(departures.sorted { abs($0.z) > abs($1.z) || abs($0.z) == abs($1.z) && $0.bin < $1.bin }.prefix(count))
+        return chosen
     }
 }
 

@@ -51,7 +51,8 @@ enum HTMLReportEvidence {
                    + "<span style=\"border-color:\(SVGSpectrumPlot.fakeColor);border-top-style:dashed\"></span>fake mean") + "</div></div></div>\n"
             if let problem = evidence.problem { text += "<p class=\"note\">No pictures: \(SVGDocument.escaped(problem)).</p>\n" }
             if let classMeans = model.classMeans {
-                let departures = classMeans.departures(of: candidate.features, within: drawn, count: departureCount)
+                let departures = classMeans.departures(of: candidate.features, within: drawn, count: departureCount,
+                                                       apart: binsPerRing(parts: parts, size: candidate.size))
                 text += "<p>Where it departs most from the real class (|profile − real mean| ÷ real SD, over the bands its sectors "
                     + "sample):</p><ul>" + departures.map { "<li>\(describe($0, parts: parts, size: candidate.size, means: classMeans))</li>" }
                     .joined() + "</ul>\n"
@@ -61,12 +62,22 @@ enum HTMLReportEvidence {
         return text + "</section>\n"
     }
 
+    /// Bins of a part per kept spectral ring of an image of `size`, rounded up (at least 1).
+    static func binsPerRing(parts: [(String, Range<Int>)], size: ImageSize) -> Int {
+        let bins = parts.first?.1.count ?? 1
+        return max(1, Int((Double(bins) / Double(max(keptRings(size) - 1, 1))).rounded(.up)))
+    }
+
+    /// The rings 1…floor(r_max) − 1 a part's bins span for an image of `size`.
+    static func keptRings(_ size: ImageSize) -> Int {
+        Int(hypot(Double(size.width - 1) / 2, Double(size.height - 1) / 2).rounded(.down)) - 1
+    }
+
     /// `diagonal sector at 0.83 (ring 45, ≈ 0.35 cycles/pixel): 0.4120 against 0.5300 ± 0.0210, −5.6 SD`.
     static func describe(_ departure: ClassMeans.Departure, parts: [(String, Range<Int>)], size: ImageSize, means: ClassMeans) -> String {
         let (name, bins) = parts.first { $0.1.contains(departure.bin) } ?? parts[0]
         let position = bins.count > 1 ? Double(departure.bin - bins.lowerBound) / Double(bins.count - 1) : 0
-        // The part's bins span the kept rings 1…floor(r_max) − 1 of the image.
-        let kept = Int(hypot(Double(size.width - 1) / 2, Double(size.height - 1) / 2).rounded(.down)) - 1
+        let kept = keptRings(size)
         let ring = 1 + position * Double(kept - 1)
         let frequency = size.width == size.height ? String(format: "%.3f", ring / Double(size.width))
             : String(format: "%.3f–%.3f", ring / Double(max(size.width, size.height)), ring / Double(min(size.width, size.height)))
