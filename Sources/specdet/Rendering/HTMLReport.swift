@@ -137,9 +137,10 @@ struct HTMLReport {
         if threshold == own, let counts = point.outOfFold {
             text += " On the model's out-of-fold evidence (each training image scored by a model that did not train on it), "
                 + "it called " + String(format: "%.1f %%", 100 * counts.falsePositiveRate)
-                + " of the real images fake (\(counts.falsePositives) of \(counts.falsePositives + counts.trueNegatives)) and found "
-                + String(format: "%.1f %%", 100 * counts.truePositiveRate) + " of the fakes "
-                + "(\(counts.truePositives) of \(counts.truePositives + counts.falseNegatives))."
+                + " of the training images labelled real fake (\(counts.falsePositives) of \(counts.falsePositives + counts.trueNegatives))"
+                + " and found " + String(format: "%.1f %%", 100 * counts.truePositiveRate) + " of those labelled fake "
+                + "(\(counts.truePositives) of \(counts.truePositives + counts.falseNegatives)); what was labelled which is "
+                + "under Model below."
         } else if let bounds = point.roc?.falsePositiveRate(at: threshold) {
             text += " On the model's out-of-fold ROC curve its false-positive rate is between "
                 + String(format: "%.1f %% and %.1f %%.", 100 * bounds.lowerBound, 100 * bounds.upperBound)
