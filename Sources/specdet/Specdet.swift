@@ -34,7 +34,9 @@ struct Specdet: ParsableCommand {
             if code == .success || code.rawValue == 1 && error is ExitCode {
                 exit(withError: error)
             }
-            let message = fullMessage(for: error)
+            // One shape for every error that ends a run, ArgumentParser's own included.
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message = "specdet: error: " + message.dropFirst("Error: ".count) }
             if !message.isEmpty { StandardError.write(message + "\n") }
             Foundation.exit(code == .success ? 0 : 2)
         }

@@ -113,6 +113,7 @@ import Testing
     func outOfRangeValuesAreUsageErrors(arguments: [String]) throws {
         let run = try TimedProcess.specdet(arguments)
         #expect(run.exited(2), "\(arguments): status \(run.status) (\(run.reason)): \(run.stderr)")
+        #expect(run.stderr.hasPrefix("specdet: error: "), "\(run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: "/tmp/never.png") && !FileManager.default.fileExists(atPath: "/tmp/never.json"))
     }
 
