@@ -23,7 +23,6 @@ outside_scores (5, 6), fit_s per fold, n_train per fold, args).
 """
 
 import argparse
-import csv
 import os
 import pickle
 import sys
@@ -50,10 +49,8 @@ def main():
     U = universe.Universe()
     Model.NYS_M = a.landmarks
     idx, y = U.training_rows(a.controls, extra=not a.no_extra)
-    nn = np.load(os.path.join(universe.CACHE, "feat_nn.npy"))
-    nn_idx = list(csv.DictReader(open(os.path.join(universe.CACHE, "nn_index.csv"))))
-    nn_fold = np.array([U.g2f[r["group"]] for r in nn_idx])
-    outside = np.load(os.path.join(universe.CACHE, "feat_outside.npy"))
+    nn, nn_fold = U.enlargements()
+    outside, _ = universe.outside_images()
     nprev = int(np.sum(~np.isnan(U.X[:, 1, 0])))     # keys with the q90/q75/half slots
     S = np.full((U.X.shape[0], 4), np.nan)
     NN = np.full(len(nn), np.nan)

@@ -31,7 +31,6 @@ Writes results/domain_NAME[_FEATURES].pkl in the work folder.
 """
 
 import argparse
-import csv
 import os
 import pickle
 import sys
@@ -98,10 +97,9 @@ def main():
     cols = FEATS[a.features]
     U = universe.Universe()
     idx, y = U.training_rows(a.controls, extra=not a.no_extra)
-    nn = np.load(os.path.join(universe.CACHE, "feat_nn.npy"))[:, cols]
-    nn_idx = list(csv.DictReader(open(os.path.join(universe.CACHE, "nn_index.csv"))))
-    nn_fold = np.array([U.g2f[r["group"]] for r in nn_idx])
-    outside = np.load(os.path.join(universe.CACHE, "feat_outside.npy"))[:, cols]
+    nn, nn_fold = U.enlargements()
+    nn = nn[:, cols]
+    outside = universe.outside_images()[0][:, cols]
     X = U.X[:, :, cols]
     D = np.full((X.shape[0], 4), np.nan)
     NN = np.full(len(nn), np.nan)

@@ -19,8 +19,6 @@ beyond; and the Fixtures/outside images beyond the all-data bound.
 """
 
 import argparse
-import csv
-import os
 import sys
 
 import numpy as np
@@ -55,11 +53,8 @@ def main():
     U = universe.Universe()
     Bt = Boot(U)
     idx, y = U.training_rows(a.controls)
-    nn = np.load(os.path.join(universe.CACHE, "feat_nn.npy"))
-    nn_idx = list(csv.DictReader(open(os.path.join(universe.CACHE, "nn_index.csv"))))
-    nn_fold = np.array([U.g2f[r["group"]] for r in nn_idx])
-    outside = np.load(os.path.join(universe.CACHE, "feat_outside.npy"))
-    onames = [l.strip()[:-4] for l in open(os.path.join(universe.CACHE, "outside_index.csv"))][1:]
+    nn, nn_fold = U.enlargements()
+    outside, onames = universe.outside_images()
     grid = [tuple(map(float, g.split("x"))) for g in a.grid.split(",")]
     allreal = unique_rows(U, U.kind == "real")
     blocks = [("all reals", allreal, 0),

@@ -41,7 +41,7 @@ def main():
     a = ap.parse_args()
     universe.configure(a)
     U = universe.Universe()
-    outside = np.load(os.path.join(universe.CACHE, "feat_outside.npy"))
+    outside, _ = universe.outside_images()
     idx, y = U.training_rows(a.controls, extra=not a.no_extra)
     Model.NYS_M = a.landmarks
     t = time.perf_counter()

@@ -17,8 +17,6 @@ from the originals and their copies, q 0.995).
 """
 
 import argparse
-import csv
-import os
 import sys
 
 import numpy as np
@@ -59,10 +57,8 @@ def main():
     U = universe.Universe()
     Bt = Boot(U)
     idx, y = U.training_rows(a.controls)
-    nn = np.load(os.path.join(universe.CACHE, "feat_nn.npy"))
-    nn_fold = np.array([U.g2f[r["group"]] for r in csv.DictReader(open(os.path.join(universe.CACHE, "nn_index.csv")))])
-    outside = np.load(os.path.join(universe.CACHE, "feat_outside.npy"))
-    onames = [l.strip()[:-4] for l in open(os.path.join(universe.CACHE, "outside_index.csv"))][1:]
+    nn, nn_fold = U.enlargements()
+    outside, onames = universe.outside_images()
     qs = [float(q) for q in a.q.split(",")]
     DL = np.full((U.X.shape[0], 4), np.nan)      # nearest-landmark distance
     DM = np.full((U.X.shape[0], 4), np.nan)      # Mahalanobis, copies variant

@@ -60,6 +60,12 @@ def configure(args):
 set_folders(DEFAULT_WORK, C.DEFAULT_WORK)
 
 
+def outside_images():
+    """The profiles (6, 300) of the Fixtures/outside images (extract.py) and their names."""
+    names = [line.strip()[:-4] for line in open(os.path.join(CACHE, "outside_index.csv"))][1:]
+    return np.load(os.path.join(CACHE, "feat_outside.npy")), names
+
+
 class Universe:
     def __init__(self):
         dev = C.load_dev_rows()
@@ -103,6 +109,12 @@ class Universe:
         self.key_fold[self.key] = fold
         for k, f in zip(self.key, fold):        # a key never straddles two folds
             assert self.key_fold[k] == f
+
+    def enlargements(self):
+        """The nearest-neighbour x2/x4 enlargements of real crops (extract.py): their profiles
+        (n, 300) and the outer fold of each, its photograph's."""
+        rows = csv.DictReader(open(os.path.join(CACHE, "nn_index.csv")))
+        return np.load(os.path.join(CACHE, "feat_nn.npy")), np.array([self.g2f[r["group"]] for r in rows])
 
     # ------------------------------------------------------------------ training sets
     def training_rows(self, controls="exclude", extra=True):
