@@ -45,18 +45,40 @@ enum JSONDuplicateKeys {
                 case UInt8(ascii: ","):
                     expectingKey = keys.last.map { $0 != nil } ?? false
                 case UInt8(ascii: "\""):
-                    guard let text = readString() else { return nil }
-                    if expectingKey, keys.last != nil {
-                        if keys[keys.count - 1]!.insert(text).inserted == false {
-                            return String(decoding: text, as: UTF8.self)
-                        }
-                        expectingKey = false
+                    // Only keys are kept; a value string (a model's base64 arrays are megabytes)
+                    // is only stepped over.
+                    guard expectingKey, keys.last != nil else {
+                        guard skipString() else { return nil }
+                        continue
                     }
+                    guard let text = readString() else { return nil }
+                    if keys[keys.count - 1]!.insert(text).inserted == false {
+                        return String(decoding: text, as: UTF8.self)
+                    }
+                    expectingKey = false
                 default:
                     continue
                 }
             }
             return nil
+        }
+
+        /// Moves past the string starting after its opening quote; false when it has no end.
+        /// Jumps from quote to quote with `memchr`: a quote after an odd run of backslashes is
+        /// part of the string.
+        mutating func skipString() -> Bool {
+            guard let base = bytes.baseAddress else { return false }
+            let start = index
+            while index < bytes.count {
+                guard let found = memchr(base + index, Int32(UInt8(ascii: "\"")), bytes.count - index) else { break }
+                let quote = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                var backslashes = 0
+                while quote - backslashes > start, base[quote - backslashes - 1] == UInt8(ascii: "\\") { backslashes += 1 }
+                index = quote + 1
+                if backslashes % 2 == 0 { return true }
+            }
+            index = bytes.count
+            return false
         }
 
         /// The unescaped UTF-8 of the string starting after its opening quote.

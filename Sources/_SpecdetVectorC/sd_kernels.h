@@ -1,0 +1,124 @@
+/*
+ * One variant of the kernels, included by sd_vector.c once per instruction set with
+ * SD_LANES (vector width in floats) and SD_NAME(x) (suffixes a name) defined, inside a
+ * `#pragma clang attribute` that sets the target. No include guard on purpose.
+ */
+
+typedef float SD_NAME(floats) __attribute__((ext_vector_type(SD_LANES)));
+typedef uint32_t SD_NAME(words) __attribute__((ext_vector_type(SD_LANES)));
+typedef int32_t SD_NAME(ints) __attribute__((ext_vector_type(SD_LANES)));
+typedef uint8_t SD_NAME(bytes) __attribute__((ext_vector_type(SD_LANES)));
+
+/* The log magnitude of SD_LANES values; ORs a lane mask into *special for each value that is
+ * zero, subnormal, infinite or NaN (the caller recomputes those with logf). */
+static inline SD_NAME(floats) SD_NAME(log_lanes)(const float *complex, float epsilon,
+                                                 SD_NAME(words) *special) {
+    typedef SD_NAME(floats) floats;
+    typedef SD_NAME(words) words;
+    floats low, high;
+    memcpy(&low, complex, sizeof low);
+    memcpy(&high, complex + SD_LANES, sizeof high);
+    floats re = __builtin_shufflevector(low, high, SD_EVEN_LANES) + epsilon;
+    floats im = __builtin_shufflevector(low, high, SD_ODD_LANES);
+    floats value = re * re + im * im;
+    words bits;
+    memcpy(&bits, &value, sizeof bits);
+    /* Exponent field 0 (zero, subnormal) or 255 (infinity, NaN) wraps to >= 0xFE000000. */
+    *special |= (words)((bits - 0x00800000u) >= 0x7F000000u);
+    floats exponent = __builtin_convertvector((SD_NAME(ints))(bits >> 23) - 126, floats);
+    words mantissaBits = (bits & 0x007FFFFFu) | 0x3F000000u;
+    floats mantissa;
+    memcpy(&mantissa, &mantissaBits, sizeof mantissa);
+    /* small: all ones or zero. exponent - 1 as exponent + (-1); mantissa doubled by adding
+     * itself where small and +0 elsewhere: the same IEEE results as the scalar selects. */
+    SD_NAME(ints) small = (SD_NAME(ints))(mantissa < 0x1.6a09e6p-1f);
+    exponent = exponent + __builtin_convertvector(small, floats);
+    words doubled = mantissaBits & (words)small;
+    floats addend;
+    memcpy(&addend, &doubled, sizeof addend);
+    mantissa = mantissa + addend;
+    floats x = mantissa - 1;
+    floats z = x * x;
+    floats y = 0x1.204376p-4f;
+    y = y * x - 0x1.d7a37p-4f;
+    y = y * x + 0x1.de4a34p-4f;
+    y = y * x - 0x1.fcba9ep-4f;
+    y = y * x + 0x1.23d37ep-3f;
+    y = y * x - 0x1.555cap-3f;
+    y = y * x + 0x1.999d58p-3f;
+    y = y * x - 0x1.fffff8p-3f;
+    y = y * x + 0x1.555554p-2f;
+    y = y * x * z;
+    y += -0x1.bd0106p-13f * exponent;
+    y += -0.5f * z;
+    return 10 * (x + y + 0x1.63p-1f * exponent);
+}
+
+static void SD_NAME(log_magnitude)(const float *complex, float epsilon, float *result, size_t count) {
+    SD_NAME(words) special = 0;
+    size_t i = 0;
+    for (; i + SD_LANES <= count; i += SD_LANES) {
+        SD_NAME(floats) values = SD_NAME(log_lanes)(complex + 2 * i, epsilon, &special);
+        memcpy(result + i, &values, sizeof values);
+    }
+    if (i < count) {
+        /* The tail through the same lanes, padded with zeros (whose lanes are discarded). */
+        float padded[2 * SD_LANES] = {0};
+        memcpy(padded, complex + 2 * i, 2 * (count - i) * sizeof(float));
+        SD_NAME(words) tailSpecial = 0;
+        SD_NAME(floats) values = SD_NAME(log_lanes)(padded, epsilon, &tailSpecial);
+        memcpy(result + i, &values, (count - i) * sizeof(float));
+        special |= tailSpecial;
+    }
+    uint32_t any = 0;
+    for (int lane = 0; lane < SD_LANES; lane++) any |= special[lane];
+    if (any) recompute_special(complex, epsilon, result, count);
+}
+
+static void SD_NAME(widen_bytes)(const uint8_t *bytes, float *result, size_t count) {
+    size_t i = 0;
+    for (; i + SD_LANES <= count; i += SD_LANES) {
+        SD_NAME(bytes) lanes;
+        memcpy(&lanes, bytes + i, sizeof lanes);
+        SD_NAME(floats) values = __builtin_convertvector(lanes, SD_NAME(floats));
+        memcpy(result + i, &values, sizeof values);
+    }
+    for (; i < count; i++) result[i] = (float)bytes[i];
+}
+
+/* Vectors of two landmarks' four partial sums: lanes 0-3 the first, 4-7 the second. The same
+ * type in every variant (the compiler splits it into 2, 4 or 1 registers), so each lane does
+ * the scalar convention's double operations in its order. */
+typedef float SD_NAME(floats8) __attribute__((ext_vector_type(8)));
+typedef double SD_NAME(doubles8) __attribute__((ext_vector_type(8)));
+
+static void SD_NAME(squared_distances)(const float *rows, size_t count, size_t dimension,
+                                       const float *x, double *result) {
+    typedef SD_NAME(floats8) floats8;
+    typedef SD_NAME(doubles8) doubles8;
+    const size_t body = dimension & ~(size_t)3;
+    size_t i = 0;
+    for (; i + 8 <= count; i += 8) { /* eight rows: four independent pairs of sums */
+        const float *r = rows + i * dimension;
+        doubles8 s[4] = {0, 0, 0, 0};
+        for (size_t j = 0; j < body; j += 4) {
+            floats8 pair;
+            memcpy(&pair, x + j, 4 * sizeof(float));
+            memcpy((float *)&pair + 4, x + j, 4 * sizeof(float));
+            const doubles8 xx = __builtin_convertvector(pair, doubles8);
+            for (int p = 0; p < 4; p++) {
+                memcpy(&pair, r + 2 * p * dimension + j, 4 * sizeof(float));
+                memcpy((float *)&pair + 4, r + (2 * p + 1) * dimension + j, 4 * sizeof(float));
+                const doubles8 d = __builtin_convertvector(pair, doubles8) - xx;
+                s[p] += d * d;
+            }
+        }
+        for (int k = 0; k < 8; k++) {
+            const doubles8 sums = s[k / 2];
+            const int lane = 4 * (k % 2);
+            result[i + k] = sd_finish_distance(sums[lane], sums[lane + 1], sums[lane + 2], sums[lane + 3],
+                                               r + k * dimension, x, body, dimension);
+        }
+    }
+    for (; i < count; i++) result[i] = sd_squared_distance_scalar(rows + i * dimension, x, dimension);
+}
