@@ -26,15 +26,15 @@ let package = Package(
         // The built-in model's bytes, embedded by the assembler (no API beyond two functions).
         .target(name: "_SpecdetDefaultModel", exclude: ["model", "README.md"], cSettings: [.headerSearchPath("model")]),
         // Vector kernels of the spectrum stage, one variant per instruction set.
-        .target(name: "_SpecdetSpectrumC"),
+        .target(name: "_SpecdetVectorC"),
 
         // What every layer may use, knowing nothing of images: the error shape, the ordered
         // parallel map, the seeded generator, hashing.
         .target(name: "SpecdetSupport"),
         .target(name: "SpecdetImage", dependencies: ["SpecdetSupport", "_SpecdetCodecC"]),
-        .target(name: "SpecdetSpectrum", dependencies: ["SpecdetSupport", "CFFTW", "_SpecdetSpectrumC"]),
+        .target(name: "SpecdetSpectrum", dependencies: ["SpecdetSupport", "CFFTW", "_SpecdetVectorC"]),
         .target(name: "SpecdetProfile", dependencies: ["SpecdetSupport", "SpecdetImage", "SpecdetSpectrum"]),
-        .target(name: "SpecdetClassify", dependencies: ["SpecdetSupport", "SpecdetProfile", "CLinear", "CSVM"]),
+        .target(name: "SpecdetClassify", dependencies: ["SpecdetSupport", "SpecdetProfile", "CLinear", "CSVM", "_SpecdetVectorC"]),
         .executableTarget(
             name: "specdet",
             dependencies: [
@@ -51,9 +51,9 @@ let package = Package(
 
         .testTarget(name: "SpecdetSupportTests", dependencies: ["SpecdetSupport"]),
         .testTarget(name: "SpecdetImageTests", dependencies: ["SpecdetSupport", "SpecdetImage"]),
-        .testTarget(name: "SpecdetSpectrumTests", dependencies: ["SpecdetSupport", "SpecdetSpectrum", "_SpecdetSpectrumC", "CFFTW"]),
+        .testTarget(name: "SpecdetSpectrumTests", dependencies: ["SpecdetSupport", "SpecdetSpectrum", "_SpecdetVectorC", "CFFTW"]),
         .testTarget(name: "SpecdetProfileTests", dependencies: ["SpecdetSupport", "SpecdetImage", "SpecdetSpectrum", "SpecdetProfile"]),
-        .testTarget(name: "SpecdetClassifyTests", dependencies: ["SpecdetSupport", "SpecdetProfile", "SpecdetClassify"]),
+        .testTarget(name: "SpecdetClassifyTests", dependencies: ["SpecdetSupport", "SpecdetProfile", "SpecdetClassify", "_SpecdetVectorC"]),
         // The end-to-end tests run the binary; they decode the PNGs it writes with SpecdetImage.
         .testTarget(name: "EndToEndTests", dependencies: ["specdet", "SpecdetImage"], exclude: ["Snapshots"]),
     ]

@@ -81,25 +81,14 @@ package enum Classifier: Sendable, Equatable {
             // svm_predict_values, so this equals libsvm's decision value to the last bit (for a
             // model of one libsvm model; an average of several has no libsvm counterpart).
             return x.withUnsafeBufferPointer { buffer in
-                supportVectors.values.withUnsafeBufferPointer { rows in
-                    let x = buffer.baseAddress!, dimension = buffer.count, count = supportVectors.count
-                    let base = rows.baseAddress!
+                let count = supportVectors.count
+                guard count > 0 else { return (-rho, Double.infinity) }
+                return withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { distances in
+                    KernelMath.squaredDistances(supportVectors, count: count, to: buffer.baseAddress!, into: distances.baseAddress!)
                     var sum = 0.0, nearest = Double.infinity
-                    var index = 0
-                    while index + 4 <= count {  // four vectors at a time, summed in order
-                        let row = base + index * dimension
-                        let distances = KernelMath.squaredDistances(
-                            row, row + dimension, row + 2 * dimension, row + 3 * dimension, x, count: dimension)
-                        for lane in 0..<4 {
-                            sum += coefficients[index + lane] * exp(-gamma * distances[lane])
-                            nearest = min(nearest, distances[lane])
-                        }
-                        index += 4
-                    }
-                    for index in index..<count {
-                        let distance = KernelMath.squaredDistance(base + index * dimension, x, count: dimension)
-                        sum += coefficients[index] * exp(-gamma * distance)
-                        nearest = min(nearest, distance)
+                    for index in 0..<count {
+                        sum += coefficients[index] * exp(-gamma * distances[index])
+                        nearest = min(nearest, distances[index])
                     }
                     return (sum - rho, nearest.squareRoot())
                 }

@@ -19,10 +19,10 @@ package enum NystroemSolver {
     /// The landmark map of one training run: the landmarks and the factor R.
     struct FeatureMap: Sendable {
         let gamma: Double
-        let columns: Int
-        /// The landmarks, row-major, `count × columns`.
-        let landmarks: [Float]
-        let count: Int
+        /// The landmarks, `count × columns`.
+        let landmarks: VectorRows
+        var count: Int { landmarks.count }
+        var columns: Int { landmarks.dimension }
         /// R, row-major `count × count`, lower triangle (the rest zero).
         let factor: [Double]
         let ridge: Double
@@ -45,22 +45,22 @@ package enum NystroemSolver {
                 taken += 1
             }
             self.gamma = gamma
-            self.columns = x.columnCount
-            self.landmarks = chosen
-            self.count = taken
-            (factor, ridge) = try Self.factorise(chosen, count: taken, columns: x.columnCount, gamma: gamma)
+            self.landmarks = VectorRows(dimension: x.columnCount, values: chosen)
+            (factor, ridge) = try Self.factorise(landmarks, gamma: gamma)
         }
 
         /// The Cholesky factor of the landmarks' kernel matrix plus the smallest ridge that works.
-        private static func factorise(_ landmarks: [Float], count m: Int, columns: Int, gamma: Double)
-            throws(SpecdetError) -> ([Double], Double)
-        {
+        private static func factorise(_ landmarks: VectorRows, gamma: Double) throws(SpecdetError) -> ([Double], Double) {
+            let m = landmarks.count, columns = landmarks.dimension
             var kernel = [Double](repeating: 0, count: m * m)
-            landmarks.withUnsafeBufferPointer { rows in
+            landmarks.values.withUnsafeBufferPointer { rows in
                 let base = rows.baseAddress!
+                let distances = UnsafeMutablePointer<Double>.allocate(capacity: m)
+                defer { distances.deallocate() }
                 for i in 0..<m {
+                    KernelMath.squaredDistances(landmarks, count: i + 1, to: base + i * columns, into: distances)
                     for j in 0...i {
-                        let value = exp(-gamma * KernelMath.squaredDistance(base + i * columns, base + j * columns, count: columns))
+                        let value = exp(-gamma * distances[j])
                         kernel[i * m + j] = value
                         kernel[j * m + i] = value
                     }
@@ -100,16 +100,19 @@ package enum NystroemSolver {
                 nonisolated(unsafe) let output = output.baseAddress!
                 x.values.withUnsafeBufferPointer { values in
                     nonisolated(unsafe) let values = values.baseAddress!
-                    landmarks.withUnsafeBufferPointer { landmarks in
-                        nonisolated(unsafe) let landmarks = landmarks.baseAddress!
+                    do {
+                        let landmarks = self.landmarks
                         factor.withUnsafeBufferPointer { factor in
                             nonisolated(unsafe) let factor = factor.baseAddress!
                             DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                                let distances = UnsafeMutablePointer<Double>.allocate(capacity: m)
+                                defer { distances.deallocate() }
                                 for position in Swift.stride(from: worker, to: rows.count, by: workers) {
                                     let row = values + rows[position] * columns, phi = output + position * m
+                                    KernelMath.squaredDistances(landmarks, count: m, to: row, into: distances)
                                     // Forward substitution: R·φ = k(x).
                                     for i in 0..<m {
-                                        var sum = exp(-gamma * KernelMath.squaredDistance(row, landmarks + i * columns, count: columns))
+                                        var sum = exp(-gamma * distances[i])
                                         let factorRow = factor + i * m
                                         for k in 0..<i { sum -= factorRow[k] * phi[k] }
                                         phi[i] = sum / factorRow[i]
@@ -149,7 +152,7 @@ package enum NystroemSolver {
         for position in positions { selected.append(contentsOf: phi[position * m ..< (position + 1) * m]) }
         let solution = try LinearSolver.trainHingeSVM(selected, rowCount: positions.count, columns: m,
                                                       labels: positions.map { labels[$0] }, c: c, seed: seed)
-        return .rbfSVM(gamma: map.gamma, supportVectors: VectorRows(dimension: map.columns, values: map.landmarks),
+        return .rbfSVM(gamma: map.gamma, supportVectors: map.landmarks,
                        coefficients: map.coefficients(of: solution.weights), rho: -solution.bias,
                        platt: PlattScaling(a: -1, b: 0))
     }

@@ -1,6 +1,6 @@
 import CFFTW
 import SpecdetSupport
-import _SpecdetSpectrumC
+import _SpecdetVectorC
 
 /// Per-worker FFT buffers, reused from image to image. Not thread-safe: give each worker
 /// thread its own workspace. Plans are shared between workspaces through the planner.
@@ -53,7 +53,7 @@ package final class SpectrumWorkspace {
     /// Convention (the published method's): `F(ky, kx) = Σ p(y, x)·e^{-2πi(ky·y/H + kx·x/W)}`
     /// with no normalisation, in single precision (FFTW r2c); then `20·ln|F + ε|` (ε =
     /// `epsilon`, added to the real part; natural logarithm) by Cephes' `logf` polynomial:
-    /// within 2e-7 relative of `logf` (see `sd_spectrum.h`), the same bits whatever vector
+    /// within 2e-7 relative of `logf` (see `sd_vector.h`), the same bits whatever vector
     /// instructions the processor has.
     /// Rows are in unshifted frequency order (`ky` = 0…H−1, column `kx` = 0…W/2); every other
     /// coefficient is the conjugate mirror `F(−ky, −kx)` of one of these, with the same value.

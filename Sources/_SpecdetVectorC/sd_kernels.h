@@ -86,39 +86,38 @@ static void SD_NAME(widen_bytes)(const uint8_t *bytes, float *result, size_t cou
     for (; i < count; i++) result[i] = (float)bytes[i];
 }
 
-/* Vectors of two landmarks' four partial sums: lanes 0-3 the first, 4-7 the second. The same
- * type in every variant (the compiler splits it into 2, 4 or 1 registers), so each lane does
- * the scalar convention's double operations in its order. */
 typedef float SD_NAME(floats8) __attribute__((ext_vector_type(8)));
 typedef double SD_NAME(doubles8) __attribute__((ext_vector_type(8)));
 
-static void SD_NAME(squared_distances)(const float *rows, size_t count, size_t dimension,
+/* *sum += (v_r - x)^2 in double for the eight floats v at `values` (vectors pass by pointer:
+ * by value, their ABI would depend on the target). */
+static inline void SD_NAME(add_square_difference)(SD_NAME(doubles8) *sum, const float *values, float x) {
+    SD_NAME(floats8) lanes;
+    memcpy(&lanes, values, sizeof lanes);
+    const SD_NAME(doubles8) d = __builtin_convertvector(lanes, SD_NAME(doubles8)) - (double)x;
+    *sum += d * d;
+}
+
+/* Lane r of each vector is row r of a block of eight (the same type in every variant: the
+ * compiler splits it into 4, 2 or 1 registers), and accumulator k holds partial sum k of the
+ * scalar convention, so each lane does that convention's double operations in its order. */
+static void SD_NAME(squared_distances)(const float *blocks, size_t count, size_t dimension,
                                        const float *x, double *result) {
-    typedef SD_NAME(floats8) floats8;
     typedef SD_NAME(doubles8) doubles8;
     const size_t body = dimension & ~(size_t)3;
-    size_t i = 0;
-    for (; i + 8 <= count; i += 8) { /* eight rows: four independent pairs of sums */
-        const float *r = rows + i * dimension;
-        doubles8 s[4] = {0, 0, 0, 0};
-        for (size_t j = 0; j < body; j += 4) {
-            floats8 pair;
-            memcpy(&pair, x + j, 4 * sizeof(float));
-            memcpy((float *)&pair + 4, x + j, 4 * sizeof(float));
-            const doubles8 xx = __builtin_convertvector(pair, doubles8);
-            for (int p = 0; p < 4; p++) {
-                memcpy(&pair, r + 2 * p * dimension + j, 4 * sizeof(float));
-                memcpy((float *)&pair + 4, r + (2 * p + 1) * dimension + j, 4 * sizeof(float));
-                const doubles8 d = __builtin_convertvector(pair, doubles8) - xx;
-                s[p] += d * d;
-            }
+    for (size_t first = 0; first < count; first += 8) {
+        const float *block = blocks + first * dimension;
+        doubles8 s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        size_t j = 0;
+        for (; j < body; j += 4) {
+            SD_NAME(add_square_difference)(&s0, block + 8 * j, x[j]);
+            SD_NAME(add_square_difference)(&s1, block + 8 * (j + 1), x[j + 1]);
+            SD_NAME(add_square_difference)(&s2, block + 8 * (j + 2), x[j + 2]);
+            SD_NAME(add_square_difference)(&s3, block + 8 * (j + 3), x[j + 3]);
         }
-        for (int k = 0; k < 8; k++) {
-            const doubles8 sums = s[k / 2];
-            const int lane = 4 * (k % 2);
-            result[i + k] = sd_finish_distance(sums[lane], sums[lane + 1], sums[lane + 2], sums[lane + 3],
-                                               r + k * dimension, x, body, dimension);
-        }
+        for (; j < dimension; j++) SD_NAME(add_square_difference)(&s0, block + 8 * j, x[j]);
+        const doubles8 total = (s0 + s1) + (s2 + s3);
+        const size_t rows = count - first < 8 ? count - first : 8;
+        for (size_t r = 0; r < rows; r++) result[first + r] = total[r];
     }
-    for (; i < count; i++) result[i] = sd_squared_distance_scalar(rows + i * dimension, x, dimension);
 }

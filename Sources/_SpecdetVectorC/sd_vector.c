@@ -16,28 +16,6 @@ static void recompute_special(const float *complex, float epsilon, float *result
     }
 }
 
-/* The end of one squared distance: the elements from `body` on go to partial sum 0, in order,
- * then the sums combine as (s0 + s1) + (s2 + s3). */
-static inline double sd_finish_distance(double s0, double s1, double s2, double s3, const float *a,
-                                        const float *b, size_t body, size_t dimension) {
-    for (size_t j = body; j < dimension; j++) {
-        const double d = (double)a[j] - (double)b[j];
-        s0 += d * d;
-    }
-    return (s0 + s1) + (s2 + s3);
-}
-
-/* The convention itself, one row at a time (see sd_vector.h). */
-static double sd_squared_distance_scalar(const float *a, const float *b, size_t dimension) {
-    const size_t body = dimension & ~(size_t)3;
-    double s[4] = {0, 0, 0, 0};
-    for (size_t j = 0; j < body; j++) {
-        const double d = (double)a[j] - (double)b[j];
-        s[j % 4] += d * d;
-    }
-    return sd_finish_distance(s[0], s[1], s[2], s[3], a, b, body, dimension);
-}
-
 #define SD_EVEN_LANES 0, 2, 4, 6
 #define SD_ODD_LANES 1, 3, 5, 7
 #define SD_LANES 4
@@ -130,18 +108,18 @@ void sd_widen_bytes(const uint8_t *bytes, float *result, size_t count) {
     }
 }
 
-void sd_squared_distances_at_level(int level, const float *rows, size_t count, size_t dimension,
+void sd_squared_distances_at_level(int level, const float *blocks, size_t count, size_t dimension,
                                    const float *x, double *result) {
     switch (level) {
 #if defined(__x86_64__)
-    case SD_SIMD_AVX512: squared_distances_avx512(rows, count, dimension, x, result); return;
-    case SD_SIMD_AVX2: squared_distances_avx2(rows, count, dimension, x, result); return;
+    case SD_SIMD_AVX512: squared_distances_avx512(blocks, count, dimension, x, result); return;
+    case SD_SIMD_AVX2: squared_distances_avx2(blocks, count, dimension, x, result); return;
 #endif
-    default: squared_distances_baseline(rows, count, dimension, x, result); return;
+    default: squared_distances_baseline(blocks, count, dimension, x, result); return;
     }
 }
 
-void sd_squared_distances(const float *rows, size_t count, size_t dimension, const float *x,
+void sd_squared_distances(const float *blocks, size_t count, size_t dimension, const float *x,
                           double *result) {
-    sd_squared_distances_at_level(sd_simd_level(), rows, count, dimension, x, result);
+    sd_squared_distances_at_level(sd_simd_level(), blocks, count, dimension, x, result);
 }

@@ -3,6 +3,7 @@ import SpecdetProfile
 import Testing
 @testable import SpecdetClassify
 import SpecdetSupport
+import _SpecdetVectorC
 
 /// Prediction in Swift, from the stored parameters only, must equal liblinear's and libsvm's
 /// own prediction functions on held-out vectors, whichever label the solver saw first.
@@ -119,41 +120,38 @@ import SpecdetSupport
         }
     }
 
-    /// Prediction measures four support vectors at a time; each distance must be the one
-    /// training's kernel computed, to the last bit, whatever the length.
-    @Test func fourDistancesAtOnceEqualOneAtATime() {
+    /// Prediction and the Nyström features measure many rows at once with vector code; each
+    /// distance must be the one training's kernel computed, to the last bit, at every
+    /// instruction set this processor has, for every length and every remainder of the row
+    /// count by the eight rows the vector code takes at a time.
+    @Test func vectorDistancesEqualTheScalarConvention() {
         var generator = SplitMix64(seed: 12)
         func value() -> Float { Float(Int64(bitPattern: generator.next() >> 8) % 2_000_001 - 1_000_000) * 1e-6 }
-        for count in [0, 1, 2, 3, 4, 5, 6, 299, 300, 301, 302] {
-            let vectors = (0..<5).map { _ in (0..<count).map { _ in value() } }
-            let distances = vectors[0].withUnsafeBufferPointer { a0 in
-                vectors[1].withUnsafeBufferPointer { a1 in
-                    vectors[2].withUnsafeBufferPointer { a2 in
-                        vectors[3].withUnsafeBufferPointer { a3 in
-                            vectors[4].withUnsafeBufferPointer { b in
-                                KernelMath.squaredDistances(
-                                    a0.baseAddress!, a1.baseAddress!, a2.baseAddress!, a3.baseAddress!, b.baseAddress!, count: count)
-                            }
-                        }
+        for dimension in [1, 2, 3, 4, 5, 6, 299, 300, 301, 302] {
+            for count in [1, 7, 8, 9, 17] {
+                let rows = VectorRows(dimension: dimension, values: (0..<(count * dimension)).map { _ in value() })
+                let x = (0..<dimension).map { _ in value() }
+                let expected = (0..<count).map { row in
+                    rows.values.withUnsafeBufferPointer { a in
+                        x.withUnsafeBufferPointer { b in KernelMath.squaredDistance(a.baseAddress! + row * dimension, b.baseAddress!, count: dimension) }
                     }
                 }
-            }
-            for lane in 0..<4 {
-                let single = vectors[lane].withUnsafeBufferPointer { a in
-                    vectors[4].withUnsafeBufferPointer { b in KernelMath.squaredDistance(a.baseAddress!, b.baseAddress!, count: count) }
+                for level in 0...Int(sd_simd_level()) {
+                    var distances = [Double](repeating: .nan, count: count)
+                    sd_squared_distances_at_level(Int32(level), rows.blocks, count, dimension, x, &distances)
+                    #expect(distances.map(\.bitPattern) == expected.map(\.bitPattern), "dimension \(dimension), \(count) rows, level \(level)")
                 }
-                #expect(distances[lane].bitPattern == single.bitPattern, "count \(count), lane \(lane)")
             }
         }
     }
 
-    /// An RBF SVM's decision value, four support vectors per pass and the rest one by one,
-    /// equals the plain sum over its vectors in order, for every remainder of the count by 4.
+    /// An RBF SVM's decision value equals the plain sum over its vectors in order, for every
+    /// remainder of the count by the eight rows the vector code takes at a time.
     @Test func rbfDecisionValuesSumEveryVectorInOrder() {
         var generator = SplitMix64(seed: 13)
         func value() -> Float { Float(generator.next() >> 40) / Float(1 << 24) }
         let probe = (0..<300).map { _ in value() }
-        for count in 1...9 {
+        for count in 1...17 {
             let vectors = (0..<count).map { _ in (0..<300).map { _ in value() } }
             let coefficients = (0..<count).map { _ in Double(value()) - 0.5 }
             let classifier = Classifier.rbfSVM(

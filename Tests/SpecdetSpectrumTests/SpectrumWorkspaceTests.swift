@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import SpecdetSupport
 @testable import SpecdetSpectrum
-import _SpecdetSpectrumC
+import _SpecdetVectorC
 import CFFTW
 
 /// Naive O(N⁴) DFT in double precision: the independent oracle for the FFTW path.

@@ -46,16 +46,19 @@ void sd_log_magnitude_at_level(int level, const float *interleaved, float epsilo
 void sd_widen_bytes(const uint8_t *bytes, float *result, size_t count);
 
 /*
- * result[i] = ||rows[i] - x||^2 for `count` rows of `dimension` floats (row i at
- * rows + i * dimension), by specdet's kernel convention: each float widened to double, the
- * squared differences of elements j < 4 * floor(dimension / 4) summed into four partial sums
- * (element j into sum j % 4, in order of j), the remaining elements added to sum 0 in order,
- * and the result (s0 + s1) + (s2 + s3), without fused multiply-adds. Every variant gives those
- * bits, which are those of KernelMath.squaredDistance in SpecdetClassify.
+ * result[i] = ||row_i - x||^2 for the first `count` rows of `dimension` floats stored in
+ * blocks of eight rows, element-interleaved: element j of row i at
+ * blocks[(i / 8) * 8 * dimension + 8 * j + i % 8]; the rows of the last block past `count`
+ * must be readable (any finite value). The convention is specdet's kernel arithmetic: each
+ * float widened to double; the squared differences of elements j < 4 * floor(dimension / 4)
+ * summed into four partial sums (element j into sum j % 4, in order of j), the remaining
+ * elements added to sum 0 in order; the result (s0 + s1) + (s2 + s3); no fused multiply-adds.
+ * Every variant gives those bits, which are those of KernelMath.squaredDistance in
+ * SpecdetClassify.
  */
-void sd_squared_distances(const float *rows, size_t count, size_t dimension, const float *x,
+void sd_squared_distances(const float *blocks, size_t count, size_t dimension, const float *x,
                           double *result);
-void sd_squared_distances_at_level(int level, const float *rows, size_t count, size_t dimension,
+void sd_squared_distances_at_level(int level, const float *blocks, size_t count, size_t dimension,
                                    const float *x, double *result);
 
 #endif
