@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # make bench: throughput of `specdet profile` beside the reference script on the same files,
-# with 1 and 2 workers; of `specdet score` with the built-in model; pixel throughput on images
+# with 1 and 2 workers; of `specdet score` with the built-in model, and the model's load and
+# per-profile cost; pixel throughput on images
 # of 200 different sizes against one size; one image from start-up to result beside the
 # reference; the per-stage floor and the cost of a new size; the FFT's cost per pixel by the
 # sides' prime factors; instruction counts (callgrind, when valgrind is installed); peak memory
@@ -81,6 +82,11 @@ for set in jpeg1024 dev/dcgan64 dev/ae128_convtranspose; do
     "$(awk "BEGIN { print $images / $profile }")" "$(awk "BEGIN { print $images / $score }")" \
     "$(awk "BEGIN { print $images / $theirs }")" "$(awk "BEGIN { print $theirs / $score }")"
 done
+echo
+echo "Loading the built-in model and scoring one 64x64 profile with it (thread CPU time, median of 30):"
+echo
+"$stages" model Sources/_SpecdetDefaultModel/model/default-model.json \
+  "$(find -L "$work/dev/dcgan64" -name '*.png' | sort | head -n 1)" 30 | sed 's/^/    /'
 
 echo
 echo "## Pixel throughput on 200 sizes against one size (2 workers, best of $rounds runs, in turn)"

@@ -1,8 +1,10 @@
 // Micro-benchmarks behind `make bench`: the per-stage cost of one image (decode, FFT with
 // log magnitude, ring average with resampling), the extra cost of an image of a size not seen
-// before, and the training time of each classifier.
+// before, loading a model file and scoring one profile with it, and the training time of each
+// classifier.
 // Not a test: it prints timings. Usage:
 //   specdet-stage-benchmark stages FILE [REPEATS]
+//   specdet-stage-benchmark model MODEL IMAGE [REPEATS]
 //   specdet-stage-benchmark train N BINS
 import Foundation
 import SpecdetClassify
@@ -64,6 +66,22 @@ func stages(path: String, repeats: Int) throws {
     print("new_size_ms \(ms(setUps.sorted()[setUps.count / 2]))")
 }
 
+/// Loading a model file (read, decode, validate) and scoring the profile of one image with it.
+func model(path: String, image imagePath: String, repeats: Int) throws {
+    let data = try Data(contentsOf: URL(fileURLWithPath: path))
+    var model = try DetectorModel.load(from: data)
+    let load = try median(repeats) { model = try DetectorModel.load(from: data) }
+    let image = try ImageDecoder.decode(data: [UInt8](try Data(contentsOf: URL(fileURLWithPath: imagePath))))
+    let features = try ProfileExtractor(configuration: model.feature).profile(of: image)
+    let profile = try median(repeats) { _ = try ProfileExtractor(configuration: model.feature).profile(of: image) }
+    let assess = try median(repeats) { _ = try model.assess(features) }
+    let ms = { (value: Double) in String(format: "%.3f", value * 1000) }
+    print("model \(path) (\(data.count) bytes), image \(image.width)x\(image.height) \(imagePath)")
+    print("load_ms \(ms(load))")
+    print("profile_ms \(ms(profile))")
+    print("assess_ms \(ms(assess))")
+}
+
 func train(count: Int, bins: Int) throws {
     var generator = SplitMix64(seed: 1)
     func uniform() -> Float { Float(generator.next() >> 40) / Float(1 << 24) }
@@ -87,9 +105,11 @@ let arguments = CommandLine.arguments
 switch arguments.count > 1 ? arguments[1] : "" {
 case "stages" where arguments.count >= 3:
     try stages(path: arguments[2], repeats: arguments.count > 3 ? Int(arguments[3])! : 30)
+case "model" where arguments.count >= 4:
+    try model(path: arguments[2], image: arguments[3], repeats: arguments.count > 4 ? Int(arguments[4])! : 30)
 case "train" where arguments.count >= 4:
     try train(count: Int(arguments[2])!, bins: Int(arguments[3])!)
 default:
-    FileHandle.standardError.write(Data("usage: specdet-stage-benchmark stages FILE [REPEATS] | train N BINS\n".utf8))
+    FileHandle.standardError.write(Data("usage: specdet-stage-benchmark stages FILE [REPEATS] | model MODEL IMAGE [REPEATS] | train N BINS\n".utf8))
     exit(2)
 }
