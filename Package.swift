@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "_SpecdetCodecC", dependencies: ["CPNG", "CJPEG", "CWebP", "CHEIF", "CTIFF"]),
         // The built-in model's bytes, embedded by the assembler (no API beyond two functions).
         .target(name: "_SpecdetDefaultModel", exclude: ["model", "README.md"], cSettings: [.headerSearchPath("model")]),
-        // Vector kernels of the spectrum stage, one variant per instruction set.
+        // Vector kernels (log magnitude, RBF kernel distances), one variant per instruction set.
         .target(name: "_SpecdetVectorC"),
 
         // What every layer may use, knowing nothing of images: the error shape, the ordered

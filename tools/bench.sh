@@ -25,8 +25,8 @@ count() { find -L "$1" -type f \( -name '*.png' -o -name '*.jpg' \) | wc -l; }
 megapixels() { awk -F, 'NR > 1 && $2 == "ok" { s += $3 * $4 } END { print s / 1e6 }' "$1"; }
 rounds=${BENCH_ROUNDS:-3}
 # Wall seconds and CPU seconds (user + system, children included) of one run of a command:
-# the wall time from the clock in nanoseconds (time(1) rounds it to 10 ms, a tenth of the
-# smaller runs), the CPU time from time(1).
+# the wall time from the clock, to well under a millisecond (time(1) rounds it to 10 ms, a
+# tenth of the smaller runs), the CPU time from time(1).
 timed() {
   local start end
   start=$(date +%s.%N)

@@ -72,8 +72,9 @@ func model(path: String, image imagePath: String, repeats: Int) throws {
     var model = try DetectorModel.load(from: data)
     let load = try median(repeats) { model = try DetectorModel.load(from: data) }
     let image = try ImageDecoder.decode(data: [UInt8](try Data(contentsOf: URL(fileURLWithPath: imagePath))))
-    let features = try ProfileExtractor(configuration: model.feature).profile(of: image)
-    let profile = try median(repeats) { _ = try ProfileExtractor(configuration: model.feature).profile(of: image) }
+    let extractor = ProfileExtractor(configuration: model.feature)
+    let features = try extractor.profile(of: image)
+    let profile = try median(repeats) { _ = try extractor.profile(of: image) }
     let assess = try median(repeats) { _ = try model.assess(features) }
     let ms = { (value: Double) in String(format: "%.3f", value * 1000) }
     print("model \(path) (\(data.count) bytes), image \(image.width)x\(image.height) \(imagePath)")

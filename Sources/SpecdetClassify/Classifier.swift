@@ -1,4 +1,5 @@
 import Foundation
+import SpecdetProfile
 
 /// The three classifiers specdet trains; the raw value is the CLI's `--classifier` name and
 /// the `kind` written in model files.
@@ -84,7 +85,7 @@ package enum Classifier: Sendable, Equatable {
                 let count = supportVectors.count
                 guard count > 0 else { return (-rho, Double.infinity) }
                 return withUnsafeTemporaryAllocation(of: Double.self, capacity: count) { distances in
-                    KernelMath.squaredDistances(supportVectors, count: count, to: buffer.baseAddress!, into: distances.baseAddress!)
+                    KernelMath.squaredDistances(supportVectors, count: count, to: buffer, into: distances.baseAddress!)
                     var sum = 0.0, nearest = Double.infinity
                     for index in 0..<count {
                         sum += coefficients[index] * exp(-gamma * distances[index])
@@ -206,6 +207,13 @@ extension Classifier: Codable {
                 guard packed.shape.count == 2, packed.shape[0] > 0, packed.shape[1] > 0 else {
                     throw DecodingError.dataCorruptedError(forKey: .supportVectors, in: container,
                                                            debugDescription: "shape \(packed.shape), expected [count, dimension]")
+                }
+                // Checked before the vectors are laid out (in blocks of eight rows): a row longer
+                // than any profile would only cost memory before validation refused it.
+                guard ProfileConfiguration.binRange.contains(packed.shape[1]) else {
+                    throw DecodingError.dataCorruptedError(
+                        forKey: .supportVectors, in: container,
+                        debugDescription: "vectors of \(packed.shape[1]) values, more than any profile has (\(ProfileConfiguration.binRange.upperBound))")
                 }
                 supportVectors = VectorRows(dimension: packed.shape[1], values: try packed.floats(at: .supportVectors, in: container))
             }

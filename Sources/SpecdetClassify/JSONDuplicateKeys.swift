@@ -47,7 +47,7 @@ enum JSONDuplicateKeys {
                 case UInt8(ascii: "\""):
                     // Only keys are kept; a value string (a model's base64 arrays are megabytes)
                     // is only stepped over.
-                    guard expectingKey, keys.last != nil else {
+                    guard expectingKey, case .some(.some) = keys.last else {
                         guard skipString() else { return nil }
                         continue
                     }

@@ -52,11 +52,11 @@ enum KernelMath {
     /// exactly as `squaredDistance` sums it (bit-identical), eight rows at a time by the
     /// widest vector instructions the processor has (`sd_squared_distances`).
     static func squaredDistances(
-        _ rows: VectorRows, count: Int, to x: UnsafePointer<Float>, into result: UnsafeMutablePointer<Double>
+        _ rows: VectorRows, count: Int, to x: UnsafeBufferPointer<Float>, into result: UnsafeMutablePointer<Double>
     ) {
-        precondition(count <= rows.count, "rows to measure must exist")
+        precondition(count <= rows.count && x.count == rows.dimension, "rows to measure must exist, x must be as long as they are")
         rows.blocks.withUnsafeBufferPointer { blocks in
-            sd_squared_distances(blocks.baseAddress!, count, rows.dimension, x, result)
+            sd_squared_distances(blocks.baseAddress!, count, rows.dimension, x.baseAddress!, result)
         }
     }
 }

@@ -54,11 +54,11 @@ package enum NystroemSolver {
             let m = landmarks.count, columns = landmarks.dimension
             var kernel = [Double](repeating: 0, count: m * m)
             landmarks.values.withUnsafeBufferPointer { rows in
-                let base = rows.baseAddress!
                 let distances = UnsafeMutablePointer<Double>.allocate(capacity: m)
                 defer { distances.deallocate() }
                 for i in 0..<m {
-                    KernelMath.squaredDistances(landmarks, count: i + 1, to: base + i * columns, into: distances)
+                    KernelMath.squaredDistances(landmarks, count: i + 1, to: UnsafeBufferPointer(rebasing: rows[i * columns ..< (i + 1) * columns]),
+                                                into: distances)
                     for j in 0...i {
                         let value = exp(-gamma * distances[j])
                         kernel[i * m + j] = value
@@ -93,30 +93,28 @@ package enum NystroemSolver {
         /// `φ(x) = R⁻¹·k(x)` for `rows` of `x`, row-major `rows.count × count`, rows dealt to
         /// `threads` threads (each row's arithmetic is the same whatever the count).
         func features(of x: FeatureMatrix, rows: [Int], threads: Int) -> [Double] {
-            let m = count, columns = self.columns, gamma = self.gamma
+            let m = count, columns = self.columns, gamma = self.gamma, landmarks = self.landmarks
             var result = [Double](repeating: 0, count: rows.count * m)
             let workers = max(1, min(threads, rows.count))
             result.withUnsafeMutableBufferPointer { output in
                 nonisolated(unsafe) let output = output.baseAddress!
                 x.values.withUnsafeBufferPointer { values in
                     nonisolated(unsafe) let values = values.baseAddress!
-                    do {
-                        let landmarks = self.landmarks
-                        factor.withUnsafeBufferPointer { factor in
-                            nonisolated(unsafe) let factor = factor.baseAddress!
-                            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                                let distances = UnsafeMutablePointer<Double>.allocate(capacity: m)
-                                defer { distances.deallocate() }
-                                for position in Swift.stride(from: worker, to: rows.count, by: workers) {
-                                    let row = values + rows[position] * columns, phi = output + position * m
-                                    KernelMath.squaredDistances(landmarks, count: m, to: row, into: distances)
-                                    // Forward substitution: R·φ = k(x).
-                                    for i in 0..<m {
-                                        var sum = exp(-gamma * distances[i])
-                                        let factorRow = factor + i * m
-                                        for k in 0..<i { sum -= factorRow[k] * phi[k] }
-                                        phi[i] = sum / factorRow[i]
-                                    }
+                    factor.withUnsafeBufferPointer { factor in
+                        nonisolated(unsafe) let factor = factor.baseAddress!
+                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                            let distances = UnsafeMutablePointer<Double>.allocate(capacity: m)
+                            defer { distances.deallocate() }
+                            for position in Swift.stride(from: worker, to: rows.count, by: workers) {
+                                let row = UnsafeBufferPointer(start: values + rows[position] * columns, count: columns)
+                                let phi = output + position * m
+                                KernelMath.squaredDistances(landmarks, count: m, to: row, into: distances)
+                                // Forward substitution: R·φ = k(x).
+                                for i in 0..<m {
+                                    var sum = exp(-gamma * distances[i])
+                                    let factorRow = factor + i * m
+                                    for k in 0..<i { sum -= factorRow[k] * phi[k] }
+                                    phi[i] = sum / factorRow[i]
                                 }
                             }
                         }

@@ -43,6 +43,11 @@ package struct VectorRows: Sendable, Equatable {
     package subscript(row: Int) -> ArraySlice<Float> {
         values[row * dimension ..< (row + 1) * dimension]
     }
+
+    /// The same rows (the blocks follow from them).
+    package static func == (lhs: VectorRows, rhs: VectorRows) -> Bool {
+        lhs.dimension == rhs.dimension && lhs.values == rhs.values
+    }
 }
 
 /// A numeric array in a model file: `{"dtype": "float32" | "float64", "shape": [...],
@@ -91,12 +96,16 @@ struct PackedArray: Codable, Equatable {
         return .success(data)
     }
 
-    /// The bytes as values, by one copy (`bytes` has checked
-    /// that the count of bytes is a multiple of the value's size).
-    private static func copy<Value: BinaryFloatingPoint>(_ data: Data, as: Value.Type) -> [Value] {
-        let count = data.count / MemoryLayout<Value>.stride
+    /// The little-endian bytes as values, by one copy (`bytes` has checked that the count of
+    /// bytes is a multiple of the value's size).
+    private static func copy<Value: BitwiseCopyable>(_ data: Data, as: Value.Type) -> [Value] {
+        let size = MemoryLayout<Value>.stride, count = data.count / size
         return [Value](unsafeUninitializedCapacity: count) { values, initialized in
-            data.withUnsafeBytes { raw in UnsafeMutableRawBufferPointer(values).copyMemory(from: raw) }
+            let bytes = UnsafeMutableRawBufferPointer(values)
+            data.withUnsafeBytes { bytes.copyMemory(from: $0) }
+            #if _endian(big)
+            for start in stride(from: 0, to: bytes.count, by: size) { bytes[start ..< start + size].reverse() }
+            #endif
             initialized = count
         }
     }
@@ -112,11 +121,7 @@ struct PackedArray: Codable, Equatable {
         let data = try bytes(expecting: .float32).mapError { failure in
             DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: failure.reason)
         }.get()
-        #if _endian(big)
-        return Self.copy(data, as: Float.self).map { Float(bitPattern: UInt32(littleEndian: $0.bitPattern)) }
-        #else
         return Self.copy(data, as: Float.self)
-        #endif
     }
 
     /// The values of a float64 array (little-endian on every platform) stored at `key`; a
@@ -125,10 +130,6 @@ struct PackedArray: Codable, Equatable {
         let data = try bytes(expecting: .float64).mapError { failure in
             DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: failure.reason)
         }.get()
-        #if _endian(big)
-        return Self.copy(data, as: Double.self).map { Double(bitPattern: UInt64(littleEndian: $0.bitPattern)) }
-        #else
         return Self.copy(data, as: Double.self)
-        #endif
     }
 }

@@ -190,6 +190,11 @@ import SpecdetSupport
         short["shape"] = [shape[0] + 1, 300]
         let unfilled = try #require(try refusal(supportVectors: short))
         #expect(unfilled.code == .invalidModel && unfilled.message.contains("does not hold"), "\(unfilled.message)")
+        // One row longer than any profile, refused before it is laid out in memory.
+        var long = packed
+        long["shape"] = [1, ProfileConfiguration.binRange.upperBound + 1]
+        let tooLong = try #require(try refusal(supportVectors: long))
+        #expect(tooLong.code == .invalidModel && tooLong.message.contains("more than any profile"), "\(tooLong.message)")
         // Schema 1's nested arrays: one row longer than the others.
         var rows = (0..<shape[0]).map { _ in [Double](repeating: 1, count: 300) }
         rows[3].append(0.5)

@@ -7,8 +7,9 @@
  * Why C: Swift compiles for the baseline x86-64 instruction set (SSE2) and cannot pick wider
  * vector instructions at run time. These kernels are compiled once per instruction set
  * (SSE2, AVX2, AVX-512F on x86-64; the compiler's baseline elsewhere) with the same
- * arithmetic: every variant performs the same IEEE operations in the same order, without fused multiply-adds (contraction is off in this target), so each gives
- * bit-identical results. The widest variant the processor and the operating system support
+ * arithmetic: every variant performs the same IEEE operations in the same order, without
+ * fused multiply-adds (contraction is off in this target), so each gives bit-identical
+ * results. The widest variant the processor and the operating system support
  * is chosen once, on first use. Pure functions of their arguments, safe on any thread.
  */
 #ifndef SD_VECTOR_H
@@ -49,12 +50,13 @@ void sd_widen_bytes(const uint8_t *bytes, float *result, size_t count);
  * result[i] = ||row_i - x||^2 for the first `count` rows of `dimension` floats stored in
  * blocks of eight rows, element-interleaved: element j of row i at
  * blocks[(i / 8) * 8 * dimension + 8 * j + i % 8]; the rows of the last block past `count`
- * must be readable (any finite value). The convention is specdet's kernel arithmetic: each
+ * must be readable (any value: their lanes are discarded). The convention is specdet's kernel arithmetic: each
  * float widened to double; the squared differences of elements j < 4 * floor(dimension / 4)
  * summed into four partial sums (element j into sum j % 4, in order of j), the remaining
  * elements added to sum 0 in order; the result (s0 + s1) + (s2 + s3); no fused multiply-adds.
  * Every variant gives those bits, which are those of KernelMath.squaredDistance in
- * SpecdetClassify.
+ * SpecdetClassify. `level` (one of SD_SIMD_*, at most sd_simd_level()) selects the variant;
+ * sd_squared_distances uses the widest.
  */
 void sd_squared_distances(const float *blocks, size_t count, size_t dimension, const float *x,
                           double *result);
