@@ -245,4 +245,11 @@ struct OutputGuard {
         guard !outputs.isEmpty, let identity = FileIdentity(bytes: input.bytes), outputs.contains(identity) else { return }
         throw SpecdetError(.usage, "'\(input.terminalSafe)' is both an input and the output; name another output")
     }
+
+    /// Refuses, before any work, an output (`-` is standard output) that would replace one of
+    /// the files a command reads besides its images: a model, a list of paths, a groups file.
+    static func refuse(reading inputs: [String?], writing outputs: [String?]) throws(SpecdetError) {
+        let files = outputs.compactMap { $0 }.filter { $0 != "-" }.compactMap { FileIdentity(path: $0) }
+        for input in inputs.compactMap({ $0 }) where input != "-" { try OutputGuard(files).check(InputPath(input)) }
+    }
 }

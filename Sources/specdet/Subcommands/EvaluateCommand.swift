@@ -37,6 +37,7 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputGuard.refuse(reading: [modelOptions.model], writing: [output.output])
         let model = try modelOptions.load(quiet: runOptions.quiet)
         let labelled = try LabelledInputs(real: inputs.real, fake: inputs.fake, configuration: model.feature,
                                           protecting: [output.output].compactMap { $0.flatMap(FileIdentity.init(path:)) })

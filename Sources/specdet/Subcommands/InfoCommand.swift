@@ -24,6 +24,7 @@ struct InfoCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
+        try OutputGuard.refuse(reading: [model], writing: [output.output])
         let detector = try model.map { path throws(SpecdetError) in try ModelFile.load(path) } ?? DefaultModel.load()
         let card = ModelCard(detector, source: model ?? "built-in")
         try OutputSink.writing(to: output.output) { try $0.write(format == .json ? card.json : card.text) }

@@ -54,6 +54,7 @@ struct PlotCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputGuard.refuse(reading: [model], writing: [output.output, csv])
         let detector = try model.map { path throws(SpecdetError) in try ModelFile.load(path) }
         let configuration = features.configuration(fallback: detector?.feature ?? FeatureOptions.standard)
         if let detector, detector.feature != configuration {

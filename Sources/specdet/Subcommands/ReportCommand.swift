@@ -60,6 +60,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputGuard.refuse(reading: [modelOptions.model, inputs.filesFrom], writing: [output])
         var fileModel = modelOptions
         fileModel.threshold = nil
         var model = try fileModel.load(quiet: runOptions.quiet)
@@ -69,7 +70,6 @@ struct ReportCommand: ParsableCommand {
         let stream = try ReportInputs(unlabelled: unlabelled, real: real, fake: fake)
         let diagnostics = try OutputSink.writing(to: output) { sink in
             let imageRun = ImageRun(configuration: model.feature, options: runOptions, protecting: [sink.existingIdentity].compactMap { $0 })
-            if let modelPath = modelOptions.model { try imageRun.outputGuard.check(InputPath(modelPath)) }
             let page = HTMLReport(columns: ScoreRow.columns, labelled: !real.isEmpty)
             try sink.write(page.start(title: "specdet report", description: description))
             var tally = ReportTally(columns: ScoreRow.columns, limit: thumbnails)

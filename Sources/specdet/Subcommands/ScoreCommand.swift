@@ -33,11 +33,11 @@ struct ScoreCommand: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
 
     func run() throws {
+        try OutputGuard.refuse(reading: [modelOptions.model, self.inputs.filesFrom], writing: [output.output])
         let inputs = try self.inputs.stream()
         let model = try modelOptions.load(quiet: runOptions.quiet)
         let imageRun = try OutputSink.writing(to: output.output) { sink in
             let imageRun = ImageRun(configuration: model.feature, options: runOptions, protecting: [sink.existingIdentity].compactMap { $0 })
-            if let modelPath = modelOptions.model { try imageRun.outputGuard.check(InputPath(modelPath)) }
             if format == .csv && !header.noHeader { try sink.write(CSV.row(ScoreRow.columns)) }
             var table: [ScoreRow] = []
             try imageRun.run(inputs, work: ScoredProfile.work(model)) { path, outcome in

@@ -43,6 +43,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     func run() throws {
+        try OutputGuard.refuse(reading: [crossValidation.groups], writing: [output, crossValidation.foldsOut])
         let configuration = features.configuration()
         let (report, diagnostics) = try OutputSink.writingAll(to: [output, crossValidation.foldsOut]) { sinks in
             let inputs = try LabelledInputs(real: inputs.real, fake: inputs.fake, configuration: configuration,
