@@ -123,13 +123,18 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     }
 
     /// `P(fake)` of a profile and whether it lies in the model's domain (`DomainBound`; nil
-    /// for a model that records none), from one pass over the support vectors.
+    /// for a model that records none), from one pass over the support vectors. `width` and
+    /// `height` are the image's, when known (the domain bounds the aspect ratio).
     ///
     /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
-    public func assess(_ features: [Float]) throws(SpecdetError) -> (probabilityFake: Double, inDomain: Bool?) {
+    public func assess(_ features: [Float], width: Int? = nil, height: Int? = nil) throws(SpecdetError)
+        -> (probabilityFake: Double, inDomain: Bool?)
+    {
         try checkLength(features)
         let (decision, nearest) = uncheckedAssessment(features)
-        return (classifier.probability(decision: decision), domain.map { $0.contains(features, nearestSupportVector: nearest) })
+        let aspectRatio = width.flatMap { width in height.map { DomainBound.aspectRatio(width: width, height: $0) } }
+        return (classifier.probability(decision: decision),
+                domain.map { $0.contains(features, nearestSupportVector: nearest, aspectRatio: aspectRatio) })
     }
 
     private func checkLength(_ features: [Float]) throws(SpecdetError) {
@@ -151,8 +156,8 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// without one.
     ///
     /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
-    public func isInDomain(_ features: [Float]) throws(SpecdetError) -> Bool {
-        try assess(features).inDomain ?? true
+    public func isInDomain(_ features: [Float], width: Int? = nil, height: Int? = nil) throws(SpecdetError) -> Bool {
+        try assess(features, width: width, height: height).inDomain ?? true
     }
 
     /// Whether a probability counts as fake under this model's threshold (`p ≥ threshold`).
@@ -339,6 +344,12 @@ public struct DetectorModel: Codable, Sendable, Equatable {
                 try requireBounded([supportVectorBound], "domain.support_vector_bound")
                 guard supportVectorBound > 0, case .rbfSVM = classifier else {
                     throw SpecdetError(.invalidModel, "domain.support_vector_bound is \(supportVectorBound): a positive bound of an svm model only")
+                }
+            }
+            if let ratio = domain.largestAspectRatio {
+                try requireBounded([ratio], "domain.largest_aspect_ratio")
+                guard ratio >= 1 else {
+                    throw SpecdetError(.invalidModel, "domain.largest_aspect_ratio is \(ratio), must be at least 1 (long side over short side)")
                 }
             }
         }

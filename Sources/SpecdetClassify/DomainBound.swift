@@ -23,6 +23,13 @@ import SpecdetSupport
 /// the Mahalanobis distance is large because the profile's shape never occurred in training
 /// (every non-square image, when the training crops were square, lies hundreds of units out
 /// along directions in which the training profiles hardly vary).
+///
+/// Whatever the distance, an image whose aspect ratio (long side over short side) exceeds
+/// `largestAspectRatio` is out of domain: rings of whole pixels mix frequencies of the two
+/// axes in proportions that change with the shape, so a strip's profile is not a photograph's.
+/// Models trained on square crops keep their verdicts on real photographs up to about 2:1
+/// and lose them beyond (docs/ACCURACY.md), so the bound is 2, or the training images' largest
+/// ratio if that is larger.
 package struct DomainBound: Codable, Sendable, Equatable {
     package var mean: [Double]
     package var std: [Double]
@@ -39,11 +46,23 @@ package struct DomainBound: Codable, Sendable, Equatable {
     /// The bound on the distance to the nearest support vector (RBF SVMs trained with
     /// cross-validation); nil: no such bound.
     package var supportVectorBound: Double?
+    /// The largest aspect ratio (long side over short side, at least 1) of an image in domain;
+    /// nil: no bound (models written before there was one).
+    package var largestAspectRatio: Double?
+
+    /// The aspect ratio every bound allows at least (see the type's comment).
+    package static let squareProfilesAspectRatio = 2.0
+
+    /// Long side over short side.
+    package static func aspectRatio(width: Int, height: Int) -> Double {
+        Double(max(width, height)) / Double(max(min(width, height), 1))
+    }
 
     private enum CodingKeys: String, CodingKey {
         case mean, std, whitening, shrinkage, bound, quantile
         case outOfFoldOutside = "out_of_fold_outside"
         case supportVectorBound = "support_vector_bound"
+        case largestAspectRatio = "largest_aspect_ratio"
     }
 
     package init(mean: [Double], std: [Double], whitening: [Double], shrinkage: Double, bound: Double, quantile: Double,
@@ -81,6 +100,7 @@ package struct DomainBound: Codable, Sendable, Equatable {
         quantile = try container.decode(Double.self, forKey: .quantile)
         outOfFoldOutside = try container.decode(Double.self, forKey: .outOfFoldOutside)
         supportVectorBound = try container.decodeIfPresent(Double.self, forKey: .supportVectorBound)
+        largestAspectRatio = try container.decodeIfPresent(Double.self, forKey: .largestAspectRatio)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -95,6 +115,7 @@ package struct DomainBound: Codable, Sendable, Equatable {
         try container.encode(quantile, forKey: .quantile)
         try container.encode(outOfFoldOutside, forKey: .outOfFoldOutside)
         try container.encodeIfPresent(supportVectorBound, forKey: .supportVectorBound)
+        try container.encodeIfPresent(largestAspectRatio, forKey: .largestAspectRatio)
     }
 
     /// The same domain with its whitening rounded to float32, as a model file stores it, so a
@@ -122,9 +143,11 @@ package struct DomainBound: Codable, Sendable, Equatable {
     }
 
     /// Whether a profile is in domain, given its distance to the classifier's nearest support
-    /// vector (nil for a classifier without support vectors): by that distance when the domain
-    /// bounds it, by the Mahalanobis distance otherwise.
-    package func contains(_ x: [Float], nearestSupportVector: Double?) -> Bool {
+    /// vector (nil for a classifier without support vectors) and its image's aspect ratio (nil:
+    /// unknown): not beyond the aspect bound, then by that distance when the domain bounds it,
+    /// by the Mahalanobis distance otherwise.
+    package func contains(_ x: [Float], nearestSupportVector: Double?, aspectRatio: Double? = nil) -> Bool {
+        if let largestAspectRatio, let aspectRatio, aspectRatio > largestAspectRatio { return false }
         if let supportVectorBound, let nearestSupportVector { return nearestSupportVector <= supportVectorBound }
         return distance(x) <= bound
     }

@@ -258,10 +258,11 @@ extension Trainer {
 
     /// The domain of the training profiles, originals and copies, its bound from out-of-fold
     /// distances over `folds` (the cross-validation's, or five folds dealt by original without
-    /// it), with the support-vector bound from `outOfFold`'s distances when they have them;
-    /// rounded as a model file stores it.
-    package static func domain(features: [[Float]], rounds: [Int], folds: [Int]?, outOfFold: [OutOfFoldScore]? = nil)
-        throws(SpecdetError) -> DomainBound
+    /// it), with the support-vector bound from `outOfFold`'s distances when they have them, and
+    /// the aspect-ratio bound: 2, or the largest of `aspectRatios` (one per row, nil where the
+    /// size is unknown) if larger; rounded as a model file stores it.
+    package static func domain(features: [[Float]], rounds: [Int], folds: [Int]?, outOfFold: [OutOfFoldScore]? = nil,
+                               aspectRatios: [Double?] = []) throws(SpecdetError) -> DomainBound
     {
         // Without cross-validation folds, every fifth original (with its copies, which follow it) is a fold.
         var originals = -1
@@ -274,6 +275,7 @@ extension Trainer {
         if !distances.isEmpty {
             domain.supportVectorBound = DomainBound.quantile(domain.quantile, of: distances)
         }
+        domain.largestAspectRatio = max(DomainBound.squareProfilesAspectRatio, aspectRatios.compactMap { $0 }.max() ?? 1)
         return domain
     }
 

@@ -61,9 +61,11 @@ import Testing
         let domain = try #require(json["domain"] as? [String: Any])
         #expect(domain["quantile"] as? Double == 0.995 && (domain["bound"] as? Double ?? 0) > 0)
         #expect((domain["support_vector_bound"] as? Double ?? 0) > 0, "an svm trained with folds bounds the distance to its support vectors")
+        #expect(domain["largest_aspect_ratio"] as? Double == 2, "square training images: the bound every model has")
         let card = try Specdet.run(["info", model.path])
         let supportVectorBound = String(format: "%.3f", domain["support_vector_bound"] as? Double ?? 0)
         #expect(card.output.contains("distance to the nearest support vector ≤ \(supportVectorBound)"), "\(card.output)")
+        #expect(card.output.contains("aspect ratio (long side over short side) ≤ 2"), "\(card.output)")
 
         let run = try Specdet.run(["score", "--model", model.path, "--format", "jsonl", "Fixtures/outside",
                                    "Fixtures/images/dcgan64/real"])
@@ -76,7 +78,7 @@ import Testing
         }
         #expect(try row("constant_gray_128.png")["status"] as? String == "degenerate_spectrum")
         for name in ["checkerboard_8px_128.png", "gradient_128.png", "noise_uniform_128.png", "mate_garden_nearest_x2.png",
-                     "mate_garden_nearest_x4.png"] {
+                     "mate_garden_nearest_x4.png", "mate_wood_strip_1024x128.png"] {
             let outside = try row(name)
             #expect(outside["in_domain"] as? Bool == false && outside["label"] as? String == "unknown", "\(name): \(outside)")
             #expect(outside["probability_fake"] is Double)

@@ -291,3 +291,51 @@ import SpecdetSupport
 extension TrainingOptions: CustomTestStringConvertible {
     public var testDescription: String { "\(classifier.rawValue)\(standardize ? " standardised" : "")" }
 }
+
+/// The aspect-ratio bound of a model's domain: 2, or the training images' largest ratio if
+/// larger; an image beyond it is out of domain whatever its profile, one within it is judged
+/// by its profile, and a model file without the bound has none.
+@Suite struct AspectRatioDomainTests {
+    static func model(aspectRatios: [Double?]) throws -> DetectorModel {
+        let data = DetectorModelTests.data
+        var model = try DetectorModelTests.train(TrainingOptions(classifier: .logistic, standardize: true))
+        model.domain = try Trainer.domain(features: data.features, rounds: data.features.map { _ in 0 }, folds: nil,
+                                          aspectRatios: aspectRatios)
+        return model
+    }
+
+    @Test func theBoundIsTwoOrTheLargestTrainingRatio() throws {
+        let count = DetectorModelTests.data.features.count
+        #expect(try Self.model(aspectRatios: []).domain?.largestAspectRatio == 2)
+        #expect(try Self.model(aspectRatios: Array(repeating: 1, count: count)).domain?.largestAspectRatio == 2)
+        var ratios: [Double?] = Array(repeating: nil, count: count)
+        ratios[3] = 3.5
+        #expect(try Self.model(aspectRatios: ratios).domain?.largestAspectRatio == 3.5)
+    }
+
+    @Test func anImageBeyondTheBoundIsOutOfDomain() throws {
+        let model = try Self.model(aspectRatios: [])
+        let inside = try #require(DetectorModelTests.data.features.first { try model.isInDomain($0) })
+        #expect(try model.isInDomain(inside, width: 200, height: 100))
+        #expect(try model.isInDomain(inside, width: 100, height: 200))
+        #expect(try !model.isInDomain(inside, width: 201, height: 100))
+        #expect(try !model.isInDomain(inside, width: 64, height: 1024))
+        // The probability is the same whatever the shape: only the domain depends on it.
+        #expect(try model.assess(inside, width: 1024, height: 64).probabilityFake == model.assess(inside).probabilityFake)
+
+        var older = model
+        older.domain?.largestAspectRatio = nil
+        let reloaded = try DetectorModel.load(from: older.encoded())
+        #expect(reloaded.domain?.largestAspectRatio == nil)
+        #expect(try reloaded.isInDomain(inside, width: 1024, height: 64))
+    }
+
+    @Test func aRatioBelowOneIsRefused() throws {
+        var json = try #require(JSONSerialization.jsonObject(with: Self.model(aspectRatios: []).encoded()) as? [String: Any])
+        var domain = try #require(json["domain"] as? [String: Any])
+        domain["largest_aspect_ratio"] = 0.5
+        json["domain"] = domain
+        let error = try #require(DetectorModelTests.refusal(try JSONSerialization.data(withJSONObject: json)))
+        #expect(error.code == .invalidModel && error.message.contains("largest_aspect_ratio"), "\(error.message)")
+    }
+}

@@ -15,7 +15,7 @@ struct ScoredProfile: Sendable {
     static func work(_ model: DetectorModel) -> @Sendable (GrayImage, InputPath, ProfileExtractor) throws(SpecdetError) -> ScoredProfile {
         { image, _, extractor throws(SpecdetError) in
             let profile = try ImageRun.profile(image, extractor)
-            let (probability, inDomain) = try model.assess(profile.features)
+            let (probability, inDomain) = try model.assess(profile.features, width: profile.width, height: profile.height)
             guard probability.isFinite else {
                 throw SpecdetError(.degenerateSpectrum, "the model gives no finite P(fake) for this profile",
                                    width: profile.width, height: profile.height)

@@ -30,12 +30,12 @@ struct ModelCard {
         lines.append(("augmentation", training.augmentation ?? "none"))
         if let domain = model.domain {
             let quantile = "the \(domain.quantile) quantile of the training images' out-of-fold distances"
-            if let supportVectorBound = domain.supportVectorBound {
-                lines.append(("domain", "distance to the nearest support vector ≤ \(String(format: "%.3f", supportVectorBound)) (\(quantile))"))
-            } else {
-                lines.append(("domain", "Mahalanobis distance ≤ \(String(format: "%.2f", domain.bound)) (\(quantile); "
-                              + "shrinkage \(String(format: "%.3f", domain.shrinkage)))"))
+            var bounds = domain.supportVectorBound.map { "distance to the nearest support vector ≤ \(String(format: "%.3f", $0)) (\(quantile))" }
+                ?? "Mahalanobis distance ≤ \(String(format: "%.2f", domain.bound)) (\(quantile); shrinkage \(String(format: "%.3f", domain.shrinkage)))"
+            if let ratio = domain.largestAspectRatio {
+                bounds += "; aspect ratio (long side over short side) ≤ \(String(format: "%g", ratio))"
             }
+            lines.append(("domain", bounds))
         } else {
             lines.append(("domain", "none recorded: every profile is taken as in domain"))
         }

@@ -44,7 +44,9 @@ struct EvaluateCommand: ParsableCommand {
         let imageRun = ImageRun(configuration: model.feature, options: runOptions)
         let data = try labelled.profile(with: imageRun)
         let scores = try model.probabilitiesFake(data.features, threads: runOptions.workerCount)
-        let outside = try zip(data.features, data.labels).filter { try !model.isInDomain($0.0) }.map(\.1)
+        let outside = try data.features.indices.filter { index in
+            try !model.isInDomain(data.features[index], width: data.sizes[index]?.width, height: data.sizes[index]?.height)
+        }.map { data.labels[$0] }
         let scored = try ScoredSamples(labels: data.labels, scores: scores)
         let counts = scored.confusion(threshold: model.threshold)
         let fprThreshold = scored.threshold(forTargetFPR: targetFPR)

@@ -87,8 +87,9 @@ struct TrainCommand: ParsableCommand {
                     try Trainer.calibrated(trained, outOfFold: validation.outOfFold, rule: classifier.thresholdRule,
                                            targetFPR: classifier.targetFPR)
                 } ?? trained
-                model.domain = try Trainer.domain(features: data.features, rounds: data.rounds, folds: folds,
-                                                  outOfFold: validation?.outOfFold)
+                model.domain = try Trainer.domain(
+                    features: data.features, rounds: data.rounds, folds: folds, outOfFold: validation?.outOfFold,
+                    aspectRatios: data.sizes.map { $0.map { DomainBound.aspectRatio(width: $0.width, height: $0.height) } })
             } catch {
                 throw error.prefixed("training failed: ")
             }
