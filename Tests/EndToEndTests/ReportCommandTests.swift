@@ -63,6 +63,8 @@ func fetchesIn(_ html: String) throws -> [String] {
         #expect(html.contains("Content-Security-Policy\" content=\"default-src 'none'"))
         #expect(html.contains("<span class=\"count\"><b>\(scores.count)</b>inputs</span>"))
         #expect(html.contains("1 truncated"))
+        // What unknown means is said where the verdicts are (the built-in model bounds the aspect ratio at 2).
+        #expect(html.contains("An input is unknown, with no verdict") && html.contains("more than 2 times its short side"))
     }
 
     /// With --real and --fake the page evaluates the model as `specdet evaluate` does.

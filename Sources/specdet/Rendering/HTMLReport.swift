@@ -117,11 +117,20 @@ struct HTMLReport {
             <div class="counts">\(countText)</div>
             \(failures.isEmpty ? "" : "<p class=\"note\">Failed inputs by error code: \(failures) (docs/CLI.md lists the codes).</p>")
             <p>\(Self.escaped(Self.thresholdText(ending)))</p>
+            \(ending.model.domain == nil ? "" : "<p>\(Self.escaped(Self.unknownText(ending.model)))</p>")
             \(SVGReportCharts.histogram(tally.histogram, threshold: ending.model.threshold))
             <h3>Model</h3><p class="note">\(Self.escaped(ending.modelSummary))</p><dl class="card">\(card)</dl>
             </section>
 
             """
+    }
+
+    /// What `unknown` means, for a model that records a domain.
+    static func unknownText(_ model: DetectorModel) -> String {
+        "An input is unknown, with no verdict, when it lies outside the model's domain (in domain: no): its profile is "
+            + "far from every image the model was trained on"
+            + (model.domain?.largestAspectRatio.map { ", or its long side is more than \(String(format: "%g", $0)) times its short side" } ?? "")
+            + ". Its P(fake) is still shown, but it says nothing about such an image; docs/METHOD.md explains the bound."
     }
 
     /// The threshold and what it did on the model's out-of-fold evidence, if the model has it.
