@@ -18,7 +18,7 @@ package struct Augmenter: Sendable, Equatable {
     /// Independent draws of the copies (`copies` each), e.g. for a trainer that fits one
     /// classifier per round on the originals and that round's copies.
     package var rounds: Int
-    /// Seeds every random choice, together with each image's key (its path).
+    /// Seeds every random choice, together with each image's content (`contentKey`).
     package var seed: UInt64
     /// JPEG qualities drawn from (uniformly, inclusive).
     package var qualities: ClosedRange<Int>
@@ -66,13 +66,15 @@ package struct Augmenter: Sendable, Equatable {
     }
 
     /// The augmented copies of `image`, round by round; each round's from a generator seeded
-    /// by `seed`, the round and `key` (so results do not depend on the order or parallelism of
-    /// a run; round 1 draws what a one-round augmenter draws).
+    /// by `seed`, the round and the image's content (`contentKey`): the copies depend neither on
+    /// the order or parallelism of a run nor on the path the image was found under; round 1
+    /// draws what a one-round augmenter draws.
     ///
     /// With both kinds, copy `i` of a round is a JPEG round trip (i mod 3 = 0), a downscale
     /// (1), or a downscale then a JPEG round trip (2). A downscale below 8x8 is left out of its copy.
-    package func copies(of image: GrayImage, key: [UInt8]) throws(SpecdetError) -> [Copy] {
+    package func copies(of image: GrayImage) throws(SpecdetError) -> [Copy] {
         guard !kinds.isEmpty else { return [] }
+        let key = Self.contentKey(of: image)
         var result: [Copy] = []
         for round in 1...rounds {
             for copy in try copies(of: image, key: key, round: round) { result.append(Copy(round: round, image: copy)) }
@@ -81,10 +83,17 @@ package struct Augmenter: Sendable, Equatable {
     }
 
     /// One round's copies.
-    private func copies(of image: GrayImage, key: [UInt8], round: Int) throws(SpecdetError) -> [GrayImage] {
+    /// The 64-bit FNV-1a hash of the width and height (each 8 bytes, little-endian) followed by
+    /// the pixels, row by row.
+    package static func contentKey(of image: GrayImage) -> UInt64 {
+        let size = [image.width, image.height].flatMap { side in (0..<8).map { UInt8(truncatingIfNeeded: UInt64(side) >> (8 * $0)) } }
+        return fnv1a64(image.pixels, continuing: fnv1a64(size))
+    }
+
+    private func copies(of image: GrayImage, key: UInt64, round: Int) throws(SpecdetError) -> [GrayImage] {
         // Round r ≥ 2 adds r − 1 times an odd 64-bit constant (the golden ratio's) to the seed, so
         // that the rounds of one image start their generators far apart.
-        var generator = SplitMix64(seed: (seed &+ UInt64(round - 1) &* 0x9E37_79B9_7F4A_7C15) ^ fnv1a64(key))
+        var generator = SplitMix64(seed: (seed &+ UInt64(round - 1) &* 0x9E37_79B9_7F4A_7C15) ^ key)
         var result: [GrayImage] = []
         for index in 0..<copies {
             let steps: [Kind]

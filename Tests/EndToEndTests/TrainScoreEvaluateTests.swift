@@ -272,10 +272,18 @@ private let trainedModel: (url: URL, stdout: String) = {
     @Test func augmentedTrainingIsDeterministicAndCopiesShareTheirSourcesFold() throws {
         let folder = try Specdet.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
+        // The same images under other paths (another spelling, a link to the folder) draw the
+        // same copies: the draws follow each image's content.
+        let linked = folder.appendingPathComponent("fakes")
+        try FileManager.default.createSymbolicLink(atPath: linked.path,
+                                                   withDestinationPath: FileManager.default.currentDirectoryPath + "/Fixtures/images/ae128_nearest/fake")
+        let spellings = [("a", "Fixtures/images/ae128_nearest/real", "Fixtures/images/ae128_nearest/fake"),
+                         ("b", "Fixtures/images/ae128_nearest/real", "Fixtures/images/ae128_nearest/fake"),
+                         ("c", "./Fixtures/images/../images/ae128_nearest/real", linked.path)]
         var models: [Data] = []
-        for name in ["a", "b"] {
+        for (name, real, fake) in spellings {
             let run = try Specdet.run(["train", "--quiet", "--augment", "jpeg,resize", "--augment-copies", "3",
-                                       "--real", "Fixtures/images/ae128_nearest/real", "--fake", "Fixtures/images/ae128_nearest/fake",
+                                       "--real", real, "--fake", fake,
                                        "--folds", "3", "--folds-out", folder.appendingPathComponent("\(name).csv").path,
                                        "--output", folder.appendingPathComponent("\(name).json").path],
                                       environment: ["SOURCE_DATE_EPOCH": "1700000000"])
@@ -283,6 +291,14 @@ private let trainedModel: (url: URL, stdout: String) = {
             models.append(try Data(contentsOf: folder.appendingPathComponent("\(name).json")))
         }
         #expect(models[0] == models[1])
+        func withoutSources(_ model: Data) throws -> NSDictionary {
+            var json = try #require(try JSONSerialization.jsonObject(with: model) as? [String: Any])
+            var training = try #require(json["training"] as? [String: Any])
+            training["data"] = nil
+            json["training"] = training
+            return json as NSDictionary
+        }
+        #expect(try withoutSources(models[2]) == withoutSources(models[0]), "only the record of the arguments differs")
         let rows = csvRows(try String(contentsOf: folder.appendingPathComponent("a.csv"), encoding: .utf8))
         #expect(rows[0] == ["path", "label", "fold", "copy"])
         var foldOfPath: [String: Set<String>] = [:]

@@ -87,5 +87,7 @@ import SpecdetSupport
         #expect(fnv1a64([UInt8]()) == 0xCBF2_9CE4_8422_2325)
         #expect(fnv1a64(Array("a".utf8)) == 0xAF63_DC4C_8601_EC8C)
         #expect(fnv1a64(Array("foobar".utf8)) == 0x8594_4171_F739_67E8)
+        // Hashed in parts, as a whole.
+        #expect(fnv1a64(Array("bar".utf8), continuing: fnv1a64(Array("foo".utf8))) == 0x8594_4171_F739_67E8)
     }
 }

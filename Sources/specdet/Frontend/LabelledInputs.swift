@@ -191,7 +191,7 @@ extension LabelledInputs {
             guard let augmenter else { return [(round: 0, features: original.features, size: size)] }
             let copies: [Augmenter.Copy]
             do throws(SpecdetError) {
-                copies = try augmenter.copies(of: image, key: path.bytes)
+                copies = try augmenter.copies(of: image)
             } catch {
                 throw error.prefixed("augmentation failed: ")
             }
