@@ -187,9 +187,10 @@ private func profileMeans(_ paths: [String], features: String) throws -> (means:
         #expect(zip(csv.dropFirst().map { Double($0[8])! }, expected).allSatisfy { abs($0 - $1) <= 1e-12 * max(1, abs($1)) })
         #expect(try svg.values(series: "weights-axis").count == 150)
 
-        run = try Specdet.run(["plot", "--quiet", "--model", rbf.path, "--output", svgURL.path, "--csv", csvURL.path] + data)
+        run = try Specdet.run(["plot", "--model", rbf.path, "--output", svgURL.path, "--csv", csvURL.path] + data)
         #expect(run.status == 0, "\(run.stderr)")
-        // An RBF SVM has no per-band weights: no panel for them.
+        // An RBF SVM has no per-band weights: no panel for them, and stderr says so.
+        #expect(run.stderr.contains("has no weight per band"), "\(run.stderr)")
         let rbfPlot = try PlotSVG(svgURL)
         #expect(try rbfPlot.elements("//*[@data-panel='weights']").isEmpty)
         #expect(try rbfPlot.elements("//*[@data-panel='profiles']").count == 1)

@@ -114,8 +114,15 @@ import Testing
         #expect((objects[0]["probability_fake"] as? Double).map { (0...1).contains($0) } == true)
     }
 
+    /// Out-of-range numbers are refused with the rule they break, negative ones included (not
+    /// taken for options).
     @Test func anInvalidShardIsAUsageError() throws {
-        #expect(try Specdet.run(["profile", "--shard", "0/3", "Fixtures/images/odd"]).status == 2)
-        #expect(try Specdet.run(["profile", "--shard", "4/3", "Fixtures/images/odd"]).status == 2)
+        for (arguments, reason) in [(["--shard", "0/3"], "--shard K/N needs 1 <= K <= N, not 0/3"),
+                                    (["--shard", "4/3"], "--shard K/N needs 1 <= K <= N, not 4/3"),
+                                    (["--jobs", "-3"], "--jobs must be at least 1"),
+                                    (["--max-side", "-1"], "--max-side must not be negative")] {
+            let run = try Specdet.run(["profile"] + arguments + ["Fixtures/images/odd"])
+            #expect(run.status == 2 && run.stderr.contains(reason), "\(arguments): \(run.stderr)")
+        }
     }
 }

@@ -18,6 +18,12 @@ struct PathArguments: ParsableArguments {
         valueName: "K/N"))
     var shard: Shard?
 
+    func validate() throws {
+        if let shard, !(shard.count >= 1 && (1...shard.count).contains(shard.index)) {
+            throw ValidationError("--shard K/N needs 1 <= K <= N, not \(shard.index)/\(shard.count)")
+        }
+    }
+
     /// The inputs, in order (only this shard's), as a stream.
     func stream() throws -> InputStream {
         guard !paths.isEmpty || filesFrom != nil else { throw SpecdetError(.usage, "no input: give image files or folders") }
@@ -37,28 +43,30 @@ struct PathArguments: ParsableArguments {
 /// Options every command that reads images shares: parallelism, verbosity and the limits
 /// that keep hostile files from exhausting the machine.
 struct RunOptions: ParsableArguments {
-    @Option(help: "Worker threads (default: the number of cores).")
+    // `.unconditional`: a negative value is read as the value (and refused with a reason by
+    // `validate`), not taken for an option.
+    @Option(parsing: .unconditional, help: "Worker threads (default: the number of cores).")
     var jobs: Int?
 
     @Flag(help: "Print no progress and no summary on stderr.")
     var quiet = false
 
-    @Option(name: .customLong("max-pixels"), help: "Largest width x height decoded (checked from the header).")
+    @Option(name: .customLong("max-pixels"), parsing: .unconditional, help: "Largest width x height decoded (checked from the header).")
     var maxPixels = DecodeLimits().maxPixels
 
-    @Option(name: .customLong("max-side"), help: "Largest width or height decoded.")
+    @Option(name: .customLong("max-side"), parsing: .unconditional, help: "Largest width or height decoded.")
     var maxSide = DecodeLimits().maxSide
 
-    @Option(name: .customLong("max-file-size"), help: "Largest input file in bytes.")
+    @Option(name: .customLong("max-file-size"), parsing: .unconditional, help: "Largest input file in bytes.")
     var maxFileSize = DecodeLimits().maxFileBytes
 
-    @Option(name: .customLong("max-scans"), help: "Most JPEG scans (progressive JPEGs).")
+    @Option(name: .customLong("max-scans"), parsing: .unconditional, help: "Most JPEG scans (progressive JPEGs).")
     var maxScans = DecodeLimits().maxProgressiveScans
 
-    @Option(name: .customLong("max-decode-ms"), help: "Decode time budget per image in milliseconds (0: none).")
+    @Option(name: .customLong("max-decode-ms"), parsing: .unconditional, help: "Decode time budget per image in milliseconds (0: none).")
     var maxDecodeMilliseconds = DecodeLimits().maxDecodeMilliseconds
 
-    @Option(name: .customLong("max-fft-memory"), help: "Largest FFT buffer memory per image in bytes: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)), and 8 more for the sums of the fingerprint command.")
+    @Option(name: .customLong("max-fft-memory"), parsing: .unconditional, help: "Largest FFT buffer memory per image in bytes: 8 bytes per pixel (4·W·H + 8·H·(W/2+1) + 4·(W/2+1)), and 8 more for the sums of the fingerprint command.")
     var maxFFTMemory = ProfileExtractor.defaultMemoryLimit
 
     func validate() throws {
@@ -86,7 +94,7 @@ struct Shard: ExpressibleByArgument {
     init?(argument: String) {
         let parts = argument.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let index = Int(parts[0]), let count = Int(parts[1]), count >= 1, (1...count).contains(index) else { return nil }
+              let index = Int(parts[0]), let count = Int(parts[1]) else { return nil }
         self.index = index
         self.count = count
     }

@@ -81,6 +81,9 @@ struct PlotCommand: ParsableCommand {
             let comparison = ProfileComparison(features: profiles.features, labels: profiles.labels, configuration: configuration,
                                                sampledBins: sampledBins)
             let weights = detector?.bandWeights
+            if detector != nil && weights == nil && !runOptions.quiet {
+                StandardError.write("specdet: warning: the model (an RBF SVM) has no weight per band: the plot has no weight panel\n")
+            }
             let plot = SVGSpectrumPlot(comparison: comparison, weights: weights,
                                        realName: Self.setName(inputs.real), fakeName: Self.setName(inputs.fake))
             try sinks[1]?.write(ComparisonCSV.text(comparison, weights: weights?.values))
