@@ -49,7 +49,7 @@ enum KernelMath {
     }
 
     /// `‖rowᵢ − x‖²` for the first `count` rows of `rows`, into `result[0..<count]`: each
-    /// exactly as `squaredDistance` sums it (bit-identical), eight rows at a time by the
+    /// exactly as `squaredDistance` sums it (bit-identical), sixteen rows at a time by the
     /// widest vector instructions the processor has (`sd_squared_distances`).
     static func squaredDistances(
         _ rows: VectorRows, count: Int, to x: UnsafeBufferPointer<Float>, into result: UnsafeMutablePointer<Double>

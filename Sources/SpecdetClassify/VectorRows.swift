@@ -2,8 +2,8 @@ import Foundation
 
 /// Vectors of one length, stored row after row in one buffer (an RBF SVM's support vectors):
 /// one allocation, and a row is a pointer offset away. A second copy holds them in blocks of
-/// eight rows, element-interleaved, the layout in which vector code measures eight distances
-/// at once (`KernelMath.squaredDistances`).
+/// eight rows, element-interleaved, the layout in which vector code measures a block's eight
+/// distances in one vector each step (`KernelMath.squaredDistances`).
 package struct VectorRows: Sendable, Equatable {
     /// Values per row.
     package let dimension: Int

@@ -98,26 +98,42 @@ static inline void SD_NAME(add_square_difference)(SD_NAME(doubles8) *sum, const 
     *sum += d * d;
 }
 
-/* Lane r of each vector is row r of a block of eight (the same type in every variant: the
- * compiler splits it into 4, 2 or 1 registers), and accumulator k holds partial sum k of the
- * scalar convention, so each lane does that convention's double operations in its order. */
-static void SD_NAME(squared_distances)(const float *blocks, size_t count, size_t dimension,
-                                       const float *x, double *result) {
+/* The squared distances of the rows of `blocks` (1 or 2) blocks of eight, into out[0..8 * blocks).
+ * Lane r of each vector is row r of its block (the same type in every variant: the compiler
+ * splits it into 4, 2 or 1 registers), and accumulator k holds partial sum k of the scalar
+ * convention, so each lane does that convention's double operations in its order. Two blocks
+ * at a time share each element of x and keep twice as many sums in flight. */
+static inline __attribute__((always_inline)) void SD_NAME(distance_pass)(const float *block, size_t blocks,
+                                                                           size_t dimension, const float *x,
+                                                                           double *out) {
     typedef SD_NAME(doubles8) doubles8;
     const size_t body = dimension & ~(size_t)3;
-    for (size_t first = 0; first < count; first += 8) {
-        const float *block = blocks + first * dimension;
-        doubles8 s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-        size_t j = 0;
-        for (; j < body; j += 4) {
-            SD_NAME(add_square_difference)(&s0, block + 8 * j, x[j]);
-            SD_NAME(add_square_difference)(&s1, block + 8 * (j + 1), x[j + 1]);
-            SD_NAME(add_square_difference)(&s2, block + 8 * (j + 2), x[j + 2]);
-            SD_NAME(add_square_difference)(&s3, block + 8 * (j + 3), x[j + 3]);
+    doubles8 s[2][4] = {{0, 0, 0, 0}, {0, 0, 0, 0}};
+    size_t j = 0;
+    for (; j < body; j += 4) {
+        for (size_t k = 0; k < 4; k++) {
+            for (size_t b = 0; b < blocks; b++) {
+                SD_NAME(add_square_difference)(&s[b][k], block + b * 8 * dimension + 8 * (j + k), x[j + k]);
+            }
         }
-        for (; j < dimension; j++) SD_NAME(add_square_difference)(&s0, block + 8 * j, x[j]);
-        const doubles8 total = (s0 + s1) + (s2 + s3);
-        const size_t rows = count - first < 8 ? count - first : 8;
-        for (size_t r = 0; r < rows; r++) result[first + r] = total[r];
+    }
+    for (; j < dimension; j++) {
+        for (size_t b = 0; b < blocks; b++) SD_NAME(add_square_difference)(&s[b][0], block + b * 8 * dimension + 8 * j, x[j]);
+    }
+    for (size_t b = 0; b < blocks; b++) {
+        const doubles8 total = (s[b][0] + s[b][1]) + (s[b][2] + s[b][3]);
+        memcpy(out + 8 * b, &total, sizeof total);
+    }
+}
+
+static void SD_NAME(squared_distances)(const float *blocks, size_t count, size_t dimension,
+                                       const float *x, double *result) {
+    size_t first = 0;
+    for (; first + 16 <= count; first += 16) SD_NAME(distance_pass)(blocks + first * dimension, 2, dimension, x, result + first);
+    if (first < count) { /* 1 to 15 rows: one or two blocks, the last one's padding discarded */
+        const size_t remaining = count - first;
+        double rest[16];
+        SD_NAME(distance_pass)(blocks + first * dimension, (remaining + 7) / 8, dimension, x, rest);
+        memcpy(result + first, rest, remaining * sizeof(double));
     }
 }

@@ -123,12 +123,12 @@ import _SpecdetVectorC
     /// Prediction and the Nyström features measure many rows at once with vector code; each
     /// distance must be the one training's kernel computed, to the last bit, at every
     /// instruction set this processor has, for every length and every remainder of the row
-    /// count by the eight rows the vector code takes at a time.
+    /// count by the blocks of eight rows the vector code takes one or two at a time.
     @Test func vectorDistancesEqualTheScalarConvention() {
         var generator = SplitMix64(seed: 12)
         func value() -> Float { Float(Int64(bitPattern: generator.next() >> 8) % 2_000_001 - 1_000_000) * 1e-6 }
         for dimension in [1, 2, 3, 4, 5, 6, 299, 300, 301, 302] {
-            for count in [1, 7, 8, 9, 17] {
+            for count in [1, 7, 8, 9, 15, 16, 17, 24, 31, 33] {
                 let rows = VectorRows(dimension: dimension, values: (0..<(count * dimension)).map { _ in value() })
                 let x = (0..<dimension).map { _ in value() }
                 let expected = (0..<count).map { row in
@@ -146,7 +146,7 @@ import _SpecdetVectorC
     }
 
     /// An RBF SVM's decision value equals the plain sum over its vectors in order, for every
-    /// remainder of the count by the eight rows the vector code takes at a time.
+    /// remainder of the count by the blocks of eight rows the vector code takes.
     @Test func rbfDecisionValuesSumEveryVectorInOrder() {
         var generator = SplitMix64(seed: 13)
         func value() -> Float { Float(generator.next() >> 40) / Float(1 << 24) }
