@@ -1,6 +1,6 @@
 /*
  * HEIF (HEVC) and AVIF (AV1) back end: libheif with the codecs it was built with (Debian 12:
- * libde265 for HEVC, dav1d or libaom for AV1).
+ * libde265 for HEVC, dav1d or libaom for AV1), opened on first use (below).
  *
  * libheif is C++ and reports errors as values: the glue never longjmps through its frames
  * (sd_fail is called only between libheif calls; its objects live in the decoder and are
@@ -16,7 +16,51 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <dlfcn.h>
+#include <pthread.h>
+
 #include "sd_internal.h"
+
+/*
+ * libheif is opened on the first HEIF or AVIF input, not linked: loading it runs its codecs'
+ * initialisers (libde265 builds its tables: some 25 M instructions, a fifth of starting up and
+ * profiling one 1024x1024 JPEG) and relocates libaom and dav1d, in every run whatever its
+ * inputs. Each function is called through a pointer of its own type.
+ */
+#define SD_LIBHEIF_FUNCTIONS(X)                                                                      \
+    X(context_alloc) X(context_free) X(context_set_maximum_image_size_limit)                         \
+    X(context_set_max_decoding_threads) X(context_read_from_memory_without_copy)                     \
+    X(context_get_primary_image_handle) X(image_handle_get_width) X(image_handle_get_height)         \
+    X(image_handle_get_ispe_width) X(image_handle_get_ispe_height)                                   \
+    X(image_handle_get_luma_bits_per_pixel) X(image_handle_has_alpha_channel)                        \
+    X(image_handle_get_nclx_color_profile) X(nclx_color_profile_free) X(decoding_options_alloc)      \
+    X(decoding_options_free) X(decode_image) X(image_get_width) X(image_get_height)                  \
+    X(image_get_bits_per_pixel_range) X(image_get_plane_readonly) X(image_release)                   \
+    X(image_handle_release)
+
+#define SD_LIBHEIF_POINTER(name) __typeof__(heif_##name) *name;
+static struct {
+    SD_LIBHEIF_FUNCTIONS(SD_LIBHEIF_POINTER)
+    int loaded;
+    char failure[256]; /* why it could not be loaded */
+} libheif;
+static pthread_once_t libheif_once = PTHREAD_ONCE_INIT;
+
+static void load_libheif(void) {
+    void *library = dlopen("libheif.so.1", RTLD_NOW | RTLD_LOCAL);
+    if (library == NULL) {
+        const char *reason = dlerror();
+        snprintf(libheif.failure, sizeof libheif.failure, "%s", reason ? reason : "libheif.so.1 not found");
+        return;
+    }
+#define SD_LIBHEIF_RESOLVE(name)                                                                     \
+    if ((libheif.name = (__typeof__(heif_##name) *)dlsym(library, "heif_" #name)) == NULL) {        \
+        snprintf(libheif.failure, sizeof libheif.failure, "libheif.so.1 has no heif_" #name);       \
+        return;                                                                                      \
+    }
+    SD_LIBHEIF_FUNCTIONS(SD_LIBHEIF_RESOLVE)
+    libheif.loaded = 1;
+}
 
 static sd_status status_for(struct heif_error error, sd_phase phase) {
     switch (error.code) {
@@ -77,9 +121,9 @@ static void check_boxes(sd_decoder *dec) {
 static int neutral_chroma(const struct heif_image *image) {
     const enum heif_channel channels[2] = {heif_channel_Cb, heif_channel_Cr};
     for (int c = 0; c < 2; c++) {
-        int stride = 0, bits = heif_image_get_bits_per_pixel_range(image, channels[c]);
-        const uint8_t *plane = heif_image_get_plane_readonly(image, channels[c], &stride);
-        int width = heif_image_get_width(image, channels[c]), height = heif_image_get_height(image, channels[c]);
+        int stride = 0, bits = libheif.image_get_bits_per_pixel_range(image, channels[c]);
+        const uint8_t *plane = libheif.image_get_plane_readonly(image, channels[c], &stride);
+        int width = libheif.image_get_width(image, channels[c]), height = libheif.image_get_height(image, channels[c]);
         if (plane == NULL) continue;
         uint32_t neutral = 1u << (bits - 1);
         for (int y = 0; y < height; y++) {
@@ -95,27 +139,29 @@ static int neutral_chroma(const struct heif_image *image) {
 void sd_heif_open(sd_decoder *dec) {
     check_boxes(dec);
     const char *name = dec->info.format == SD_FORMAT_AVIF ? "AVIF" : "HEIF";
-    struct heif_context *context = heif_context_alloc();
+    pthread_once(&libheif_once, load_libheif);
+    if (!libheif.loaded) sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "HEIF and AVIF need libheif, which could not be loaded: %s", libheif.failure);
+    struct heif_context *context = libheif.context_alloc();
     if (context == NULL) sd_fail(&dec->job, SD_DECODER_ERROR, "out of memory (libheif)");
     dec->u.heif.context = context;
     /* libheif's own side limit, a safety net behind ours (it refuses a width or height at or
        over the value while reading the boxes, before any image memory): ours are checked on
        the handle below, so that a refusal names the image's size. */
     uint32_t side = dec->limits.max_side;
-    heif_context_set_maximum_image_size_limit(context, side == 0 || side >= INT_MAX - 1 ? INT_MAX
+    libheif.context_set_maximum_image_size_limit(context, side == 0 || side >= INT_MAX - 1 ? INT_MAX
                                                        : side < 65535 ? 65536 : (int)side + 1);
     /* grid tiles on this thread: specdet decodes one image per worker */
-    heif_context_set_max_decoding_threads(context, 0);
+    libheif.context_set_max_decoding_threads(context, 0);
     if (dec->len > INT_MAX) sd_fail(&dec->job, SD_FILE_TOO_LARGE, "file is over 2 GiB");
-    check(dec, heif_context_read_from_memory_without_copy(context, dec->data, dec->len, NULL), SD_PHASE_HEADER);
-    check(dec, heif_context_get_primary_image_handle(context, &dec->u.heif.handle), SD_PHASE_HEADER);
+    check(dec, libheif.context_read_from_memory_without_copy(context, dec->data, dec->len, NULL), SD_PHASE_HEADER);
+    check(dec, libheif.context_get_primary_image_handle(context, &dec->u.heif.handle), SD_PHASE_HEADER);
     struct heif_image_handle *handle = dec->u.heif.handle;
 
-    int width = heif_image_handle_get_width(handle), height = heif_image_handle_get_height(handle);
+    int width = libheif.image_handle_get_width(handle), height = libheif.image_handle_get_height(handle);
     if (width <= 0 || height <= 0) sd_fail(&dec->job, SD_INVALID_HEADER, "image is %dx%d pixels", width, height);
     sd_check_dimensions(dec, (uint32_t)width, (uint32_t)height);
     /* the coded image (before cropping and rotation) is what the decoder allocates */
-    int coded_width = heif_image_handle_get_ispe_width(handle), coded_height = heif_image_handle_get_ispe_height(handle);
+    int coded_width = libheif.image_handle_get_ispe_width(handle), coded_height = libheif.image_handle_get_ispe_height(handle);
     if (coded_width <= 0 || coded_height <= 0) {
         coded_width = width;
         coded_height = height;
@@ -126,11 +172,11 @@ void sd_heif_open(sd_decoder *dec) {
         sd_fail(&dec->job, SD_PIXEL_LIMIT_EXCEEDED, "%dx%d image is coded as %dx%d, over the pixel or side limit", width,
                 height, coded_width, coded_height);
     }
-    int bits = heif_image_handle_get_luma_bits_per_pixel(handle);
+    int bits = libheif.image_handle_get_luma_bits_per_pixel(handle);
     if (bits < 8 || bits > 16) {
         sd_fail(&dec->job, SD_UNSUPPORTED_FORMAT, "%s image with %d-bit samples (8 to 16 are supported)", name, bits);
     }
-    int alpha = heif_image_handle_has_alpha_channel(handle);
+    int alpha = libheif.image_handle_has_alpha_channel(handle);
 
     /* The codecs allocate what the streams declare: read every stream header before decoding. */
     sd_heif_plan plan;
@@ -140,13 +186,13 @@ void sd_heif_open(sd_decoder *dec) {
 
     /* An identity matrix (matrix_coefficients 0) stores G, B, R in the Y, Cb, Cr planes. */
     struct heif_color_profile_nclx *nclx = NULL;
-    struct heif_error nclx_error = heif_image_handle_get_nclx_color_profile(handle, &nclx);
+    struct heif_error nclx_error = libheif.image_handle_get_nclx_color_profile(handle, &nclx);
     if (nclx_error.code == heif_error_Ok && nclx != NULL) {
         dec->u.heif.from_rgb = nclx->matrix_coefficients == heif_matrix_coefficients_RGB_GBR;
     }
     /* libheif 1.15 allocates the profile before it refuses unknown values in it (fuzz
        regression leak-843832bc...): free it whatever the outcome */
-    if (nclx != NULL) heif_nclx_color_profile_free(nclx);
+    if (nclx != NULL) libheif.nclx_color_profile_free(nclx);
     /* libheif's planes (at most three full ones, plus alpha) and the codec's frame; for a grid
        or another derived image, also its largest tile or input and the canvases between */
     uint64_t planes = (dec->u.heif.from_rgb ? 6 : 4) + (alpha ? 2 : 0);
@@ -155,7 +201,7 @@ void sd_heif_open(sd_decoder *dec) {
                             "decoding");
 
     sd_check_clock(&dec->job);
-    struct heif_decoding_options *options = heif_decoding_options_alloc();
+    struct heif_decoding_options *options = libheif.decoding_options_alloc();
     if (options == NULL) sd_fail(&dec->job, SD_DECODER_ERROR, "out of memory (libheif)");
     options->convert_hdr_to_8bit = 0;
     options->strict_decoding = 1;
@@ -167,17 +213,17 @@ void sd_heif_open(sd_decoder *dec) {
     options->decoder_id = "aom";
     /* YCbCr as coded (colorspace "undefined" would have libheif 1.15 convert it to RGB) */
     struct heif_error error = dec->u.heif.from_rgb
-        ? heif_decode_image(handle, &dec->u.heif.image, heif_colorspace_RGB, heif_chroma_444, options)
-        : heif_decode_image(handle, &dec->u.heif.image, heif_colorspace_YCbCr, heif_chroma_undefined, options);
-    heif_decoding_options_free(options);
+        ? libheif.decode_image(handle, &dec->u.heif.image, heif_colorspace_RGB, heif_chroma_444, options)
+        : libheif.decode_image(handle, &dec->u.heif.image, heif_colorspace_YCbCr, heif_chroma_undefined, options);
+    libheif.decoding_options_free(options);
     check(dec, error, SD_PHASE_PIXELS);
     sd_check_clock(&dec->job);
 
     struct heif_image *image = dec->u.heif.image;
     enum heif_channel first = dec->u.heif.from_rgb ? heif_channel_R : heif_channel_Y;
-    if (heif_image_get_width(image, first) != width || heif_image_get_height(image, first) != height) {
+    if (libheif.image_get_width(image, first) != width || libheif.image_get_height(image, first) != height) {
         sd_fail(&dec->job, SD_CORRUPT_DATA, "%s: decoded plane is %dx%d, the header says %dx%d", name,
-                heif_image_get_width(image, first), heif_image_get_height(image, first), width, height);
+                libheif.image_get_width(image, first), libheif.image_get_height(image, first), width, height);
     }
     int monochrome = !dec->u.heif.from_rgb && neutral_chroma(image);
     dec->info.source_channels = (monochrome ? 1 : 3) + (alpha ? 1 : 0);
@@ -191,8 +237,8 @@ typedef struct {
 } plane;
 
 static plane get_plane(sd_decoder *dec, enum heif_channel channel) {
-    plane p = {NULL, 0, heif_image_get_bits_per_pixel_range(dec->u.heif.image, channel)};
-    p.data = heif_image_get_plane_readonly(dec->u.heif.image, channel, &p.stride);
+    plane p = {NULL, 0, libheif.image_get_bits_per_pixel_range(dec->u.heif.image, channel)};
+    p.data = libheif.image_get_plane_readonly(dec->u.heif.image, channel, &p.stride);
     if (p.data == NULL || p.bits < 8 || p.bits > 16) {
         sd_fail(&dec->job, SD_DECODER_ERROR, "libheif returned no %d-bit plane", p.bits);
     }
@@ -231,7 +277,7 @@ void sd_heif_read(sd_decoder *dec, uint8_t *dst) {
 
 void sd_heif_close(sd_decoder *dec) {
     sd_heif_free_streams(dec);
-    if (dec->u.heif.image != NULL) heif_image_release(dec->u.heif.image);
-    if (dec->u.heif.handle != NULL) heif_image_handle_release(dec->u.heif.handle);
-    if (dec->u.heif.context != NULL) heif_context_free(dec->u.heif.context);
+    if (dec->u.heif.image != NULL) libheif.image_release(dec->u.heif.image);
+    if (dec->u.heif.handle != NULL) libheif.image_handle_release(dec->u.heif.handle);
+    if (dec->u.heif.context != NULL) libheif.context_free(dec->u.heif.context);
 }
