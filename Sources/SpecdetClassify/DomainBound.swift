@@ -28,8 +28,8 @@ import SpecdetSupport
 /// `largestAspectRatio` is out of domain: rings of whole pixels mix frequencies of the two
 /// axes in proportions that change with the shape, so a strip's profile is not a photograph's.
 /// Models trained on square crops keep their verdicts on real photographs up to about 2:1
-/// and lose them beyond (docs/ACCURACY.md), so the bound is 2, or the training images' largest
-/// ratio if that is larger.
+/// and lose them beyond (docs/ACCURACY.md), so the bound is 2, or the `quantile` of the
+/// training images' ratios if that is larger.
 package struct DomainBound: Codable, Sendable, Equatable {
     package var mean: [Double]
     package var std: [Double]

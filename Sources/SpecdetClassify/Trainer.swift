@@ -259,8 +259,8 @@ extension Trainer {
     /// The domain of the training profiles, originals and copies, its bound from out-of-fold
     /// distances over `folds` (the cross-validation's, or five folds dealt by original without
     /// it), with the support-vector bound from `outOfFold`'s distances when they have them, and
-    /// the aspect-ratio bound: 2, or the largest of `aspectRatios` (one per row, nil where the
-    /// size is unknown) if larger; rounded as a model file stores it.
+    /// the aspect-ratio bound: 2, or the same quantile of `aspectRatios` (one per row, nil where
+    /// the size is unknown) if larger; rounded as a model file stores it.
     package static func domain(features: [[Float]], rounds: [Int], folds: [Int]?, outOfFold: [OutOfFoldScore]? = nil,
                                aspectRatios: [Double?] = []) throws(SpecdetError) -> DomainBound
     {
@@ -275,7 +275,11 @@ extension Trainer {
         if !distances.isEmpty {
             domain.supportVectorBound = DomainBound.quantile(domain.quantile, of: distances)
         }
-        domain.largestAspectRatio = max(DomainBound.squareProfilesAspectRatio, aspectRatios.compactMap { $0 }.max() ?? 1)
+        // A quantile, as for the distances: one odd banner among 200 images or more does not
+        // widen the bound.
+        let ratios = aspectRatios.compactMap { $0 }
+        domain.largestAspectRatio = max(DomainBound.squareProfilesAspectRatio,
+                                        ratios.isEmpty ? 1 : DomainBound.quantile(domain.quantile, of: ratios))
         return domain
     }
 

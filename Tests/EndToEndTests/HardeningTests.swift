@@ -213,10 +213,18 @@ import Testing
             try Specdet.run(["train", "--groups", groups.path] + dcgan + ["--output", groups.path]),
             try Specdet.run(["fingerprint", "--files-from", list.path, "--output", linkToList.path]),
         ]
-        for run in runs {
+        // A model file named `-` is a file like any other (only --files-from reads `-` as stdin).
+        let dash = folder.appendingPathComponent("-")
+        try FileManager.default.copyItem(at: model, to: dash)
+        let dashSnapshot = try Data(contentsOf: dash)
+        for run in runs + [try Specdet.run(["info", "-", "--output", "./-"], in: folder)] {
             #expect(run.status == 2 && run.stderr.contains("both an input and the output"), "\(run.stderr)")
         }
         #expect(try files.map { try Data(contentsOf: $0) } == snapshot)
+        #expect(try Data(contentsOf: dash) == dashSnapshot)
+        // Nothing is replaced when the output is a device: no refusal (here the empty list is the error).
+        let device = try Specdet.run(["profile", "--files-from", "/dev/null", "--output", "/dev/null"])
+        #expect(device.status == 2 && !device.stderr.contains("both an input") && device.stderr.contains("no input"), "\(device.stderr)")
     }
 
     /// A new output gets 0666 less the umask; a replaced one keeps its mode.

@@ -9,11 +9,16 @@ import Testing
         let builtIn = try Specdet.run(["info", "--format", "json"])
         let fromFile = try Specdet.run(["info", "--format", "json", file])
         #expect(builtIn.status == 0 && fromFile.status == 0, "\(builtIn.stderr) \(fromFile.stderr)")
-        let a = try #require(try JSONSerialization.jsonObject(with: builtIn.stdout) as? [String: String])
-        var b = try #require(try JSONSerialization.jsonObject(with: fromFile.stdout) as? [String: String])
-        #expect(a["model"] == "built-in" && b["model"] == file)
+        let a = try #require(try JSONSerialization.jsonObject(with: builtIn.stdout) as? [String: Any])
+        var b = try #require(try JSONSerialization.jsonObject(with: fromFile.stdout) as? [String: Any])
+        #expect(a["model"] as? String == "built-in" && b["model"] as? String == file)
         b["model"] = "built-in"
-        #expect(a == b)
+        #expect(a as NSDictionary == b as NSDictionary)
+        // One key per name: the training sources are an array, one string each.
+        let sources = try #require(a["training_data"] as? [String])
+        let text = try Specdet.run(["info"]).output
+        #expect(sources.count == text.split(separator: "\n").filter { $0.hasPrefix("training_data ") }.count)
+        #expect(sources.contains { $0.hasPrefix("real dev/dcgan64/real: ") })
     }
 
     /// The card of a model trained here states what the model file holds.

@@ -292,9 +292,9 @@ extension TrainingOptions: CustomTestStringConvertible {
     public var testDescription: String { "\(classifier.rawValue)\(standardize ? " standardised" : "")" }
 }
 
-/// The aspect-ratio bound of a model's domain: 2, or the training images' largest ratio if
-/// larger; an image beyond it is out of domain whatever its profile, one within it is judged
-/// by its profile, and a model file without the bound has none.
+/// The aspect-ratio bound of a model's domain: 2, or the 0.995 quantile of the training
+/// images' ratios if larger; an image beyond it is out of domain whatever its profile, one
+/// within it is judged by its profile, and a model file without the bound has none.
 @Suite struct AspectRatioDomainTests {
     static func model(aspectRatios: [Double?]) throws -> DetectorModel {
         let data = DetectorModelTests.data
@@ -311,6 +311,12 @@ extension TrainingOptions: CustomTestStringConvertible {
         var ratios: [Double?] = Array(repeating: nil, count: count)
         ratios[3] = 3.5
         #expect(try Self.model(aspectRatios: ratios).domain?.largestAspectRatio == 3.5)
+        // One banner among 400 squares does not widen it (the 0.995 quantile of 400 ratios is
+        // the 398th); many wide images do.
+        var mostlySquare: [Double?] = Array(repeating: 1, count: 400)
+        mostlySquare[5] = 10
+        #expect(try Self.model(aspectRatios: mostlySquare).domain?.largestAspectRatio == 2)
+        #expect(try Self.model(aspectRatios: Array(repeating: 3, count: count)).domain?.largestAspectRatio == 3)
     }
 
     @Test func anImageBeyondTheBoundIsOutOfDomain() throws {

@@ -246,10 +246,15 @@ struct OutputGuard {
         throw SpecdetError(.usage, "'\(input.terminalSafe)' is both an input and the output; name another output")
     }
 
-    /// Refuses, before any work, an output (`-` is standard output) that would replace one of
-    /// the files a command reads besides its images: a model, a list of paths, a groups file.
+    /// Refuses, before any work, an output that would replace one of the files a command reads
+    /// besides its images: a model, a list of paths, a groups file (each named as given: pass
+    /// no `-` that means standard input). Only an output that is a regular file now can be
+    /// replaced (`-` is standard output; a device or a pipe is written in place).
     static func refuse(reading inputs: [String?], writing outputs: [String?]) throws(SpecdetError) {
-        let files = outputs.compactMap { $0 }.filter { $0 != "-" }.compactMap { FileIdentity(path: $0) }
-        for input in inputs.compactMap({ $0 }) where input != "-" { try OutputGuard(files).check(InputPath(input)) }
+        let files = outputs.compactMap { $0 }.filter { output in
+            var info = stat()
+            return output != "-" && stat(output, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
+        }.compactMap { FileIdentity(path: $0) }
+        for input in inputs.compactMap({ $0 }) { try OutputGuard(files).check(InputPath(input)) }
     }
 }

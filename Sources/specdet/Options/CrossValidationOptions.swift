@@ -3,7 +3,7 @@ import ArgumentParser
 /// How `train` cross-validates: the folds, how inputs are grouped into them, and where the
 /// fold of every input is written.
 struct CrossValidationOptions: ParsableArguments {
-    @Option(help: "Cross-validation folds (0: none).")
+    @Option(parsing: .unconditional, help: "Cross-validation folds (0: none).")
     var folds = 5
 
     @Option(help: ArgumentHelp("CSV with columns path,group: inputs of one group share a fold.", valueName: "FILE"))

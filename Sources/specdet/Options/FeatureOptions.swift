@@ -10,7 +10,7 @@ struct FeatureOptions: ParsableArguments {
         valueName: "features"))
     var features: FeatureSet?
 
-    @Option(help: ArgumentHelp("Values per profile after resampling. (default: 300)", valueName: "bins"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Values per profile after resampling. (default: 300)", valueName: "bins"))
     var bins: Int?
 
     /// The feature set of every command unless an option or a model says otherwise: the

@@ -24,6 +24,9 @@ struct PathArguments: ParsableArguments {
         }
     }
 
+    /// The list file named by `--files-from`, nil for none or standard input (`-`).
+    var listFile: String? { filesFrom == "-" ? nil : filesFrom }
+
     /// The inputs, in order (only this shard's), as a stream.
     func stream() throws -> InputStream {
         guard !paths.isEmpty || filesFrom != nil else { throw SpecdetError(.usage, "no input: give image files or folders") }

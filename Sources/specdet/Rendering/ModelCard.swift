@@ -32,9 +32,8 @@ struct ModelCard {
             let quantile = "the \(domain.quantile) quantile of the training images' out-of-fold distances"
             var bounds = domain.supportVectorBound.map { "distance to the nearest support vector ≤ \(String(format: "%.3f", $0)) (\(quantile))" }
                 ?? "Mahalanobis distance ≤ \(String(format: "%.2f", domain.bound)) (\(quantile); shrinkage \(String(format: "%.3f", domain.shrinkage)))"
-            if let ratio = domain.largestAspectRatio {
-                bounds += "; aspect ratio (long side over short side) ≤ \(String(format: "%g", ratio))"
-            }
+            bounds += domain.largestAspectRatio.map { "; aspect ratio (long side over short side) ≤ \(String(format: "%g", $0))" }
+                ?? "; no bound on the aspect ratio"
             lines.append(("domain", bounds))
         } else {
             lines.append(("domain", "none recorded: every profile is taken as in domain"))
@@ -57,7 +56,18 @@ struct ModelCard {
         return lines.map { $0.0.padding(width) + $0.1 }.joined(separator: "\n") + "\n"
     }
 
+    /// One key per name, in order of first appearance; a name with several lines (one per
+    /// training source) takes an array of them.
     var json: String {
-        JSON.object(lines.map { ($0.0, JSON.string($0.1)) }) + "\n"
+        var order: [String] = [], values: [String: [String]] = [:]
+        for (key, value) in lines {
+            if values[key] == nil { order.append(key) }
+            values[key, default: []].append(value)
+        }
+        let fields = order.map { key in
+            let all = values[key]!
+            return (key, all.count == 1 && key != "training_data" ? JSON.string(all[0]) : "[" + all.map(JSON.string).joined(separator: ",") + "]")
+        }
+        return JSON.object(fields) + "\n"
     }
 }

@@ -40,7 +40,7 @@ struct EvaluateCommand: ParsableCommand {
         try OutputGuard.refuse(reading: [modelOptions.model], writing: [output.output])
         let model = try modelOptions.load(quiet: runOptions.quiet)
         let labelled = try LabelledInputs(real: inputs.real, fake: inputs.fake, configuration: model.feature,
-                                          protecting: [output.output].compactMap { $0.flatMap(FileIdentity.init(path:)) })
+                                          protecting: [output.output].compactMap { $0 == "-" ? nil : $0.flatMap(FileIdentity.init(path:)) })
         let imageRun = ImageRun(configuration: model.feature, options: runOptions)
         let data = try labelled.profile(with: imageRun)
         let scores = try model.probabilitiesFake(data.features, threads: runOptions.workerCount)

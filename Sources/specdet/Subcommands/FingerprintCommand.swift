@@ -85,7 +85,7 @@ struct FingerprintCommand: ParsableCommand {
     }
 
     func run() throws {
-        try OutputGuard.refuse(reading: [self.inputs.filesFrom], writing: [output])
+        try OutputGuard.refuse(reading: [self.inputs.listFile], writing: [output])
         let inputs = try self.inputs.stream()
         let diagnostics = try OutputSink.writing(to: output) { sink in
             let imageRun = ImageRun(configuration: ProfileConfiguration(), options: runOptions,

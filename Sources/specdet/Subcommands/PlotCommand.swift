@@ -61,6 +61,9 @@ struct PlotCommand: ParsableCommand {
             throw SpecdetError(.usage, "the model was trained on \(detector.feature.features.rawValue) profiles of \(detector.feature.bins) bins; "
                                  + "give --features \(detector.feature.features.rawValue) --bins \(detector.feature.bins), or neither")
         }
+        if let detector, detector.bandWeights == nil, !runOptions.quiet {
+            StandardError.write("specdet: warning: the model (an RBF SVM) has no weight per band: the plot has no weight panel\n")
+        }
         let diagnostics = try OutputSink.writingAll(to: [output.output ?? "-", csv]) { sinks in
             let labelled = try LabelledInputs(real: inputs.real, fake: inputs.fake, configuration: configuration,
                                               protecting: sinks.compactMap { $0?.existingIdentity })
@@ -81,9 +84,6 @@ struct PlotCommand: ParsableCommand {
             let comparison = ProfileComparison(features: profiles.features, labels: profiles.labels, configuration: configuration,
                                                sampledBins: sampledBins)
             let weights = detector?.bandWeights
-            if detector != nil && weights == nil && !runOptions.quiet {
-                StandardError.write("specdet: warning: the model (an RBF SVM) has no weight per band: the plot has no weight panel\n")
-            }
             let plot = SVGSpectrumPlot(comparison: comparison, weights: weights,
                                        realName: Self.setName(inputs.real), fakeName: Self.setName(inputs.fake))
             try sinks[1]?.write(ComparisonCSV.text(comparison, weights: weights?.values))

@@ -23,7 +23,7 @@ struct ProfileCommand: ParsableCommand {
 
 
     func run() throws {
-        try OutputGuard.refuse(reading: [self.inputs.filesFrom], writing: [output.output])
+        try OutputGuard.refuse(reading: [self.inputs.listFile], writing: [output.output])
         let inputs = try self.inputs.stream()
         let configuration = features.configuration()
         let imageRun = try OutputSink.writing(to: output.output) { sink in

@@ -44,7 +44,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Where to write the HTML report (- for stdout).", valueName: "FILE.html"))
     var output: String
 
-    @Option(help: ArgumentHelp("Thumbnails and evidence for the N inputs of highest P(fake), 0 to \(Self.maximumThumbnails).",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Thumbnails and evidence for the N inputs of highest P(fake), 0 to \(Self.maximumThumbnails).",
                                valueName: "N"))
     var thumbnails = 50
 
@@ -60,7 +60,7 @@ struct ReportCommand: ParsableCommand {
     }
 
     func run() throws {
-        try OutputGuard.refuse(reading: [modelOptions.model, inputs.filesFrom], writing: [output])
+        try OutputGuard.refuse(reading: [modelOptions.model, inputs.listFile], writing: [output])
         var fileModel = modelOptions
         fileModel.threshold = nil
         var model = try fileModel.load(quiet: runOptions.quiet)

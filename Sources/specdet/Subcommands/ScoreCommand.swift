@@ -33,7 +33,7 @@ struct ScoreCommand: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
 
     func run() throws {
-        try OutputGuard.refuse(reading: [modelOptions.model, self.inputs.filesFrom], writing: [output.output])
+        try OutputGuard.refuse(reading: [modelOptions.model, self.inputs.listFile], writing: [output.output])
         let inputs = try self.inputs.stream()
         let model = try modelOptions.load(quiet: runOptions.quiet)
         let imageRun = try OutputSink.writing(to: output.output) { sink in
