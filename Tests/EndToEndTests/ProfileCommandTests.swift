@@ -119,6 +119,12 @@ import Testing
         let rows = csvRows(run.output)
         #expect(rows.map { $0[0] } == ["Fixtures/images/odd/ae128_real_00010_97x61.png", "Fixtures/images/odd/ae128_real_00016_61x97.png"])
         #expect(rows.map { $0[2] + "x" + $0[3] } == ["97x61", "61x97"])
+        // A NUL-separated list (`find -print0`) reads the same, with CRLF lines mixed in.
+        let nul = "Fixtures/images/odd/ae128_real_00010_97x61.png\u{0}Fixtures/images/odd/ae128_real_00016_61x97.png\u{0}"
+            + "Fixtures/images/odd/ae128_real_00010_97x61.png\r\n"
+        let separated = try Specdet.run(["profile", "--quiet", "--no-header", "--files-from", "-"], stdin: nul)
+        #expect(separated.status == 0, "\(separated.stderr)")
+        #expect(csvRows(separated.output).map { $0[0] } == rows.map { $0[0] } + [rows[0][0]])
     }
 }
 

@@ -58,8 +58,9 @@ enum FileReading {
     }
 }
 
-/// Lines of a file or of stdin read as a stream (LF or CRLF ends; the last line may lack
-/// one), for lists of any length: only one chunk and one line are held at a time.
+/// Lines of a file or of stdin read as a stream (LF, CRLF or NUL ends, NUL as `find -print0`
+/// and `xargs -0` use it: no path holds one; the last line may lack one), for lists of any
+/// length: only one chunk and one line are held at a time.
 final class LineReader: IteratorProtocol {
     private let descriptor: Int32
     private let ownsDescriptor: Bool
@@ -100,10 +101,10 @@ final class LineReader: IteratorProtocol {
     /// The next line's bytes without its line end; nil at the end or after a failure.
     func next() -> [UInt8]? {
         while true {
-            if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
-                var line = Array(buffer[start..<newline])
-                start = newline + 1
-                if line.last == UInt8(ascii: "\r") { line.removeLast() }
+            if let end = buffer[start...].firstIndex(where: { $0 == UInt8(ascii: "\n") || $0 == 0 }) {
+                var line = Array(buffer[start..<end])
+                start = end + 1
+                if buffer[end] != 0 && line.last == UInt8(ascii: "\r") { line.removeLast() }
                 return line
             }
             if ended || failure != nil {

@@ -10,7 +10,7 @@ struct PathArguments: ParsableArguments {
     var paths: [String] = []
 
     @Option(name: .customLong("files-from"), help: ArgumentHelp(
-        "Read more input paths from FILE, one per line ('-' for stdin).", valueName: "FILE"))
+        "Read more input paths from FILE, one per line or NUL-separated as find -print0 writes ('-' for stdin).", valueName: "FILE"))
     var filesFrom: String?
 
     @Option(help: ArgumentHelp(
