@@ -45,11 +45,12 @@ struct Specdet: ParsableCommand {
     /// specdet's only short options are `-h` and `-o`, so an argument like `-dash.png` is a
     /// file name, which ArgumentParser would read as grouped flags (`-d -a -s -h ...`) and
     /// answer with the help and status 0: a run that silently did nothing. Refuse it instead.
-    /// A negative number (`--threshold -0.5`) is a value, left to the option's own check.
+    /// A negative number (`--threshold -0.5`, `--shard -1/2`) is a value, left to the option's
+    /// own check.
     static func refuseGroupedShortFlags(_ arguments: [String]) throws {
         for argument in arguments.prefix(while: { $0 != "--" })
         where argument.hasPrefix("-") && !argument.hasPrefix("--") && argument.count > 2 && !argument.hasPrefix("-o")
-            && Double(argument) == nil {
+            && Double(argument) == nil && !argument.dropFirst().allSatisfy({ $0.isASCII && ($0.isNumber || $0 == "/") }) {
             throw SpecdetError(.usage, "'\(argument)' is not an option; to name a file that starts with '-', write ./\(argument) or put it after --")
         }
     }

@@ -119,6 +119,7 @@ import Testing
     @Test func anInvalidShardIsAUsageError() throws {
         for (arguments, reason) in [(["--shard", "0/3"], "--shard K/N needs 1 <= K <= N, not 0/3"),
                                     (["--shard", "4/3"], "--shard K/N needs 1 <= K <= N, not 4/3"),
+                                    (["--shard", "-1/2"], "--shard K/N needs 1 <= K <= N, not -1/2"),
                                     (["--jobs", "-3"], "--jobs must be at least 1"),
                                     (["--max-side", "-1"], "--max-side must not be negative")] {
             let run = try Specdet.run(["profile"] + arguments + ["Fixtures/images/odd"])

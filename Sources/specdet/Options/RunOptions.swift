@@ -13,7 +13,7 @@ struct PathArguments: ParsableArguments {
         "Read more input paths from FILE, one per line or NUL-separated as find -print0 writes ('-' for stdin).", valueName: "FILE"))
     var filesFrom: String?
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Process only shard K of N (1 <= K <= N): a stable partition of the inputs by a hash of each path, so N runs on N machines cover every input exactly once.",
         valueName: "K/N"))
     var shard: Shard?
@@ -96,8 +96,12 @@ struct Shard: ExpressibleByArgument {
 
     init?(argument: String) {
         let parts = argument.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let index = Int(parts[0]), let count = Int(parts[1]) else { return nil }
+        // A minus sign is read (and refused by `PathArguments.validate` with the rule it breaks).
+        func digits(_ part: Substring) -> Bool {
+            let unsigned = part.hasPrefix("-") ? part.dropFirst() : part
+            return !unsigned.isEmpty && unsigned.allSatisfy { $0.isASCII && $0.isNumber }
+        }
+        guard parts.count == 2, parts.allSatisfy(digits), let index = Int(parts[0]), let count = Int(parts[1]) else { return nil }
         self.index = index
         self.count = count
     }
