@@ -82,7 +82,6 @@ package struct Augmenter: Sendable, Equatable {
         return result
     }
 
-    /// One round's copies.
     /// The 64-bit FNV-1a hash of the width and height (each 8 bytes, little-endian) followed by
     /// the pixels, row by row.
     package static func contentKey(of image: GrayImage) -> UInt64 {
@@ -90,6 +89,7 @@ package struct Augmenter: Sendable, Equatable {
         return fnv1a64(image.pixels, continuing: fnv1a64(size))
     }
 
+    /// One round's copies.
     private func copies(of image: GrayImage, key: UInt64, round: Int) throws(SpecdetError) -> [GrayImage] {
         // Round r ≥ 2 adds r − 1 times an odd 64-bit constant (the golden ratio's) to the seed, so
         // that the rounds of one image start their generators far apart.

@@ -56,8 +56,8 @@ struct ModelCard {
         return lines.map { $0.0.padding(width) + $0.1 }.joined(separator: "\n") + "\n"
     }
 
-    /// One key per name, in order of first appearance; a name with several lines (one per
-    /// training source) takes an array of them.
+    /// One key per name, in order of first appearance; `training_data` (one line per training
+    /// source) is an array, whatever the count, as is any other name with several lines.
     var json: String {
         var order: [String] = [], values: [String: [String]] = [:]
         for (key, value) in lines {
