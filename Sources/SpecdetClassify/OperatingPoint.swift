@@ -14,15 +14,19 @@ package struct OperatingPoint: Codable, Sendable, Equatable {
         /// The threshold with the highest out-of-fold accuracy on the original images
         /// (`ScoredSamples.accuracyMaximisingThreshold`).
         case accuracy
-        /// The smallest threshold whose out-of-fold false-positive rate, over the original images
-        /// and their augmented copies (so that it holds on compressed and resized images too),
-        /// is at most `target_fpr`.
+        /// The smallest threshold whose out-of-fold false-positive rate is at most `target_fpr`:
+        /// over the original images and their augmented copies (so that it holds on compressed
+        /// and resized images too), or over the original images of the real inputs
+        /// `target_fpr_on` names.
         case targetFPR = "target-fpr"
     }
 
     package var rule: Rule
     /// The false-positive rate asked for, with `targetFPR`.
     package var targetFPR: Double?
+    /// The real inputs (as `train --real` named them) whose original images alone the
+    /// false-positive target counted; nil: every real image and its augmented copies.
+    package var targetFPRReals: [String]?
     /// Out-of-fold counts of the original images at the threshold (absent without cross-validation).
     package var outOfFold: ConfusionCounts?
     /// Out-of-fold ROC AUC.
@@ -33,33 +37,37 @@ package struct OperatingPoint: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case rule
         case targetFPR = "target_fpr"
+        case targetFPRReals = "target_fpr_on"
         case outOfFold = "out_of_fold"
         case outOfFoldROCAUC = "out_of_fold_roc_auc"
         case roc
     }
 
-    package init(rule: Rule, targetFPR: Double? = nil, outOfFold: ConfusionCounts? = nil, outOfFoldROCAUC: Double? = nil,
-                 roc: ROCCurve? = nil) {
+    package init(rule: Rule, targetFPR: Double? = nil, targetFPRReals: [String]? = nil, outOfFold: ConfusionCounts? = nil,
+                 outOfFoldROCAUC: Double? = nil, roc: ROCCurve? = nil) {
         self.rule = rule
         self.targetFPR = targetFPR
+        self.targetFPRReals = targetFPRReals
         self.outOfFold = outOfFold
         self.outOfFoldROCAUC = outOfFoldROCAUC
         self.roc = roc
     }
 
     /// The operating point `rule` gives, and its threshold: `originals` are the out-of-fold
-    /// P(fake) of the original images, `withCopies` those and their augmented copies',
-    /// `signThreshold` P(fake) at decision value 0.
-    package static func choose(_ rule: Rule, targetFPR: Double?, originals: ScoredSamples, withCopies: ScoredSamples,
-                               signThreshold: Double) -> (OperatingPoint, threshold: Double) {
+    /// P(fake) of the original images, `counted` those the false-positive target counts (the
+    /// originals and their augmented copies, or the originals of the real inputs
+    /// `countedReals` names), `signThreshold` P(fake) at decision value 0.
+    package static func choose(_ rule: Rule, targetFPR: Double?, originals: ScoredSamples, counted: ScoredSamples,
+                               countedReals: [String]? = nil, signThreshold: Double) -> (OperatingPoint, threshold: Double) {
         let threshold: Double
         switch rule {
         case .decisionSign: threshold = signThreshold
         case .accuracy: threshold = originals.accuracyMaximisingThreshold
-        case .targetFPR: threshold = withCopies.threshold(forTargetFPR: targetFPR ?? 0) ?? 1
+        case .targetFPR: threshold = counted.threshold(forTargetFPR: targetFPR ?? 0) ?? 1
         }
         let clamped = min(max(threshold, 0), 1)
         return (OperatingPoint(rule: rule, targetFPR: rule == .targetFPR ? targetFPR : nil,
+                               targetFPRReals: rule == .targetFPR ? countedReals : nil,
                                outOfFold: originals.confusion(threshold: clamped), outOfFoldROCAUC: originals.rocAUC,
                                roc: originals.rocCurve()), clamped)
     }

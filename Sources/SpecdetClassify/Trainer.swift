@@ -222,10 +222,14 @@ extension Trainer {
     /// Platt's sigmoid fitted to the out-of-fold decision values of the original images
     /// (`PlattScaling.fit`; libsvm's own fit uses random folds that ignore groups); then the
     /// threshold `rule` picks (`OperatingPoint.choose`), recorded with what it gave out of fold.
+    /// A false-positive target counts the samples `countedByTarget` marks (one flag per
+    /// out-of-fold score; the real inputs `countedReals` names, recorded in the model), or
+    /// without it every sample, originals and copies.
     ///
-    /// - Throws: `.invalidInput` if the scores lack a class.
+    /// - Throws: `.invalidInput` if the scores lack a class, or the target counts no real sample.
     package static func calibrated(
-        _ model: DetectorModel, outOfFold: [OutOfFoldScore], rule: OperatingPoint.Rule, targetFPR: Double?
+        _ model: DetectorModel, outOfFold: [OutOfFoldScore], rule: OperatingPoint.Rule, targetFPR: Double?,
+        countedByTarget: [Bool]? = nil, countedReals: [String]? = nil
     ) throws(SpecdetError) -> DetectorModel {
         var model = model
         let originals = outOfFold.filter(\.original)
@@ -245,9 +249,17 @@ extension Trainer {
         }
         let classifier = model.classifier
         let scores = try ScoredSamples(labels: labels, scores: decisions.map { classifier.probability(decision: $0) })
-        let withCopies = try ScoredSamples(labels: outOfFold.map(\.label),
-                                           scores: outOfFold.map { classifier.probability(decision: $0.decision) })
-        let (point, threshold) = OperatingPoint.choose(rule, targetFPR: targetFPR, originals: scores, withCopies: withCopies,
+        if let countedByTarget, countedByTarget.count != outOfFold.count {
+            throw SpecdetError(.invalidInput, "\(countedByTarget.count) target flags for \(outOfFold.count) out-of-fold scores")
+        }
+        let targeted = countedByTarget.map { flags in zip(outOfFold, flags).filter(\.1).map(\.0) } ?? outOfFold
+        guard targeted.contains(where: { $0.label == 0 }) else {
+            throw SpecdetError(.invalidInput, "the false-positive target counts no real image with an out-of-fold score")
+        }
+        let counted = try ScoredSamples(labels: targeted.map(\.label),
+                                        scores: targeted.map { classifier.probability(decision: $0.decision) })
+        let (point, threshold) = OperatingPoint.choose(rule, targetFPR: targetFPR, originals: scores, counted: counted,
+                                                       countedReals: countedReals,
                                                        signThreshold: classifier.probability(decision: 0))
         model.operatingPoint = point
         model.threshold = threshold

@@ -366,6 +366,39 @@ private let trainedModel: (url: URL, stdout: String) = {
                                     folder.appendingPathComponent("y.json").path] + data)
         #expect(both.status == 2 && both.stderr.contains("--threshold-rule"))
     }
+
+    /// --target-fpr-on narrows the reals a false-positive target counts to the inputs it names,
+    /// and the model and the summary say which.
+    @Test func targetCountsTheNamedRealsOnly() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let named = "Fixtures/images/ae128_nearest/real"
+        let data = ["--real", "Fixtures/images/dcgan64/real", named, "--fake", "Fixtures/images/dcgan64/fake",
+                    "Fixtures/images/ae128_nearest/fake", "--augment", "none", "--folds", "4", "--target-fpr", "0"]
+        func threshold(_ extra: [String], _ name: String) throws -> (Double, [String: Any], String) {
+            let model = folder.appendingPathComponent(name)
+            let run = try Specdet.run(["train"] + data + extra + ["-o", model.path])
+            #expect(run.status == 0, "\(run.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
+            return (try #require(json["threshold"] as? Double), try #require(json["operating_point"] as? [String: Any]), run.output)
+        }
+        let (all, allPoint, _) = try threshold([], "all.json")
+        let (narrow, narrowPoint, summary) = try threshold(["--target-fpr-on", named], "narrow.json")
+        // Fewer reals to keep below the threshold: it can only come down.
+        #expect(narrow <= all)
+        #expect(narrowPoint["target_fpr_on"] as? [String] == [named] && allPoint["target_fpr_on"] == nil)
+        #expect(summary.contains("at most 0.0 on the originals of \(named)"), "\(summary)")
+        let info = try Specdet.run(["info", folder.appendingPathComponent("narrow.json").path])
+        #expect(info.output.contains("on the originals of \(named)"), "\(info.output)")
+        for (bad, complaint) in [(["--target-fpr-on", "Fixtures/images/dcgan64/fake"], "is not one of the --real inputs"),
+                                 (["--target-fpr-on"], "--target-fpr-on")] {
+            let refused = try Specdet.run(["train"] + data + bad + ["-o", folder.appendingPathComponent("x.json").path])
+            #expect(refused.status == 2 && refused.stderr.contains(complaint), "\(bad): \(refused.stderr)")
+        }
+        let withoutTarget = try Specdet.run(["train"] + data.dropLast(2) + ["--target-fpr-on", named, "-o",
+                                                                             folder.appendingPathComponent("y.json").path])
+        #expect(withoutTarget.status == 2 && withoutTarget.stderr.contains("give --target-fpr F"), "\(withoutTarget.stderr)")
+    }
 }
 
 /// A schema-1 model file (vectors as nested decimal arrays) still loads, and scores exactly as

@@ -54,7 +54,7 @@ import SpecdetSupport
         let samples = try ScoredSamples(labels: labels, scores: scores)
         for target in [0.0, 0.01, 0.05, 0.2] {
             let (point, threshold) = OperatingPoint.choose(.targetFPR, targetFPR: target, originals: samples,
-                                                           withCopies: samples, signThreshold: 0.5)
+                                                           counted: samples, signThreshold: 0.5)
             #expect(samples.confusion(threshold: threshold).falsePositiveRate <= target)
             #expect(point.outOfFold == samples.confusion(threshold: threshold) && point.targetFPR == target)
         }
@@ -68,11 +68,11 @@ import SpecdetSupport
         let copies = try ScoredSamples(labels: originals.labels + [0, 0, 0, 0],
                                        scores: originals.scores + [0.5, 0.55, 0.6, 0.65])
         let (point, threshold) = OperatingPoint.choose(.targetFPR, targetFPR: 0, originals: originals,
-                                                       withCopies: copies, signThreshold: 0.5)
+                                                       counted: copies, signThreshold: 0.5)
         #expect(threshold > 0.65 && copies.confusion(threshold: threshold).falsePositives == 0)
         #expect(point.outOfFold == originals.confusion(threshold: threshold))
         let (signPoint, signThreshold) = OperatingPoint.choose(.decisionSign, targetFPR: nil, originals: originals,
-                                                               withCopies: copies, signThreshold: 0.42)
+                                                               counted: copies, signThreshold: 0.42)
         #expect(signThreshold == 0.42 && signPoint.rule == .decisionSign && signPoint.targetFPR == nil)
     }
 

@@ -199,4 +199,33 @@ import SpecdetSupport
             }
         }
     }
+
+    /// A false-positive target counts only the samples it is told to, and the model records
+    /// which inputs those were; a target that counts no real is refused.
+    @Test func targetCountsOnlyTheFlaggedReals() throws {
+        let model = try Trainer(feature: ProfileConfiguration(), options: TrainingOptions(classifier: .logistic))
+            .train(features: Self.data.features, labels: Self.data.labels)
+        // Reals of the named input score low; the other reals and the copies score high.
+        let decisions: [(Double, Int, Bool)] = [(-3, 0, true), (-2, 0, true), (-1, 0, true), (-0.5, 0, true),
+                                                (2.5, 0, false), (2, 0, true), (1, 1, true), (3, 1, true)]
+        let outOfFold = decisions.map { OutOfFoldScore(decision: $0.0, label: $0.1, original: $0.2) }
+        let named = [true, true, true, true, false, false, true, true]
+        let narrow = try Trainer.calibrated(model, outOfFold: outOfFold, rule: .targetFPR, targetFPR: 0,
+                                            countedByTarget: named, countedReals: ["mine"])
+        let everything = try Trainer.calibrated(model, outOfFold: outOfFold, rule: .targetFPR, targetFPR: 0)
+        let probability = { (decision: Double) in model.classifier.probability(decision: decision) }
+        // No named real is called fake, and the fake at decision value 1 still is.
+        #expect(narrow.threshold > probability(-0.5) && narrow.threshold <= probability(1))
+        #expect(everything.threshold > probability(2.5))
+        #expect(narrow.operatingPoint?.targetFPRReals == ["mine"] && everything.operatingPoint?.targetFPRReals == nil)
+        // The counts are the originals' (five reals, two fakes) whatever the target counted: the real at 2 is called fake.
+        #expect(narrow.operatingPoint?.outOfFold?.falsePositives == 1)
+        #expect(throws: SpecdetError.self) {
+            try Trainer.calibrated(model, outOfFold: outOfFold, rule: .targetFPR, targetFPR: 0, countedByTarget: [true])
+        }
+        #expect(throws: SpecdetError.self) {
+            try Trainer.calibrated(model, outOfFold: outOfFold, rule: .targetFPR, targetFPR: 0,
+                                   countedByTarget: outOfFold.map { $0.label == 1 })
+        }
+    }
 }

@@ -42,6 +42,11 @@ struct ClassifierOptions: ParsableArguments {
         valueName: "F"))
     var targetFPR: Double?
 
+    @Option(name: .customLong("target-fpr-on"), parsing: .upToNextOption, help: ArgumentHelp(
+        "With --target-fpr: count only the original images of these --real inputs (as given there), e.g. the photographs a model must not accuse, leaving out enlarged or small ones.",
+        valueName: "PATH"))
+    var targetFPROn: [String] = []
+
     /// How the threshold is chosen.
     var thresholdRule: OperatingPoint.Rule { targetFPR == nil ? rule ?? .decisionSign : .targetFPR }
 
@@ -60,6 +65,9 @@ struct ClassifierOptions: ParsableArguments {
         if let targetFPR, !(0...1).contains(targetFPR) { throw ValidationError("--target-fpr must be between 0 and 1") }
         if targetFPR != nil, rule != nil { throw ValidationError("give --threshold-rule or --target-fpr, not both") }
         if rule == .targetFPR { throw ValidationError("give --target-fpr F for that rule") }
+        if !targetFPROn.isEmpty && targetFPR == nil {
+            throw ValidationError("--target-fpr-on names the reals a false-positive target counts: give --target-fpr F")
+        }
     }
 
     /// A warning for options that train a useless model, nil if none: the published γ was

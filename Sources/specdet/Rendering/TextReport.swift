@@ -31,6 +31,7 @@ enum TextReport {
         }
         let rule = switch point.rule {
         case .targetFPR: "out-of-fold false-positive rate at most \(point.targetFPR ?? 0)"
+            + (point.targetFPRReals.map { " on the originals of \($0.map(\.escapingControlCharacters).joined(separator: ", "))" } ?? "")
         case .accuracy: "highest out-of-fold accuracy"
         case .decisionSign: "the classifier's boundary, decision value 0"
         }

@@ -40,6 +40,9 @@ struct TrainCommand: ParsableCommand {
         if classifier.targetFPR != nil && crossValidation.folds < 2 {
             throw ValidationError("--target-fpr chooses the threshold from out-of-fold scores: give --folds 2 or more")
         }
+        if let stray = classifier.targetFPROn.first(where: { !inputs.real.contains($0) }) {
+            throw ValidationError("--target-fpr-on '\(stray.escapingControlCharacters)' is not one of the --real inputs")
+        }
     }
 
     func run() throws {
@@ -85,7 +88,8 @@ struct TrainCommand: ParsableCommand {
                                                 rounds: data.rounds, crossValidation: validation?.result)
                 model = try validation.map { validation throws(SpecdetError) in
                     try Trainer.calibrated(trained, outOfFold: validation.outOfFold, rule: classifier.thresholdRule,
-                                           targetFPR: classifier.targetFPR)
+                                           targetFPR: classifier.targetFPR, countedByTarget: countedByTarget(data, inputs.sources),
+                                           countedReals: classifier.targetFPROn.isEmpty ? nil : classifier.targetFPROn)
                 } ?? trained
                 model.domain = try Trainer.domain(
                     features: data.features, rounds: data.rounds, folds: folds, outOfFold: validation?.outOfFold,
@@ -101,6 +105,14 @@ struct TrainCommand: ParsableCommand {
         }
         try OutputSink.writing(to: "-") { try $0.write(report + "model written to \(output)\n") }
         try diagnostics.finish()
+    }
+
+    /// Which profiles a false-positive target counts: with --target-fpr-on, the originals of
+    /// the real inputs it names; nil (every profile) without.
+    private func countedByTarget(_ data: LabelledProfiles, _ sources: [(label: Int, argument: String)]) -> [Bool]? {
+        guard !classifier.targetFPROn.isEmpty else { return nil }
+        let named = Set(sources.indices.filter { sources[$0].label == 0 && classifier.targetFPROn.contains(sources[$0].argument) })
+        return data.sources.indices.map { named.contains(data.sources[$0]) && data.rounds[$0] == 0 }
     }
 
     private func warnAboutMootOptions(augmenting: Bool, csvProfiles: Int) {

@@ -345,7 +345,7 @@ _specdet_profile() {
 _specdet_train() {
     repeating_flags=()
     non_repeating_flags=(--standardize --no-standardize --tune --group-by-folder --quiet --version -h --help)
-    repeating_options=(--real --fake)
+    repeating_options=(--real --fake --target-fpr-on)
     non_repeating_options=(-o --output --classifier --C --gamma --landmarks --seed --threshold-rule --target-fpr --folds --groups --folds-out --augment --augment-copies --augment-rounds --augment-qualities --augment-scales --features --bins --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
     __specdet_offer_flags_options 0
 
@@ -381,6 +381,9 @@ _specdet_train() {
         return
         ;;
     '--target-fpr')
+        return
+        ;;
+    '--target-fpr-on')
         return
         ;;
     '--folds')

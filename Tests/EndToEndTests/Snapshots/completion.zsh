@@ -176,6 +176,7 @@ _specdet_train() {
         '--seed[Seed of every random choice in training.]:seed:'
         '--threshold-rule[decision-sign (the classifier'\''s own boundary, the default), accuracy (the threshold of highest out-of-fold accuracy) or target-fpr (with --target-fpr F).]:RULE:{__specdet_complete "${___threshold_rule[@]}"}'
         '--target-fpr[Instead, the threshold that keeps the out-of-fold false-positive rate (reals called fake), over the images and their augmented copies, at or below F.]:F:'
+        '--target-fpr-on[With --target-fpr\: count only the original images of these --real inputs (as given there), e.g. the photographs a model must not accuse, leaving out enlarged or small ones.]:PATH:'
         '--folds[Cross-validation folds (0\: none).]:folds:'
         '--groups[CSV with columns path,group\: inputs of one group share a fold.]:FILE:'
         '--group-by-folder[Group the folds by each input'\''s folder.]'
