@@ -300,6 +300,9 @@ public struct DetectorModel: Codable, Sendable, Equatable {
         guard (0...1).contains(threshold) else {
             throw SpecdetError(.invalidModel, "threshold is \(threshold); a threshold on P(fake) is between 0 and 1")
         }
+        if operatingPoint?.targetFPROn?.isEmpty == true {
+            throw SpecdetError(.invalidModel, "operating_point.target_fpr_on is empty; absent, the target counted every real")
+        }
         if let scaler {
             try requireLength(scaler.mean.count, "scaler.mean")
             try requireLength(scaler.std.count, "scaler.std")

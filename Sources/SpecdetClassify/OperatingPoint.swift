@@ -26,7 +26,7 @@ package struct OperatingPoint: Codable, Sendable, Equatable {
     package var targetFPR: Double?
     /// The real inputs (as `train --real` named them) whose original images alone the
     /// false-positive target counted; nil: every real image and its augmented copies.
-    package var targetFPRReals: [String]?
+    package var targetFPROn: [String]?
     /// Out-of-fold counts of the original images at the threshold (absent without cross-validation).
     package var outOfFold: ConfusionCounts?
     /// Out-of-fold ROC AUC.
@@ -37,28 +37,27 @@ package struct OperatingPoint: Codable, Sendable, Equatable {
     private enum CodingKeys: String, CodingKey {
         case rule
         case targetFPR = "target_fpr"
-        case targetFPRReals = "target_fpr_on"
+        case targetFPROn = "target_fpr_on"
         case outOfFold = "out_of_fold"
         case outOfFoldROCAUC = "out_of_fold_roc_auc"
         case roc
     }
 
-    package init(rule: Rule, targetFPR: Double? = nil, targetFPRReals: [String]? = nil, outOfFold: ConfusionCounts? = nil,
+    package init(rule: Rule, targetFPR: Double? = nil, targetFPROn: [String]? = nil, outOfFold: ConfusionCounts? = nil,
                  outOfFoldROCAUC: Double? = nil, roc: ROCCurve? = nil) {
         self.rule = rule
         self.targetFPR = targetFPR
-        self.targetFPRReals = targetFPRReals
+        self.targetFPROn = targetFPROn
         self.outOfFold = outOfFold
         self.outOfFoldROCAUC = outOfFoldROCAUC
         self.roc = roc
     }
 
     /// The operating point `rule` gives, and its threshold: `originals` are the out-of-fold
-    /// P(fake) of the original images, `counted` those the false-positive target counts (the
-    /// originals and their augmented copies, or the originals of the real inputs
-    /// `countedReals` names), `signThreshold` P(fake) at decision value 0.
+    /// P(fake) of the original images, `counted` the out-of-fold P(fake) a false-positive
+    /// target counts (its reals matter), `signThreshold` P(fake) at decision value 0.
     package static func choose(_ rule: Rule, targetFPR: Double?, originals: ScoredSamples, counted: ScoredSamples,
-                               countedReals: [String]? = nil, signThreshold: Double) -> (OperatingPoint, threshold: Double) {
+                               signThreshold: Double) -> (OperatingPoint, threshold: Double) {
         let threshold: Double
         switch rule {
         case .decisionSign: threshold = signThreshold
@@ -67,9 +66,22 @@ package struct OperatingPoint: Codable, Sendable, Equatable {
         }
         let clamped = min(max(threshold, 0), 1)
         return (OperatingPoint(rule: rule, targetFPR: rule == .targetFPR ? targetFPR : nil,
-                               targetFPRReals: rule == .targetFPR ? countedReals : nil,
                                outOfFold: originals.confusion(threshold: clamped), outOfFoldROCAUC: originals.rocAUC,
                                roc: originals.rocCurve()), clamped)
+    }
+}
+
+/// The reals a false-positive target counts when not all: the original images of some real
+/// inputs.
+package struct TargetedReals: Sendable, Equatable {
+    /// The inputs, as the model records them (`operating_point.target_fpr_on`).
+    package var inputs: [String]
+    /// For each out-of-fold score, in order, whether the target counts it.
+    package var counted: [Bool]
+
+    package init(inputs: [String], counted: [Bool]) {
+        self.inputs = inputs
+        self.counted = counted
     }
 }
 

@@ -222,14 +222,13 @@ extension Trainer {
     /// Platt's sigmoid fitted to the out-of-fold decision values of the original images
     /// (`PlattScaling.fit`; libsvm's own fit uses random folds that ignore groups); then the
     /// threshold `rule` picks (`OperatingPoint.choose`), recorded with what it gave out of fold.
-    /// A false-positive target counts the samples `countedByTarget` marks (one flag per
-    /// out-of-fold score; the real inputs `countedReals` names, recorded in the model), or
-    /// without it every sample, originals and copies.
+    /// A false-positive target counts every sample, originals and copies, or only those
+    /// `targeted` marks (whose inputs the model then records).
     ///
-    /// - Throws: `.invalidInput` if the scores lack a class, or the target counts no real sample.
+    /// - Throws: `.invalidInput` if the scores lack a class, or a target counts no real sample.
     package static func calibrated(
         _ model: DetectorModel, outOfFold: [OutOfFoldScore], rule: OperatingPoint.Rule, targetFPR: Double?,
-        countedByTarget: [Bool]? = nil, countedReals: [String]? = nil
+        targeted: TargetedReals? = nil
     ) throws(SpecdetError) -> DetectorModel {
         var model = model
         let originals = outOfFold.filter(\.original)
@@ -249,19 +248,20 @@ extension Trainer {
         }
         let classifier = model.classifier
         let scores = try ScoredSamples(labels: labels, scores: decisions.map { classifier.probability(decision: $0) })
-        if let countedByTarget, countedByTarget.count != outOfFold.count {
-            throw SpecdetError(.invalidInput, "\(countedByTarget.count) target flags for \(outOfFold.count) out-of-fold scores")
+        if let targeted, targeted.counted.count != outOfFold.count {
+            throw SpecdetError(.invalidInput, "\(targeted.counted.count) target flags for \(outOfFold.count) out-of-fold scores")
         }
-        let targeted = countedByTarget.map { flags in zip(outOfFold, flags).filter(\.1).map(\.0) } ?? outOfFold
-        guard targeted.contains(where: { $0.label == 0 }) else {
+        let target = rule == .targetFPR ? targeted : nil
+        let countedScores = target.map { zip(outOfFold, $0.counted).filter(\.1).map(\.0) } ?? outOfFold
+        if rule == .targetFPR && !countedScores.contains(where: { $0.label == 0 }) {
             throw SpecdetError(.invalidInput, "the false-positive target counts no real image with an out-of-fold score")
         }
-        let counted = try ScoredSamples(labels: targeted.map(\.label),
-                                        scores: targeted.map { classifier.probability(decision: $0.decision) })
+        let counted = try ScoredSamples(labels: countedScores.map(\.label),
+                                        scores: countedScores.map { classifier.probability(decision: $0.decision) })
         let (point, threshold) = OperatingPoint.choose(rule, targetFPR: targetFPR, originals: scores, counted: counted,
-                                                       countedReals: countedReals,
                                                        signThreshold: classifier.probability(decision: 0))
         model.operatingPoint = point
+        model.operatingPoint?.targetFPROn = target?.inputs
         model.threshold = threshold
         model.training.solver += "; probabilities and threshold from out-of-fold scores"
         try model.validate()

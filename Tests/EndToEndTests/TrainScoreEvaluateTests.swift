@@ -383,7 +383,8 @@ private let trainedModel: (url: URL, stdout: String) = {
             return (try #require(json["threshold"] as? Double), try #require(json["operating_point"] as? [String: Any]), run.output)
         }
         let (all, allPoint, _) = try threshold([], "all.json")
-        let (narrow, narrowPoint, summary) = try threshold(["--target-fpr-on", named], "narrow.json")
+        // Named once however often and however spelt, and recorded as --real spelt it.
+        let (narrow, narrowPoint, summary) = try threshold(["--target-fpr-on", named, "./\(named)/"], "narrow.json")
         // Fewer reals to keep below the threshold: it can only come down.
         #expect(narrow <= all)
         #expect(narrowPoint["target_fpr_on"] as? [String] == [named] && allPoint["target_fpr_on"] == nil)
@@ -398,6 +399,23 @@ private let trainedModel: (url: URL, stdout: String) = {
         let withoutTarget = try Specdet.run(["train"] + data.dropLast(2) + ["--target-fpr-on", named, "-o",
                                                                              folder.appendingPathComponent("y.json").path])
         #expect(withoutTarget.status == 2 && withoutTarget.stderr.contains("give --target-fpr F"), "\(withoutTarget.stderr)")
+        // A named input with nothing to count is refused before any training, by name.
+        let broken = folder.appendingPathComponent("broken")
+        try FileManager.default.createDirectory(at: broken, withIntermediateDirectories: true)
+        try Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0]).write(to: broken.appendingPathComponent("cut.png"))
+        let empty = try Specdet.run(["train"] + data + ["--real", broken.path, "--target-fpr-on", broken.path, "-o",
+                                                        folder.appendingPathComponent("z.json").path])
+        #expect(empty.status == 2 && empty.stderr.contains("'\(broken.path)' has no image with a profile to count"), "\(empty.stderr)")
+        // A model that claims to have counted no input is refused.
+        var edited = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("narrow.json")))
+                                  as? [String: Any])
+        var point = narrowPoint
+        point["target_fpr_on"] = [String]()
+        edited["operating_point"] = point
+        let invalid = folder.appendingPathComponent("invalid.json")
+        try JSONSerialization.data(withJSONObject: edited).write(to: invalid)
+        let refusedModel = try Specdet.run(["info", invalid.path])
+        #expect(refusedModel.status != 0 && refusedModel.stderr.contains("target_fpr_on is empty"), "\(refusedModel.stderr)")
     }
 }
 

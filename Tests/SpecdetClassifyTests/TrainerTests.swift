@@ -210,22 +210,26 @@ import SpecdetSupport
                                                 (2.5, 0, false), (2, 0, true), (1, 1, true), (3, 1, true)]
         let outOfFold = decisions.map { OutOfFoldScore(decision: $0.0, label: $0.1, original: $0.2) }
         let named = [true, true, true, true, false, false, true, true]
-        let narrow = try Trainer.calibrated(model, outOfFold: outOfFold, rule: .targetFPR, targetFPR: 0,
-                                            countedByTarget: named, countedReals: ["mine"])
+        let targeted = TargetedReals(inputs: ["mine"], counted: named)
+        let narrow = try Trainer.calibrated(model, outOfFold: outOfFold, rule: .targetFPR, targetFPR: 0, targeted: targeted)
         let everything = try Trainer.calibrated(model, outOfFold: outOfFold, rule: .targetFPR, targetFPR: 0)
         let probability = { (decision: Double) in model.classifier.probability(decision: decision) }
         // No named real is called fake, and the fake at decision value 1 still is.
         #expect(narrow.threshold > probability(-0.5) && narrow.threshold <= probability(1))
         #expect(everything.threshold > probability(2.5))
-        #expect(narrow.operatingPoint?.targetFPRReals == ["mine"] && everything.operatingPoint?.targetFPRReals == nil)
+        #expect(narrow.operatingPoint?.targetFPROn == ["mine"] && everything.operatingPoint?.targetFPROn == nil)
+        // Another rule ignores the target and records none.
+        let sign = try Trainer.calibrated(model, outOfFold: outOfFold, rule: .decisionSign, targetFPR: nil, targeted: targeted)
+        #expect(sign.threshold == probability(0) && sign.operatingPoint?.targetFPROn == nil)
         // The counts are the originals' (five reals, two fakes) whatever the target counted: the real at 2 is called fake.
         #expect(narrow.operatingPoint?.outOfFold?.falsePositives == 1)
         #expect(throws: SpecdetError.self) {
-            try Trainer.calibrated(model, outOfFold: outOfFold, rule: .targetFPR, targetFPR: 0, countedByTarget: [true])
+            try Trainer.calibrated(model, outOfFold: outOfFold, rule: .targetFPR, targetFPR: 0,
+                                   targeted: TargetedReals(inputs: ["mine"], counted: [true]))
         }
         #expect(throws: SpecdetError.self) {
             try Trainer.calibrated(model, outOfFold: outOfFold, rule: .targetFPR, targetFPR: 0,
-                                   countedByTarget: outOfFold.map { $0.label == 1 })
+                                   targeted: TargetedReals(inputs: ["mine"], counted: outOfFold.map { $0.label == 1 }))
         }
     }
 }

@@ -38,12 +38,12 @@ struct ClassifierOptions: ParsableArguments {
     var rule: OperatingPoint.Rule?
 
     @Option(name: .customLong("target-fpr"), parsing: .unconditional, help: ArgumentHelp(
-        "Instead, the threshold that keeps the out-of-fold false-positive rate (reals called fake), over the images and their augmented copies, at or below F.",
+        "Instead, the threshold that keeps the out-of-fold false-positive rate (reals called fake), over the images and their augmented copies (or see --target-fpr-on), at or below F.",
         valueName: "F"))
     var targetFPR: Double?
 
     @Option(name: .customLong("target-fpr-on"), parsing: .upToNextOption, help: ArgumentHelp(
-        "With --target-fpr: count only the original images of these --real inputs (as given there), e.g. the photographs a model must not accuse, leaving out enlarged or small ones.",
+        "With --target-fpr: count only the original images of these --real inputs.",
         valueName: "PATH"))
     var targetFPROn: [String] = []
 

@@ -31,11 +31,13 @@ enum TextReport {
         }
         let rule = switch point.rule {
         case .targetFPR: "out-of-fold false-positive rate at most \(point.targetFPR ?? 0)"
-            + (point.targetFPRReals.map { " on the originals of \($0.map(\.escapingControlCharacters).joined(separator: ", "))" } ?? "")
+            + (point.targetFPROn.map { " on the originals of \($0.map(\.escapingControlCharacters).joined(separator: ", "))" } ?? "")
         case .accuracy: "highest out-of-fold accuracy"
         case .decisionSign: "the classifier's boundary, decision value 0"
         }
-        return "threshold \(format(model.threshold)) (\(rule)): out-of-fold accuracy \(format(counts.accuracy)), "
+        // With a narrowed target, the counts below are still every original's.
+        let over = point.targetFPROn == nil ? "" : "over every original image, "
+        return "threshold \(format(model.threshold)) (\(rule)): \(over)out-of-fold accuracy \(format(counts.accuracy)), "
             + "false-positive rate \(format(counts.falsePositiveRate)), true-positive rate \(format(counts.truePositiveRate))\n"
     }
 

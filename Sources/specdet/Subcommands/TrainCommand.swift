@@ -40,7 +40,8 @@ struct TrainCommand: ParsableCommand {
         if classifier.targetFPR != nil && crossValidation.folds < 2 {
             throw ValidationError("--target-fpr chooses the threshold from out-of-fold scores: give --folds 2 or more")
         }
-        if let stray = classifier.targetFPROn.first(where: { !inputs.real.contains($0) }) {
+        let reals = Set(inputs.real.map { InputPath($0).lexicallyNormal })
+        if let stray = classifier.targetFPROn.first(where: { !reals.contains(InputPath($0).lexicallyNormal) }) {
             throw ValidationError("--target-fpr-on '\(stray.escapingControlCharacters)' is not one of the --real inputs")
         }
     }
@@ -64,6 +65,7 @@ struct TrainCommand: ParsableCommand {
                                     + "under another path (e.g. '\(example.repeat.terminalSafe)' is '\(example.of.terminalSafe)'); "
                                     + "repeats are kept in one fold, but they weigh twice in training\n")
             }
+            let targeted = try targetedReals(data, inputs.sources)
             let units = try crossValidation.units(for: data)
             var options = classifier.trainingOptions(augmentation: data.copyCount > 0 ? augmenter?.summary : nil,
                                                      threads: runOptions.workerCount)
@@ -88,8 +90,7 @@ struct TrainCommand: ParsableCommand {
                                                 rounds: data.rounds, crossValidation: validation?.result)
                 model = try validation.map { validation throws(SpecdetError) in
                     try Trainer.calibrated(trained, outOfFold: validation.outOfFold, rule: classifier.thresholdRule,
-                                           targetFPR: classifier.targetFPR, countedByTarget: countedByTarget(data, inputs.sources),
-                                           countedReals: classifier.targetFPROn.isEmpty ? nil : classifier.targetFPROn)
+                                           targetFPR: classifier.targetFPR, targeted: targeted)
                 } ?? trained
                 model.domain = try Trainer.domain(
                     features: data.features, rounds: data.rounds, folds: folds, outOfFold: validation?.outOfFold,
@@ -107,12 +108,24 @@ struct TrainCommand: ParsableCommand {
         try diagnostics.finish()
     }
 
-    /// Which profiles a false-positive target counts: with --target-fpr-on, the originals of
-    /// the real inputs it names; nil (every profile) without.
-    private func countedByTarget(_ data: LabelledProfiles, _ sources: [(label: Int, argument: String)]) -> [Bool]? {
+    /// The reals a false-positive target counts: with --target-fpr-on, the originals of the
+    /// --real inputs it names (each once, spelt as --real gave it); nil (every profile) without.
+    ///
+    /// - Throws: `.usage` naming an input with no original profile to count.
+    private func targetedReals(_ data: LabelledProfiles, _ sources: [(label: Int, argument: String)]) throws(SpecdetError)
+        -> TargetedReals? {
         guard !classifier.targetFPROn.isEmpty else { return nil }
-        let named = Set(sources.indices.filter { sources[$0].label == 0 && classifier.targetFPROn.contains(sources[$0].argument) })
-        return data.sources.indices.map { named.contains(data.sources[$0]) && data.rounds[$0] == 0 }
+        let named = Set(classifier.targetFPROn.map { InputPath($0).lexicallyNormal })
+        let chosen = sources.indices.filter { sources[$0].label == 0 && named.contains(InputPath(sources[$0].argument).lexicallyNormal) }
+        var inputs: [String] = []
+        for source in chosen where !inputs.contains(sources[source].argument) {
+            guard zip(data.sources, data.rounds).contains(where: { $0 == (source, 0) }) else {
+                throw SpecdetError(.usage, "--target-fpr-on '\(sources[source].argument.escapingControlCharacters)' has no image with a profile to count")
+            }
+            inputs.append(sources[source].argument)
+        }
+        let counted = Set(chosen)
+        return TargetedReals(inputs: inputs, counted: data.sources.indices.map { counted.contains(data.sources[$0]) && data.rounds[$0] == 0 })
     }
 
     private func warnAboutMootOptions(augmenting: Bool, csvProfiles: Int) {
