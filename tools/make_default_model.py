@@ -21,7 +21,18 @@ generator) is taken once, so no photograph counts twice.
 The images are linked into WORK as `<family>/<corpus>/<real|fake|enlarged>/`, one `--real` or
 `--fake` argument per folder, so the model's `training.data` names every corpus with its
 count and sizes; `groups.csv` groups them by source photograph for the cross-validation. Then
-`specdet train --landmarks 1600 --groups groups.csv` with every other option at its default.
+`specdet train --landmarks 1600 --groups groups.csv --target-fpr 0.075 --target-fpr-on
+dev-sr/real sr-extra/real` with every other option at its default.
+
+The threshold keeps the out-of-fold false-positive rate on the real photograph crops of 256 px
+and more (the dev-sr and sr-extra reals, originals) at or below 7.5 %. In grouped
+cross-validation on the development part (tools/research/builtin/tables/q5_operating_point.md,
+rule `fpr7_ge256`) the classifier's own boundary called 11.7 % [7.8, 16.2] of held-out such
+crops fake and this rule 6.8 % [4.1, 9.5]; the 13 extra networks' fakes were caught 7.5 points
+[6.3, 8.7] less often, their accuracy fell 1.2 points [-0.1, 2.3], the four dev-sr networks'
+rose 1.2 [-3.8, 5.7] and the dev corpora's fell 0.8 to 2.2. The 7.5 % was chosen after the 5 %
+and 10 % rules had been seen on that table (the smallest target whose interval stays under
+10 %), so the 6.8 % is a little optimistic; the lockbox, which it never saw, measures it.
 """
 
 import argparse
@@ -38,6 +49,10 @@ import lockbox  # noqa: E402
 
 CONTROL = re.compile(r"^(bicubic|lanczos)_x\d+$")
 LANDMARKS = 1600
+TARGET_FPR = "0.075"
+# The reals the false-positive target counts: photograph crops at the sizes users have, not the
+# 64-128 px dev crops nor the enlargements trained as real.
+TARGET_FPR_ON = ["dev-sr/real", "sr-extra/real"]
 
 
 def digest(path: str) -> str:
@@ -104,6 +119,7 @@ def main(argv=None) -> int:
                  "--output", os.path.abspath(a.output)]
     for folder, label in sorted(folders.items()):
         arguments += ["--" + label, folder]
+    arguments += ["--target-fpr", TARGET_FPR, "--target-fpr-on"] + TARGET_FPR_ON
     print(" ".join(arguments), flush=True)
     return subprocess.call(arguments, cwd=a.work)
 
