@@ -215,7 +215,8 @@ extension Classifier: Codable {
                         forKey: .supportVectors, in: container,
                         debugDescription: "vectors of \(packed.shape[1]) values, more than any profile has (\(ProfileConfiguration.binRange.upperBound))")
                 }
-                supportVectors = VectorRows(dimension: packed.shape[1], values: try packed.floats(at: .supportVectors, in: container))
+                supportVectors = VectorRows(dimension: packed.shape[1],
+                                            littleEndian: try packed.bytes(expecting: .float32, at: .supportVectors, in: container))
             }
             let coefficients: [Double]
             if let values = try? container.decode([Double].self, forKey: .coefficients) {

@@ -306,8 +306,8 @@ public struct DetectorModel: Codable, Sendable, Equatable {
         if let scaler {
             try requireLength(scaler.mean.count, "scaler.mean")
             try requireLength(scaler.std.count, "scaler.std")
-            try requireBounded(scaler.mean, "scaler.mean")
-            try requireBounded(scaler.std, "scaler.std")
+            try requireBounded(scaler.mean, in: "scaler.mean")
+            try requireBounded(scaler.std, in: "scaler.std")
             if let index = scaler.std.firstIndex(where: { !($0 >= Self.smallestScale) }) {
                 throw SpecdetError(.invalidModel, "scaler.std[\(index)] is \(scaler.std[index]), must be at least \(Self.smallestScale)")
             }
@@ -315,10 +315,10 @@ public struct DetectorModel: Codable, Sendable, Equatable {
         switch classifier {
         case .logistic(let weights, let bias), .linearSVM(let weights, let bias, nil):
             try requireLength(weights.count, "classifier.weights")
-            try requireBounded(weights + [bias], "classifier.weights and bias")
+            try requireBounded(weights, [bias], in: "classifier.weights and bias")
         case .linearSVM(let weights, let bias, let platt?):
             try requireLength(weights.count, "classifier.weights")
-            try requireBounded(weights + [bias, platt.a, platt.b], "classifier.weights, bias and platt")
+            try requireBounded(weights, [bias, platt.a, platt.b], in: "classifier.weights, bias and platt")
         case .rbfSVM(let gamma, let supportVectors, let coefficients, let rho, let platt):
             try requireLength(supportVectors.dimension, "each of classifier.support_vectors")
             guard supportVectors.count == coefficients.count else {
@@ -327,30 +327,30 @@ public struct DetectorModel: Codable, Sendable, Equatable {
                     "classifier has \(supportVectors.count) support vectors but \(coefficients.count) coefficients")
             }
             guard supportVectors.count > 0 else { throw SpecdetError(.invalidModel, "classifier has no support vectors") }
-            if let index = supportVectors.values.firstIndex(where: { !(abs($0) <= Float(Self.largestMagnitude)) }) {
-                throw SpecdetError(.nonFiniteValue, "classifier.support_vectors[\(index / supportVectors.dimension)] holds "
-                                   + "\(supportVectors.values[index]), not a finite number of magnitude up to \(Self.largestMagnitude)")
+            if let (row, value) = supportVectors.firstRow(holding: { !(abs($0) <= Float(Self.largestMagnitude)) }) {
+                throw SpecdetError(.nonFiniteValue, "classifier.support_vectors[\(row)] holds "
+                                   + "\(value), not a finite number of magnitude up to \(Self.largestMagnitude)")
             }
-            try requireBounded(coefficients + [gamma, rho, platt.a, platt.b], "classifier coefficients, gamma, rho and platt")
+            try requireBounded(coefficients, [gamma, rho, platt.a, platt.b], in: "classifier coefficients, gamma, rho and platt")
             guard gamma > 0 else { throw SpecdetError(.invalidModel, "classifier.gamma is \(gamma), must be positive") }
         }
         if let domain {
             try requireLength(domain.mean.count, "domain.mean")
             try requireLength(domain.std.count, "domain.std")
-            try requireBounded(domain.mean + domain.std + domain.whitening + [domain.shrinkage, domain.bound, domain.quantile],
-                               "domain")
+            try requireBounded(domain.mean, domain.std, domain.whitening, [domain.shrinkage, domain.bound, domain.quantile],
+                               in: "domain")
             if let index = domain.std.firstIndex(where: { !($0 >= Self.smallestScale) }) {
                 throw SpecdetError(.invalidModel, "domain.std[\(index)] is \(domain.std[index]), must be at least \(Self.smallestScale)")
             }
             guard domain.bound > 0 else { throw SpecdetError(.invalidModel, "domain.bound is \(domain.bound), must be positive") }
             if let supportVectorBound = domain.supportVectorBound {
-                try requireBounded([supportVectorBound], "domain.support_vector_bound")
+                try requireBounded([supportVectorBound], in: "domain.support_vector_bound")
                 guard supportVectorBound > 0, case .rbfSVM = classifier else {
                     throw SpecdetError(.invalidModel, "domain.support_vector_bound is \(supportVectorBound): a positive bound of an svm model only")
                 }
             }
             if let ratio = domain.largestAspectRatio {
-                try requireBounded([ratio], "domain.largest_aspect_ratio")
+                try requireBounded([ratio], in: "domain.largest_aspect_ratio")
                 guard ratio >= 1 else {
                     throw SpecdetError(.invalidModel, "domain.largest_aspect_ratio is \(ratio), must be at least 1 (long side over short side)")
                 }
@@ -366,7 +366,7 @@ public struct DetectorModel: Codable, Sendable, Equatable {
             for (values, name) in [(classMeans.real, "real"), (classMeans.fake, "fake"),
                                    (classMeans.realStd, "real_std"), (classMeans.fakeStd, "fake_std")] {
                 try requireLength(values.count, "class_means.\(name)")
-                try requireBounded(values, "class_means.\(name)")
+                try requireBounded(values, in: "class_means.\(name)")
             }
             if let index = (classMeans.realStd + classMeans.fakeStd).firstIndex(where: { $0 < 0 }) {
                 throw SpecdetError(.invalidModel, "class_means: standard deviation \(index % feature.bins) is negative")
@@ -385,14 +385,16 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// magnitude over 1e12, or a scale under 1e-12, would let NaN or infinity through.
     static let largestMagnitude = 1e12, smallestScale = 1e-12
 
-    private func requireBounded(_ values: [Double], _ name: String) throws(SpecdetError) {
-        try requireFinite(values, name)
-        if let value = values.first(where: { abs($0) > Self.largestMagnitude }) {
+    /// Every value of `parts` (checked one after another, not joined: some hold thousands of
+    /// values) finite and of magnitude at most `largestMagnitude`.
+    private func requireBounded(_ parts: [Double]..., in name: String) throws(SpecdetError) {
+        try requireFinite(parts.joined(), name)
+        if let value = parts.joined().first(where: { abs($0) > Self.largestMagnitude }) {
             throw SpecdetError(.invalidModel, "\(name) holds \(value), beyond the magnitude \(Self.largestMagnitude) a model may have")
         }
     }
 
-    private func requireFinite(_ values: [Double], _ name: String) throws(SpecdetError) {
+    private func requireFinite(_ values: some Sequence<Double>, _ name: String) throws(SpecdetError) {
         guard values.allSatisfy(\.isFinite) else {
             throw SpecdetError(.nonFiniteValue, "\(name) contains NaN or infinity")
         }

@@ -1,35 +1,38 @@
 import Foundation
 
-/// Vectors of one length, stored row after row in one buffer (an RBF SVM's support vectors):
-/// one allocation, and a row is a pointer offset away. A second copy holds them in blocks of
-/// eight rows, element-interleaved, the layout in which vector code measures a block's eight
-/// distances in one vector each step (`KernelMath.squaredDistances`).
+/// Vectors of one length (an RBF SVM's support vectors), stored in blocks of eight rows,
+/// element-interleaved: the layout in which vector code measures a block's eight distances in
+/// one vector each step (`KernelMath.squaredDistances`). Row-major copies are made on demand
+/// (for writing a model and for training), never kept: a model's vectors are megabytes.
 package struct VectorRows: Sendable, Equatable {
     /// Values per row.
     package let dimension: Int
-    /// Row-major, `count * dimension` values.
-    package let values: [Float]
+    /// Rows.
+    package let count: Int
     /// Element j of row i at `(i / 8) * 8 * dimension + 8 * j + i % 8`; the rows that fill the
     /// last block are zero.
     let blocks: [Float]
 
-    package var count: Int { dimension == 0 ? 0 : values.count / dimension }
-
+    /// The rows of `values`, row-major, `values.count / dimension` of them.
     package init(dimension: Int, values: [Float]) {
         precondition(dimension > 0 && values.count % dimension == 0, "whole rows of a positive dimension")
-        self.dimension = dimension
-        self.values = values
-        let count = values.count / dimension, blockCount = (count + 7) / 8
-        blocks = [Float](unsafeUninitializedCapacity: blockCount * 8 * dimension) { blocks, initialized in
-            blocks.initialize(repeating: 0)
+        self.init(dimension: dimension, count: values.count / dimension) { row, offset in
             values.withUnsafeBufferPointer { values in
-                for row in 0..<count {
-                    let block = blocks.baseAddress! + (row / 8) * 8 * dimension + row % 8
-                    let source = values.baseAddress! + row * dimension
-                    for j in 0..<dimension { block[8 * j] = source[j] }
+                for j in 0..<dimension { row[8 * j] = values[offset + j] }
+            }
+        }
+    }
+
+    /// The rows of little-endian float32 `bytes`, row-major (a model file's packed array),
+    /// laid out straight from the bytes: `bytes.count` must be a multiple of `4 * dimension`.
+    init(dimension: Int, littleEndian bytes: Data) {
+        precondition(dimension > 0 && bytes.count % (4 * dimension) == 0, "whole rows of a positive dimension")
+        self.init(dimension: dimension, count: bytes.count / (4 * dimension)) { row, offset in
+            bytes.withUnsafeBytes { bytes in
+                for j in 0..<dimension {
+                    row[8 * j] = Float(bitPattern: UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4 * (offset + j), as: UInt32.self)))
                 }
             }
-            initialized = blockCount * 8 * dimension
         }
     }
 
@@ -40,19 +43,53 @@ package struct VectorRows: Sendable, Equatable {
         self.init(dimension: dimension, values: rows.flatMap { $0 })
     }
 
-    package subscript(row: Int) -> ArraySlice<Float> {
-        values[row * dimension ..< (row + 1) * dimension]
+    /// `count` rows, each written by `fill(first element of the row in its block, offset of
+    /// the row's first value in row-major order)`, its elements 8 apart.
+    private init(dimension: Int, count: Int, fill: (UnsafeMutablePointer<Float>, Int) -> Void) {
+        self.dimension = dimension
+        self.count = count
+        let blockCount = (count + 7) / 8, padding = (blockCount * 8 - count) * dimension
+        blocks = [Float](unsafeUninitializedCapacity: blockCount * 8 * dimension) { blocks, initialized in
+            // Only a last, partly filled block has rows to zero.
+            if padding > 0 { blocks[(blockCount - 1) * 8 * dimension ..< blockCount * 8 * dimension].initialize(repeating: 0) }
+            for row in 0..<count {
+                fill(blocks.baseAddress! + (row / 8) * 8 * dimension + row % 8, row * dimension)
+            }
+            initialized = blockCount * 8 * dimension
+        }
     }
 
-    /// The same rows (the blocks follow from them).
-    package static func == (lhs: VectorRows, rhs: VectorRows) -> Bool {
-        lhs.dimension == rhs.dimension && lhs.values == rhs.values
+    /// Row-major, `count * dimension` values (a copy).
+    package var values: [Float] {
+        (0..<count).flatMap { self[$0] }
+    }
+
+    /// The values of one row (a copy).
+    package subscript(row: Int) -> [Float] {
+        let start = (row / 8) * 8 * dimension + row % 8
+        return (0..<dimension).map { blocks[start + 8 * $0] }
+    }
+
+    /// The first row holding a value for which `predicate` is true, with its first such value.
+    package func firstRow(holding predicate: (Float) -> Bool) -> (row: Int, value: Float)? {
+        let blockSize = 8 * dimension
+        for start in stride(from: 0, to: blocks.count, by: blockSize) {
+            // A block's rows are interleaved: its first row with a hit is the first row overall.
+            for lane in 0..<min(8, count - start / dimension) {
+                if let j = (0..<dimension).first(where: { predicate(blocks[start + 8 * $0 + lane]) }) {
+                    return (start / dimension + lane, blocks[start + 8 * j + lane])
+                }
+            }
+        }
+        return nil
     }
 }
 
 /// A numeric array in a model file: `{"dtype": "float32" | "float64", "shape": [...],
 /// "base64": "..."}`, the values little-endian in row-major order, base64-encoded (RFC 4648),
-/// so that loading a model is a copy rather than a parse of millions of decimal numbers.
+/// so that loading a model is a copy rather than a parse of millions of decimal numbers. The
+/// JSON coders' `.base64` data strategy (their default) turns the text into bytes and back
+/// without an intermediate string.
 struct PackedArray: Codable, Equatable {
     enum DataType: String, Codable {
         case float32, float64
@@ -62,7 +99,13 @@ struct PackedArray: Codable, Equatable {
 
     var dtype: DataType
     var shape: [Int]
-    var base64: String
+    /// The values' little-endian bytes, stored as `base64`.
+    var bytes: Data
+
+    private enum CodingKeys: String, CodingKey {
+        case dtype, shape
+        case bytes = "base64"
+    }
 
     /// Largest number of values accepted (a model file is bounded in size anyway).
     static let maximumCount = 1 << 28
@@ -70,17 +113,17 @@ struct PackedArray: Codable, Equatable {
     init(_ values: [Float], shape: [Int]) {
         dtype = .float32
         self.shape = shape
-        base64 = values.map { $0.bitPattern.littleEndian }.withUnsafeBytes { Data($0).base64EncodedString() }
+        bytes = values.map { $0.bitPattern.littleEndian }.withUnsafeBytes { Data($0) }
     }
 
     init(_ values: [Double]) {
         dtype = .float64
         shape = [values.count]
-        base64 = values.map { $0.bitPattern.littleEndian }.withUnsafeBytes { Data($0).base64EncodedString() }
+        bytes = values.map { $0.bitPattern.littleEndian }.withUnsafeBytes { Data($0) }
     }
 
-    /// The decoded bytes, checked against `dtype` and `shape`; nil with the reason otherwise.
-    private func bytes(expecting type: DataType) -> Result<Data, Failure> {
+    /// The bytes, checked against `dtype` and `shape`; the reason they do not fit otherwise.
+    private func checkedBytes(_ type: DataType) -> Result<Data, Failure> {
         guard dtype == type else { return .failure(Failure("dtype \(dtype.rawValue), expected \(type.rawValue)")) }
         guard !shape.isEmpty, shape.allSatisfy({ (0...Self.maximumCount).contains($0) }) else {
             return .failure(Failure("the impossible shape \(shape)"))
@@ -89,11 +132,10 @@ struct PackedArray: Codable, Equatable {
             let (product, overflow) = partial.0.multipliedReportingOverflow(by: size)
             return (product, partial.1 || overflow)
         }
-        guard !overflow, count <= Self.maximumCount, let data = Data(base64Encoded: base64),
-              data.count == count * type.byteCount else {
+        guard !overflow, count <= Self.maximumCount, bytes.count == count * type.byteCount else {
             return .failure(Failure("base64 data that does not hold \(shape) \(type.rawValue) values"))
         }
-        return .success(data)
+        return .success(bytes)
     }
 
     /// The little-endian bytes as values, by one copy (`bytes` has checked that the count of
@@ -115,21 +157,23 @@ struct PackedArray: Codable, Equatable {
         init(_ reason: String) { self.reason = reason }
     }
 
+    /// The little-endian bytes of the `type` array stored at `key`, checked against its
+    /// `dtype` and `shape`; a decoding error at that key otherwise.
+    func bytes<Key: CodingKey>(expecting type: DataType, at key: Key, in container: KeyedDecodingContainer<Key>) throws -> Data {
+        try checkedBytes(type).mapError { failure in
+            DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: failure.reason)
+        }.get()
+    }
+
     /// The values of a float32 array (little-endian on every platform) stored at `key`; a
     /// decoding error at that key otherwise.
     func floats<Key: CodingKey>(at key: Key, in container: KeyedDecodingContainer<Key>) throws -> [Float] {
-        let data = try bytes(expecting: .float32).mapError { failure in
-            DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: failure.reason)
-        }.get()
-        return Self.copy(data, as: Float.self)
+        Self.copy(try bytes(expecting: .float32, at: key, in: container), as: Float.self)
     }
 
     /// The values of a float64 array (little-endian on every platform) stored at `key`; a
     /// decoding error at that key otherwise.
     func doubles<Key: CodingKey>(at key: Key, in container: KeyedDecodingContainer<Key>) throws -> [Double] {
-        let data = try bytes(expecting: .float64).mapError { failure in
-            DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: failure.reason)
-        }.get()
-        return Self.copy(data, as: Double.self)
+        Self.copy(try bytes(expecting: .float64, at: key, in: container), as: Double.self)
     }
 }
