@@ -19,7 +19,7 @@ cd "$(dirname "$0")/.."
 
 swift=${SWIFT:-swift}
 scratch=${ASAN_SCRATCH:-.build-asan}
-filter=${1:-'SpecdetImageTests|SpecdetProfileTests|ProfileCommandTests|ReliabilityTests|FilesystemTrapTests|FolderWalkTests|InterruptionTests'}
+filter=${1:-'SpecdetImageTests|SpecdetProfileTests|SpecdetClassifyTests|ProfileCommandTests|ReliabilityTests|FilesystemTrapTests|FolderWalkTests|InterruptionTests'}
 jobs=()
 [ -n "${JOBS:-}" ] && jobs=(-j "$JOBS")
 # Every process (the test runner and each specdet the end-to-end tests start) writes its
