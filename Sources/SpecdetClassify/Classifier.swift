@@ -210,13 +210,14 @@ extension Classifier: Codable {
                 }
                 // Checked before the vectors are laid out (in blocks of eight rows): a row longer
                 // than any profile would only cost memory before validation refused it.
-                guard ProfileConfiguration.binRange.contains(packed.shape[1]) else {
+                let bins = ProfileConfiguration.binRange
+                guard bins.contains(packed.shape[1]) else {
                     throw DecodingError.dataCorruptedError(
                         forKey: .supportVectors, in: container,
-                        debugDescription: "vectors of \(packed.shape[1]) values, more than any profile has (\(ProfileConfiguration.binRange.upperBound))")
+                        debugDescription: "vectors of \(packed.shape[1]) values; a profile has \(bins.lowerBound) to \(bins.upperBound)")
                 }
                 supportVectors = VectorRows(dimension: packed.shape[1],
-                                            littleEndian: try packed.bytes(expecting: .float32, at: .supportVectors, in: container))
+                                            littleEndian: try packed.checkedBytes(.float32, at: .supportVectors, in: container))
             }
             let coefficients: [Double]
             if let values = try? container.decode([Double].self, forKey: .coefficients) {

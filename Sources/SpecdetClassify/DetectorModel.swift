@@ -385,8 +385,8 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     /// magnitude over 1e12, or a scale under 1e-12, would let NaN or infinity through.
     static let largestMagnitude = 1e12, smallestScale = 1e-12
 
-    /// Every value of `parts` (checked one after another, not joined: some hold thousands of
-    /// values) finite and of magnitude at most `largestMagnitude`.
+    /// Every value of `parts` finite and of magnitude at most `largestMagnitude` (the parts are
+    /// read where they lie, not copied into one array: some hold thousands of values).
     private func requireBounded(_ parts: [Double]..., in name: String) throws(SpecdetError) {
         try requireFinite(parts.joined(), name)
         if let value = parts.joined().first(where: { abs($0) > Self.largestMagnitude }) {

@@ -61,7 +61,13 @@ package struct VectorRows: Sendable, Equatable {
 
     /// Row-major, `count * dimension` values (a copy).
     package var values: [Float] {
-        (0..<count).flatMap { self[$0] }
+        [Float](unsafeUninitializedCapacity: count * dimension) { values, initialized in
+            for row in 0..<count {
+                let start = (row / 8) * 8 * dimension + row % 8
+                for j in 0..<dimension { values[row * dimension + j] = blocks[start + 8 * j] }
+            }
+            initialized = count * dimension
+        }
     }
 
     /// The values of one row (a copy).
@@ -88,8 +94,9 @@ package struct VectorRows: Sendable, Equatable {
 /// A numeric array in a model file: `{"dtype": "float32" | "float64", "shape": [...],
 /// "base64": "..."}`, the values little-endian in row-major order, base64-encoded (RFC 4648),
 /// so that loading a model is a copy rather than a parse of millions of decimal numbers. The
-/// JSON coders' `.base64` data strategy (their default) turns the text into bytes and back
-/// without an intermediate string.
+/// JSON coders' `.base64` data strategy (their default) turns the text into bytes and back;
+/// JSONDecoder decodes text without escapes (all a model writer emits) without first making a
+/// string of it.
 struct PackedArray: Codable, Equatable {
     enum DataType: String, Codable {
         case float32, float64
@@ -122,24 +129,25 @@ struct PackedArray: Codable, Equatable {
         bytes = values.map { $0.bitPattern.littleEndian }.withUnsafeBytes { Data($0) }
     }
 
-    /// The bytes, checked against `dtype` and `shape`; the reason they do not fit otherwise.
-    private func checkedBytes(_ type: DataType) -> Result<Data, Failure> {
-        guard dtype == type else { return .failure(Failure("dtype \(dtype.rawValue), expected \(type.rawValue)")) }
-        guard !shape.isEmpty, shape.allSatisfy({ (0...Self.maximumCount).contains($0) }) else {
-            return .failure(Failure("the impossible shape \(shape)"))
+    init(from decoder: Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        dtype = try container.decode(DataType.self, forKey: .dtype)
+        shape = try container.decode([Int].self, forKey: .shape)
+        do {
+            bytes = try container.decode(Data.self, forKey: .bytes)
+        } catch DecodingError.dataCorrupted {
+            // Foundation's wording ("Encountered Data is not valid Base64.") in the project's.
+            throw DecodingError.dataCorruptedError(forKey: .bytes, in: container,
+                                                   debugDescription: "text that is not base64 (RFC 4648, padded, no spaces)")
+        } catch DecodingError.typeMismatch(_, let context) {
+            throw DecodingError.typeMismatch(String.self, context)  // the text, not a Swift type, is expected
+        } catch DecodingError.valueNotFound(_, let context) {
+            throw DecodingError.valueNotFound(String.self, context)
         }
-        let (count, overflow) = shape.reduce((1, false)) { partial, size in
-            let (product, overflow) = partial.0.multipliedReportingOverflow(by: size)
-            return (product, partial.1 || overflow)
-        }
-        guard !overflow, count <= Self.maximumCount, bytes.count == count * type.byteCount else {
-            return .failure(Failure("base64 data that does not hold \(shape) \(type.rawValue) values"))
-        }
-        return .success(bytes)
     }
 
-    /// The little-endian bytes as values, by one copy (`bytes` has checked that the count of
-    /// bytes is a multiple of the value's size).
+    /// The little-endian bytes as values, by one copy (`checkedBytes` has checked that the
+    /// count of bytes is a multiple of the value's size).
     private static func copy<Value: BitwiseCopyable>(_ data: Data, as: Value.Type) -> [Value] {
         let size = MemoryLayout<Value>.stride, count = data.count / size
         return [Value](unsafeUninitializedCapacity: count) { values, initialized in
@@ -152,28 +160,35 @@ struct PackedArray: Codable, Equatable {
         }
     }
 
-    struct Failure: Error {
-        let reason: String
-        init(_ reason: String) { self.reason = reason }
-    }
-
     /// The little-endian bytes of the `type` array stored at `key`, checked against its
     /// `dtype` and `shape`; a decoding error at that key otherwise.
-    func bytes<Key: CodingKey>(expecting type: DataType, at key: Key, in container: KeyedDecodingContainer<Key>) throws -> Data {
-        try checkedBytes(type).mapError { failure in
-            DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: failure.reason)
-        }.get()
+    func checkedBytes<Key: CodingKey>(_ type: DataType, at key: Key, in container: KeyedDecodingContainer<Key>) throws -> Data {
+        func corrupted(_ reason: String) -> DecodingError {
+            DecodingError.dataCorruptedError(forKey: key, in: container, debugDescription: reason)
+        }
+        guard dtype == type else { throw corrupted("dtype \(dtype.rawValue), expected \(type.rawValue)") }
+        guard !shape.isEmpty, shape.allSatisfy({ (0...Self.maximumCount).contains($0) }) else {
+            throw corrupted("the impossible shape \(shape)")
+        }
+        let (count, overflow) = shape.reduce((1, false)) { partial, size in
+            let (product, overflow) = partial.0.multipliedReportingOverflow(by: size)
+            return (product, partial.1 || overflow)
+        }
+        guard !overflow, count <= Self.maximumCount, bytes.count == count * type.byteCount else {
+            throw corrupted("base64 data that does not hold \(shape) \(type.rawValue) values")
+        }
+        return bytes
     }
 
     /// The values of a float32 array (little-endian on every platform) stored at `key`; a
     /// decoding error at that key otherwise.
     func floats<Key: CodingKey>(at key: Key, in container: KeyedDecodingContainer<Key>) throws -> [Float] {
-        Self.copy(try bytes(expecting: .float32, at: key, in: container), as: Float.self)
+        Self.copy(try checkedBytes(.float32, at: key, in: container), as: Float.self)
     }
 
     /// The values of a float64 array (little-endian on every platform) stored at `key`; a
     /// decoding error at that key otherwise.
     func doubles<Key: CodingKey>(at key: Key, in container: KeyedDecodingContainer<Key>) throws -> [Double] {
-        Self.copy(try bytes(expecting: .float64, at: key, in: container), as: Double.self)
+        Self.copy(try checkedBytes(.float64, at: key, in: container), as: Double.self)
     }
 }

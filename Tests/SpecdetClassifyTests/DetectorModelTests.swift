@@ -194,7 +194,16 @@ import SpecdetSupport
         var long = packed
         long["shape"] = [1, ProfileConfiguration.binRange.upperBound + 1]
         let tooLong = try #require(try refusal(supportVectors: long))
-        #expect(tooLong.code == .invalidModel && tooLong.message.contains("more than any profile"), "\(tooLong.message)")
+        #expect(tooLong.code == .invalidModel && tooLong.message.contains("a profile has"), "\(tooLong.message)")
+        // Text that is not strict base64: a character outside the alphabet, a space, padding cut.
+        let text = packed["base64"] as! String
+        for bad in ["!" + text.dropFirst(), String(text.prefix(8)) + " " + text.dropFirst(8), String(text.dropLast(4)) + "AA"] {
+            var mangled = packed
+            mangled["base64"] = bad
+            let refused = try #require(try refusal(supportVectors: mangled))
+            #expect(refused.code == .invalidModel && refused.message.contains("support_vectors.base64: text that is not base64"),
+                    "\(refused.message)")
+        }
         // Schema 1's nested arrays: one row longer than the others.
         var rows = (0..<shape[0]).map { _ in [Double](repeating: 1, count: 300) }
         rows[3].append(0.5)

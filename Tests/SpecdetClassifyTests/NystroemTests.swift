@@ -22,7 +22,7 @@ import SpecdetSupport
         return (FeatureMatrix(rowCount: count, columnCount: 2, values: values), labels)
     }
 
-    static func kernel(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>, gamma: Double) -> Double {
+    static func kernel(_ a: some Collection<Float>, _ b: some Collection<Float>, gamma: Double) -> Double {
         exp(-gamma * zip(a, b).reduce(0) { $0 + (Double($1.0) - Double($1.1)) * (Double($1.0) - Double($1.1)) })
     }
 
@@ -52,7 +52,7 @@ import SpecdetSupport
         for (position, row) in probes.enumerated() {
             let linear = (0..<map.count).reduce(0.0) { $0 + weights[$1] * phi[position * map.count + $1] }
             let expansion = (0..<map.count).reduce(0.0) { sum, i in
-                sum + a[i] * Self.kernel(x.row(row), map.landmarks[i][...], gamma: 0.7)
+                sum + a[i] * Self.kernel(x.row(row), map.landmarks[i], gamma: 0.7)
             }
             // Rounding grows with the coefficients' size (the kernel matrix of 12 close landmarks is ill-conditioned).
             #expect(abs(linear - expansion) < 1e-10 * (1 + a.reduce(0) { $0 + abs($1) }))
