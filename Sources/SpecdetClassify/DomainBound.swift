@@ -17,9 +17,10 @@ import SpecdetSupport
 /// its own neighbourhood instead: the Euclidean distance from the (scaled) profile to its
 /// nearest support vector must be at most `supportVectorBound`, the same quantile of the
 /// training images' distances to the support vectors of the cross-validation model that did
-/// not train on them. Far from every support vector every
-/// kernel value is about 0 and the decision value is the bias whatever the image: such a
-/// verdict says nothing. Near one, the verdict rests on training images like it, even where
+/// not train on them. Beyond that, a profile is farther from what the model learned than
+/// nearly every training image was from the models that did not see it, and its decision
+/// value is an extrapolation (far enough out, every kernel value is about 0 and the decision
+/// value the bias whatever the image). Near one, the verdict rests on training images like it, even where
 /// the Mahalanobis distance is large because the profile's shape never occurred in training
 /// (every non-square image, when the training crops were square, lies hundreds of units out
 /// along directions in which the training profiles hardly vary).

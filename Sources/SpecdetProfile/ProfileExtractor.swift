@@ -61,6 +61,18 @@ public final class ProfileExtractor {
     /// start at about 2.8.
     public static let smallestLumaDeviation = 1.0
 
+    /// Refuses a nearly constant image, whose spectrum is DC and rounding noise.
+    ///
+    /// - Throws: `.degenerateSpectrum` when the luma's population standard deviation is under
+    ///   `smallestLumaDeviation` 8-bit levels.
+    static func requireSpectrum(_ image: GrayImage) throws(SpecdetError) {
+        let deviation = lumaStandardDeviation(image)
+        guard deviation >= smallestLumaDeviation else {
+            throw SpecdetError(.degenerateSpectrum, "the image is nearly constant (luma standard deviation "
+                               + String(format: "%.2f", deviation) + ", under \(smallestLumaDeviation)): it has no spectrum to speak of")
+        }
+    }
+
     /// The population standard deviation of the pixels, in 8-bit levels (sums in integers).
     static func lumaStandardDeviation(_ image: GrayImage) -> Double {
         // Blocks of 65,536 pixels sum their squares (at most 255² each) in 32 bits without
@@ -100,11 +112,7 @@ public final class ProfileExtractor {
     public func profile(of image: GrayImage) throws(SpecdetError) -> [Float] {
         // A size that can have no profile is reported as such, blank or not.
         _ = try ringTable(for: ImageShape(width: image.width, height: image.height))
-        let deviation = Self.lumaStandardDeviation(image)
-        guard deviation >= Self.smallestLumaDeviation else {
-            throw SpecdetError(.degenerateSpectrum, "the image is nearly constant (luma standard deviation "
-                               + String(format: "%.2f", deviation) + ", under \(Self.smallestLumaDeviation)): it has no spectrum to speak of")
-        }
+        try Self.requireSpectrum(image)
         let resampled: [Double], first: Double
         switch configuration.features {
         case .durall:
@@ -134,7 +142,8 @@ public final class ProfileExtractor {
         let table = RingTableCache.shared.table(for: shape)
         guard table.keptRings >= ProfileConfiguration.minimumRings else {
             throw SpecdetError(.tooSmall,
-                               "a \(shape) image has \(table.keptRings) spectral rings; a profile needs at least \(ProfileConfiguration.minimumRings)")
+                               "a \(shape) image has \(table.keptRings) spectral ring\(table.keptRings == 1 ? "" : "s"); "
+                               + "a profile needs at least \(ProfileConfiguration.minimumRings)")
         }
         return table
     }
