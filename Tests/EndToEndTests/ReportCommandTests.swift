@@ -127,6 +127,21 @@ func fetchesIn(_ html: String) throws -> [String] {
         #expect(tally.histogram.reduce(0, +) == scores.count)
     }
 
+    /// An input outside the model's domain has no verdict to show evidence for: it takes a
+    /// place only when no input inside is left, however high its P(fake).
+    @Test func candidatesInsideTheDomainComeFirst() {
+        var tally = ReportTally(columns: ScoreRow.columns, limit: 3)
+        let rows = [(0.99, false), (0.4, true), (0.97, false), (0.6, true), (0.2, true)]
+        for (index, (score, inDomain)) in rows.enumerated() {
+            let row = ScoreRow(path: InputPath("\(index).png"), status: "ok", probability: score, label: inDomain ? "real" : "unknown",
+                               width: 8, height: 8, inDomain: inDomain)
+            tally.add(index: index, path: row.path, fields: row.fields,
+                      profile: ImageProfile(width: 8, height: 8, features: []), truth: index % 2)
+        }
+        #expect(tally.candidates.map(\.index) == [3, 1, 4])
+        #expect(tally.labelledOutOfDomain == 2)
+    }
+
     @Test func usageErrorsExitTwo() throws {
         #expect(try Specdet.run(["report", "Fixtures/images/dcgan64"]).status == 2)
         #expect(try Specdet.run(["report", "-o", "/tmp/never.html"]).status == 2)

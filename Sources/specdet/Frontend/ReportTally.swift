@@ -10,12 +10,16 @@ struct ReportCandidate {
     let size: ImageSize
     /// Its row as the score columns give it.
     let fields: [String]
+    /// Inside the model's domain (`in_domain` not false): only such an input has a verdict.
+    let inDomain: Bool
 }
 
 /// What a report keeps of its rows while they stream past, in memory that does not grow with
 /// their number: counts, the histogram of P(fake), the `limit` inputs of highest P(fake) (a
-/// bounded heap), and the scores of the labelled inputs for the evaluation (two numbers an
-/// input: the only part that grows, and only with `--real`/`--fake`).
+/// bounded heap; inputs outside the model's domain rank below every input inside it, since
+/// they have no verdict to show evidence for), and the scores of the labelled inputs for the
+/// evaluation (two numbers an input: the only part that grows, and only with
+/// `--real`/`--fake`).
 ///
 /// Counts are keyed on the row data: the `status` column (ok, or each error code), the
 /// `label` column's values (whatever labels the score rows have) and the values of every
@@ -35,6 +39,8 @@ struct ReportTally {
     private(set) var labelled: (labels: [Int], scores: [Double]) = ([], [])
     /// Inputs given as real / fake, whatever their outcome.
     private(set) var givenCounts = [0, 0]
+    /// Scored inputs given as real or fake that lie outside the model's domain.
+    private(set) var labelledOutOfDomain = 0
 
     static let histogramBins = 20
     static let distinctValueLimit = 12
@@ -65,12 +71,15 @@ struct ReportTally {
         if let truth { givenCounts[truth] += 1 }
         guard let probability = Double(value("probability_fake", in: fields)), probability.isFinite, let profile else { return }
         histogram[min(Int(probability * Double(Self.histogramBins)), Self.histogramBins - 1)] += 1
+        let inDomain = value("in_domain", in: fields) != "false"
         if let truth {
             labelled.labels.append(truth)
             labelled.scores.append(probability)
+            if !inDomain { labelledOutOfDomain += 1 }
         }
         let candidate = ReportCandidate(index: index, path: path, probability: probability, features: profile.features,
-                                        size: ImageSize(width: profile.width, height: profile.height), fields: fields)
+                                        size: ImageSize(width: profile.width, height: profile.height), fields: fields,
+                                        inDomain: inDomain)
         if heap.count < limit {
             heap.append(candidate)
             siftUp(heap.count - 1)
@@ -80,14 +89,17 @@ struct ReportTally {
         }
     }
 
-    /// The candidates, highest P(fake) first (ties: the earlier input first).
+    /// The candidates, those inside the model's domain first, each part by highest P(fake)
+    /// (ties: the earlier input first).
     var candidates: [ReportCandidate] {
         heap.sorted { Self.ranksBelow($1, $0) }
     }
 
-    /// Whether `a` ranks below `b`: a lower P(fake), or the same and a later input.
+    /// Whether `a` ranks below `b`: outside the domain while `b` is inside, or else a lower
+    /// P(fake), or the same and a later input.
     private static func ranksBelow(_ a: ReportCandidate, _ b: ReportCandidate) -> Bool {
-        a.probability < b.probability || a.probability == b.probability && a.index > b.index
+        guard a.inDomain == b.inDomain else { return b.inDomain }
+        return a.probability < b.probability || a.probability == b.probability && a.index > b.index
     }
 
     // A min-heap on rank: the lowest-ranked candidate at the root, replaced first.

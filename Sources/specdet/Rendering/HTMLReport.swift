@@ -166,12 +166,15 @@ struct HTMLReport {
                 + "\(labels.filter { $0 == 1 }.count) fake.</p></section>\n"
         }
         let counts = scored.confusion(threshold: ending.model.threshold)
+        let unknown = ending.tally.labelledOutOfDomain
+        let outOfDomain = unknown == 0 ? "" : "; the \(unknown) of them outside the model's domain (unknown) are counted by their "
+            + "P(fake) all the same, as specdet evaluate counts them"
         let metrics = [("accuracy", counts.accuracy), ("balanced accuracy", counts.balancedAccuracy), ("ROC AUC", scored.rocAUC),
                        ("average precision", scored.averagePrecision)]
             .map { "<dt>\($0.0)</dt><dd>\($0.1.map { String(format: "%.4f", $0) } ?? "-")</dd>" }.joined()
         return heading + """
             <p class="note">At the threshold \(String(format: "%.4f", ending.model.threshold)), over the \(labels.count) inputs given as real or fake that \
-            were scored (failed ones left out).</p>
+            were scored (failed ones left out)\(outOfDomain).</p>
             <div class="figures"><div><dl class="card">\(metrics)</dl>
             <table class="confusion"><thead><tr><th></th><th>called real</th><th>called fake</th></tr></thead><tbody>
             <tr><th>given real</th><td>\(counts.trueNegatives)</td><td>\(counts.falsePositives)</td></tr>
