@@ -32,6 +32,9 @@ import Testing
         #expect(train.status == 0, "\(train.stderr)")
         let run = try Specdet.run(["info", model.path])
         #expect(run.status == 0, "\(run.stderr)")
+        // --model, as the other commands take it, says the same; both at once is refused.
+        #expect(try Specdet.run(["info", "--model", model.path]).output == run.output)
+        #expect(try Specdet.run(["info", model.path, "--model", model.path]).status == 2)
         let saved = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
         let threshold = try #require(saved["threshold"] as? Double)
         #expect(run.output.contains("logistic regression (C 1.0)"))

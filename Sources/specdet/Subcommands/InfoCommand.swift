@@ -16,7 +16,16 @@ struct InfoCommand: ParsableCommand {
     )
 
     @Argument(help: ArgumentHelp("A model file written by `specdet train` (default: the built-in model).", valueName: "MODEL.json"))
-    var model: String?
+    var modelArgument: String?
+
+    @Option(name: .customLong("model"), help: ArgumentHelp("MODEL.json given as an option, as score and evaluate take it.", valueName: "MODEL.json"))
+    var modelOption: String?
+
+    var model: String? { modelArgument ?? modelOption }
+
+    func validate() throws {
+        if modelArgument != nil && modelOption != nil { throw ValidationError("give the model once: MODEL.json or --model MODEL.json") }
+    }
 
     @Option(help: "table or json.")
     var format: ReportFormat = .table

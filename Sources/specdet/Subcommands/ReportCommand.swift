@@ -35,10 +35,10 @@ struct ReportCommand: ParsableCommand {
     @OptionGroup var inputs: PathArguments
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Images known to be real: files or folders, for the evaluation.", valueName: "PATH"))
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Images known to be real: files or folders, for the evaluation (every path up to the next option; put unlabelled inputs first).", valueName: "PATH"))
     var real: [String] = []
 
-    @Option(parsing: .upToNextOption, help: ArgumentHelp("Images known to be fake: files or folders, for the evaluation.", valueName: "PATH"))
+    @Option(parsing: .upToNextOption, help: ArgumentHelp("Images known to be fake: files or folders, for the evaluation (every path up to the next option).", valueName: "PATH"))
     var fake: [String] = []
 
     @Option(name: [.short, .long], help: ArgumentHelp("Where to write the HTML report (- for stdout).", valueName: "FILE.html"))

@@ -500,11 +500,14 @@ _specdet_info() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
     repeating_options=()
-    non_repeating_options=(--format -o --output)
+    non_repeating_options=(--model --format -o --output)
     __specdet_offer_flags_options 1
 
     # Offer option value completions
     case "${prev}" in
+    '--model')
+        return
+        ;;
     '--format')
         __specdet_add_completions -W 'table'$'\n''json'
         return

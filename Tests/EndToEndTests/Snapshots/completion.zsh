@@ -110,8 +110,8 @@ _specdet_report() {
         '--shard[Process only shard K of N (1 <= K <= N)\: a stable partition of the inputs by a hash of each path, so N runs on N machines cover every input exactly once.]:K/N:'
         '--model[A model file written by `specdet train` (default\: the built-in model).]:MODEL.json:'
         '--threshold[Decision threshold on P(fake), overriding the model'\''s (fake when p >= threshold).]:threshold:'
-        '--real[Images known to be real\: files or folders, for the evaluation.]:PATH:'
-        '--fake[Images known to be fake\: files or folders, for the evaluation.]:PATH:'
+        '--real[Images known to be real\: files or folders, for the evaluation (every path up to the next option; put unlabelled inputs first).]:PATH:'
+        '--fake[Images known to be fake\: files or folders, for the evaluation (every path up to the next option).]:PATH:'
         '(-o --output)'{-o,--output}'[Where to write the HTML report (- for stdout).]:FILE.html:'
         '--thumbnails[Thumbnails and evidence for the N inputs of highest P(fake), 0 to 1000.]:N:'
         '--jobs[Worker threads (default\: the number of cores).]:jobs:'
@@ -163,8 +163,8 @@ _specdet_train() {
     local -ar ___threshold_rule=('decision-sign' 'accuracy' 'target-fpr')
     local -ar ___features=('durall' 'sectors')
     local -ar arg_specs=(
-        '--real[Real images\: files, folders or profile CSVs.]:PATH:'
-        '--fake[Fake images\: files, folders or profile CSVs.]:PATH:'
+        '--real[Real images\: files, folders or profile CSVs (every path up to the next option).]:PATH:'
+        '--fake[Fake images\: files, folders or profile CSVs (every path up to the next option).]:PATH:'
         '(-o --output)'{-o,--output}'[Where to write the model.]:MODEL.json:'
         '--classifier[svm (RBF kernel, the default), logistic or svm-linear.]:classifier:{__specdet_complete "${___classifier[@]}"}'
         '--C[Cost C (default\: 6.37 for svm, 1 for logistic and svm-linear\: the published values).]:C:'
@@ -210,8 +210,8 @@ _specdet_evaluate() {
     local -ar arg_specs=(
         '--model[A model file written by `specdet train` (default\: the built-in model).]:MODEL.json:'
         '--threshold[Decision threshold on P(fake), overriding the model'\''s (fake when p >= threshold).]:threshold:'
-        '--real[Real images\: files, folders or profile CSVs.]:PATH:'
-        '--fake[Fake images\: files, folders or profile CSVs.]:PATH:'
+        '--real[Real images\: files, folders or profile CSVs (every path up to the next option).]:PATH:'
+        '--fake[Fake images\: files, folders or profile CSVs (every path up to the next option).]:PATH:'
         '--format[table or json.]:format:{__specdet_complete "${___format[@]}"}'
         '--target-fpr[False-positive rate for which to report a threshold.]:target-fpr:'
         '(-o --output)'{-o,--output}'[Write to FILE atomically instead of stdout.]:FILE:'
@@ -236,6 +236,7 @@ _specdet_info() {
     local -ar ___format=('table' 'json')
     local -ar arg_specs=(
         ':MODEL.json:'
+        '--model[MODEL.json given as an option, as score and evaluate take it.]:MODEL.json:'
         '--format[table or json.]:format:{__specdet_complete "${___format[@]}"}'
         '(-o --output)'{-o,--output}'[Write to FILE atomically instead of stdout.]:FILE:'
         '--version[Show the version.]'
@@ -250,8 +251,8 @@ _specdet_plot() {
     local -i ret=1
     local -ar ___features=('durall' 'sectors')
     local -ar arg_specs=(
-        '--real[Real images\: files, folders or profile CSVs.]:PATH:'
-        '--fake[Fake images\: files, folders or profile CSVs.]:PATH:'
+        '--real[Real images\: files, folders or profile CSVs (every path up to the next option).]:PATH:'
+        '--fake[Fake images\: files, folders or profile CSVs (every path up to the next option).]:PATH:'
         '--model[Also draw the weight per band of this model (written by `specdet train`); its --bins must match.]:MODEL.json:'
         '--csv[Also write the plotted numbers as CSV\: bin,part,frequency,mean_real,std_real,mean_fake,std_fake,relative_error\[,weight\].]:FILE:'
         '(-o --output)'{-o,--output}'[Write to FILE atomically instead of stdout.]:FILE:'
