@@ -32,9 +32,11 @@ package final class FingerprintBuilder: @unchecked Sendable {
     /// Adds the spectrum of `image`; safe to call from several threads at once.
     ///
     /// - Precondition: `image` is `shape.width x shape.height`.
-    /// - Throws: `.memoryLimitExceeded` when the FFT buffers cannot be allocated; the image is
-    ///   then not counted.
+    /// - Throws: `.degenerateSpectrum` for a nearly constant image (as a profile would:
+    ///   `ProfileExtractor.smallestLumaDeviation`), `.memoryLimitExceeded` when the FFT buffers
+    ///   cannot be allocated; the image is then not counted.
     package func add(_ image: GrayImage) throws(SpecdetError) {
+        try ProfileExtractor.requireSpectrum(image)
         let accumulator = lock.withLock { idle.popLast() } ?? SpectrumAccumulator(shape: shape)
         defer { lock.withLock { idle.append(accumulator) } }
         try accumulator.add(image)

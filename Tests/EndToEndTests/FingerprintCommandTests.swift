@@ -103,6 +103,19 @@ func fingerprintFigureSize(width: Int, height: Int) -> (width: Int, height: Int)
         #expect(decoded.width == "722" && decoded.height == "668")
     }
 
+    /// A blank image has no spectrum to average (as for a profile): its row fails, the rest are averaged.
+    @Test func aBlankImageIsADegenerateSpectrum() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let png = folder.appendingPathComponent("fingerprint.png")
+        let run = try Specdet.run(["fingerprint", "Fixtures/outside/constant_gray_128.png", "Fixtures/outside/noise_uniform_128.png",
+                                   "-o", png.path])
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("constant_gray_128.png: degenerate_spectrum"), "\(run.stderr)")
+        #expect(run.stderr.contains("2 files: 1 ok, 1 failed"), "\(run.stderr)")
+        #expect(FileManager.default.fileExists(atPath: png.path))
+    }
+
     @Test func theImageIsTheSameByteForByteWhateverTheJobs() throws {
         let folder = try Specdet.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -130,6 +130,15 @@ private let trainedModel: (url: URL, stdout: String) = {
         #expect(abs((json["accuracy"] as! Double) - Double(tp + tn) / 12) < 1e-12)
     }
 
+    /// A mistyped folder leaves one set empty: its row fails and a warning says what the
+    /// numbers then cover.
+    @Test func evaluateWarnsWhenASetHasNoScoredImage() throws {
+        let run = try Specdet.run(["evaluate", "--model", trainedModel.url.path, "--real", "Fixtures/images/no-such-folder",
+                                   "--fake", "Fixtures/images/ae128_nearest/fake"])
+        #expect(run.status == 1 && run.stderr.contains("no-such-folder: not_found"), "\(run.stderr)")
+        #expect(run.stderr.contains("warning: no real image was scored"), "\(run.stderr)")
+    }
+
     @Test func trainAcceptsProfileCSVsAndGivesTheSameModel() throws {
         let folder = try Specdet.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

@@ -48,6 +48,10 @@ struct EvaluateCommand: ParsableCommand {
             try !model.isInDomain(data.features[index], width: data.sizes[index]?.width, height: data.sizes[index]?.height)
         }.map { data.labels[$0] }
         let scored = try ScoredSamples(labels: data.labels, scores: scores)
+        for (count, name) in [(data.realCount, "real"), (data.fakeCount, "fake")] where count == 0 {
+            StandardError.write("specdet: warning: no \(name) image was scored: accuracy is over the other set alone, "
+                                + "and the ROC AUC and average precision need both\n")
+        }
         let counts = scored.confusion(threshold: model.threshold)
         let fprThreshold = scored.threshold(forTargetFPR: targetFPR)
         let atTarget = fprThreshold.map { scored.confusion(threshold: $0) }

@@ -50,8 +50,9 @@ struct FingerprintCommand: ParsableCommand {
 
             All images must have the size of the first one that decodes, or with --size each is \
             centre-cropped to that size (the window starts at ((W − w)/2, (H − h)/2)). An image \
-            of another size, or smaller than --size, fails with size_mismatch or too_small and \
-            the run goes on (exit status 1). The sum is exact fixed point, so the PNG is the \
+            of another size, or smaller than --size, fails with size_mismatch or too_small, a \
+            nearly blank one with degenerate_spectrum (as for a profile), and the run goes on \
+            (exit status 1). The sum is exact fixed point, so the PNG is the \
             same byte for byte whatever --jobs.
 
             Example:
