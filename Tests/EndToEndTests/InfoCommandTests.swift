@@ -43,6 +43,10 @@ import Testing
         let line = try #require(run.output.split(separator: "\n").first { $0.hasPrefix("threshold ") })
         let printed = try #require(Double(line.split(separator: " ", omittingEmptySubsequences: true)[1]))
         #expect(abs(printed - threshold) <= 1e-15 && line.hasSuffix("(fake when P(fake) >= threshold)"))
+        // In JSON the numbers a script reads are numbers.
+        let card = try #require(try JSONSerialization.jsonObject(with: Specdet.run(["info", model.path, "--format", "json"]).stdout)
+                                as? [String: Any])
+        #expect(abs(try #require(card["threshold"] as? Double) - threshold) <= 1e-15 && card["schema_version"] as? Int == 2)
         #expect(run.output.contains("3 folds, not grouped"))
         #expect(run.output.contains("class_means       the per-bin mean and SD of each class's original training profiles"))
     }

@@ -2,9 +2,12 @@ import Foundation
 import SpecdetClassify
 
 /// What `specdet info` says about a model: one `name value` line per fact, aligned, or the
-/// same pairs as one JSON object.
+/// same pairs as one JSON object, where the numbers a script reads (`schema_version`,
+/// `threshold`) are JSON numbers.
 struct ModelCard {
     let lines: [(String, String)]
+    /// The JSON value of the facts that are numbers, in place of their line's text.
+    private let numbers: [String: String]
 
     init(_ model: DetectorModel, source: String) {
         var lines: [(String, String)] = [("model", source), ("schema_version", String(model.schemaVersion))]
@@ -49,6 +52,7 @@ struct ModelCard {
         lines.append(("solver", training.solver))
         lines.append(("trained_by", "\(training.toolVersion), \(training.date), seed \(training.seed)"))
         self.lines = lines
+        numbers = ["schema_version": String(model.schemaVersion), "threshold": JSON.number(model.threshold)]
     }
 
     var text: String {
@@ -66,6 +70,7 @@ struct ModelCard {
         }
         let fields = order.map { key in
             let all = values[key]!
+            if let number = numbers[key] { return (key, number) }
             return (key, all.count == 1 && key != "training_data" ? JSON.string(all[0]) : "[" + all.map(JSON.string).joined(separator: ",") + "]")
         }
         return JSON.object(fields) + "\n"
