@@ -83,6 +83,12 @@ public struct DetectorModel: Codable, Sendable, Equatable {
         classifier.probability(decision: try decisionValue(features))
     }
 
+    /// `P(fake)` for the decision value `decision` (the model's sigmoid: Platt's for an SVM
+    /// with one, the logistic function otherwise), e.g. of an out-of-fold score.
+    package func probabilityFake(decision: Double) -> Double {
+        classifier.probability(decision: decision)
+    }
+
     /// `P(fake)` of each vector, the values `probabilityFake` gives, in input order; computed
     /// on up to `threads` threads (vectors dealt round-robin), since an RBF SVM with thousands
     /// of support vectors costs about as much as profiling a small image.
@@ -300,8 +306,11 @@ public struct DetectorModel: Codable, Sendable, Equatable {
         guard (0...1).contains(threshold) else {
             throw SpecdetError(.invalidModel, "threshold is \(threshold); a threshold on P(fake) is between 0 and 1")
         }
-        if operatingPoint?.targetFPROn?.isEmpty == true {
-            throw SpecdetError(.invalidModel, "operating_point.target_fpr_on is empty; absent, the target counted every real")
+        if let inputs = operatingPoint?.targetFPROn {
+            guard !inputs.isEmpty, operatingPoint?.rule == .targetFPR else {
+                throw SpecdetError(.invalidModel, "operating_point.target_fpr_on names the real inputs a target-fpr rule counted: "
+                                   + "at least one, with that rule, or it is absent")
+            }
         }
         if let scaler {
             try requireLength(scaler.mean.count, "scaler.mean")

@@ -225,7 +225,8 @@ extension Trainer {
     /// A false-positive target counts every sample, originals and copies, or only those
     /// `targeted` marks (whose inputs the model then records).
     ///
-    /// - Throws: `.invalidInput` if the scores lack a class, or a target counts no real sample.
+    /// - Throws: `.invalidInput` if the scores lack a class, if `targeted` has not one flag per
+    ///   out-of-fold score, or if a target counts no real sample.
     package static func calibrated(
         _ model: DetectorModel, outOfFold: [OutOfFoldScore], rule: OperatingPoint.Rule, targetFPR: Double?,
         targeted: TargetedReals? = nil

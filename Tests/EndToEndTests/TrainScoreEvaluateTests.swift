@@ -309,7 +309,7 @@ private let trainedModel: (url: URL, stdout: String) = {
         }
         #expect(try withoutSources(models[2]) == withoutSources(models[0]), "only the record of the arguments differs")
         let rows = csvRows(try String(contentsOf: folder.appendingPathComponent("a.csv"), encoding: .utf8))
-        #expect(rows[0] == ["path", "label", "fold", "copy"])
+        #expect(rows[0] == ["path", "label", "fold", "copy", "p_fake_out_of_fold"])
         var foldOfPath: [String: Set<String>] = [:]
         for row in rows.dropFirst() { foldOfPath[row[0], default: []].insert(row[2]) }
         #expect(foldOfPath.count == 12)
@@ -384,18 +384,29 @@ private let trainedModel: (url: URL, stdout: String) = {
         let named = "Fixtures/images/ae128_nearest/real"
         let data = ["--real", "Fixtures/images/dcgan64/real", named, "--fake", "Fixtures/images/dcgan64/fake",
                     "Fixtures/images/ae128_nearest/fake", "--augment", "none", "--folds", "4", "--target-fpr", "0"]
-        func threshold(_ extra: [String], _ name: String) throws -> (Double, [String: Any], String) {
-            let model = folder.appendingPathComponent(name)
-            let run = try Specdet.run(["train"] + data + extra + ["-o", model.path])
+        /// The model's threshold, its operating point, the summary, and the out-of-fold P(fake)
+        /// of the real images whose path starts with `prefix` (from --folds-out).
+        func threshold(_ extra: [String], _ name: String, realsUnder prefix: String) throws
+            -> (Double, [String: Any], String, [Double]) {
+            let model = folder.appendingPathComponent(name), folds = folder.appendingPathComponent(name + ".csv")
+            let run = try Specdet.run(["train"] + data + extra + ["-o", model.path, "--folds-out", folds.path])
             #expect(run.status == 0, "\(run.stderr)")
             let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
-            return (try #require(json["threshold"] as? Double), try #require(json["operating_point"] as? [String: Any]), run.output)
+            let rows = csvRows(try String(contentsOf: folds, encoding: .utf8))
+            #expect(rows.first == ["path", "label", "fold", "p_fake_out_of_fold"])
+            let scores = try rows.dropFirst().filter { $0[0].hasPrefix(prefix) && $0[1] == "real" }.map { try #require(Double($0[3])) }
+            return (try #require(json["threshold"] as? Double), try #require(json["operating_point"] as? [String: Any]), run.output, scores)
         }
-        let (all, allPoint, _) = try threshold([], "all.json")
+        // Target 0: the threshold sits just above the highest out-of-fold P(fake) of the reals counted.
+        let (all, allPoint, _, allReals) = try threshold([], "all.json", realsUnder: "Fixtures/images/")
         // Named once however often and however spelt, and recorded as --real spelt it.
-        let (narrow, narrowPoint, summary) = try threshold(["--target-fpr-on", named, "./\(named)/"], "narrow.json")
-        // Fewer reals to keep below the threshold: it can only come down.
-        #expect(narrow <= all)
+        let (narrow, narrowPoint, summary, namedReals) = try threshold(["--target-fpr-on", named, "./\(named)/", named],
+                                                                       "narrow.json", realsUnder: named)
+        #expect(allReals.count == 12 && namedReals.count == 6)
+        // JSON may round the threshold's last digit.
+        let (highest, highestNamed) = (try #require(allReals.max()), try #require(namedReals.max()))
+        #expect(abs(all - highest.nextUp) <= 1e-15, "\(all) \(allReals)")
+        #expect(abs(narrow - highestNamed.nextUp) <= 1e-15, "\(narrow) \(namedReals)")
         #expect(narrowPoint["target_fpr_on"] as? [String] == [named] && allPoint["target_fpr_on"] == nil)
         #expect(summary.contains("at most 0.0 on the originals of \(named)"), "\(summary)")
         let info = try Specdet.run(["info", folder.appendingPathComponent("narrow.json").path])
@@ -424,7 +435,14 @@ private let trainedModel: (url: URL, stdout: String) = {
         let invalid = folder.appendingPathComponent("invalid.json")
         try JSONSerialization.data(withJSONObject: edited).write(to: invalid)
         let refusedModel = try Specdet.run(["info", invalid.path])
-        #expect(refusedModel.status != 0 && refusedModel.stderr.contains("target_fpr_on is empty"), "\(refusedModel.stderr)")
+        #expect(refusedModel.status != 0 && refusedModel.stderr.contains("target_fpr_on names the real inputs"), "\(refusedModel.stderr)")
+        // Nor may a model under another rule claim to have counted some.
+        point = allPoint
+        point["target_fpr_on"] = [named]
+        point["rule"] = "decision-sign"
+        edited["operating_point"] = point
+        try JSONSerialization.data(withJSONObject: edited).write(to: invalid)
+        #expect(try Specdet.run(["info", invalid.path]).status != 0)
     }
 }
 

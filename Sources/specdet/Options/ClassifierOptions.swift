@@ -43,7 +43,7 @@ struct ClassifierOptions: ParsableArguments {
     var targetFPR: Double?
 
     @Option(name: .customLong("target-fpr-on"), parsing: .upToNextOption, help: ArgumentHelp(
-        "With --target-fpr: count only the original images of these --real inputs.",
+        "With --target-fpr: count only the original images of these --real inputs (every path up to the next option).",
         valueName: "PATH"))
     var targetFPROn: [String] = []
 

@@ -12,7 +12,7 @@ struct CrossValidationOptions: ParsableArguments {
     @Flag(name: .customLong("group-by-folder"), help: "Group the folds by each input's folder.")
     var groupByFolder = false
 
-    @Option(name: .customLong("folds-out"), help: ArgumentHelp("Write path,label,fold of every input to FILE.", valueName: "FILE"))
+    @Option(name: .customLong("folds-out"), help: ArgumentHelp("Write path,label,fold and the out-of-fold P(fake) of every input to FILE.", valueName: "FILE"))
     var foldsOut: String?
 
     func validate() throws {

@@ -43,15 +43,17 @@ enum TextReport {
 
     /// `path,label,fold` of every profile; with augmentation a `copy` column follows (0 for the
     /// original, k for its k-th copy, counted through the rounds in order), so that a copy's
-    /// fold can be checked against its source's.
-    static func foldsCSV(_ folds: [Int], data: LabelledProfiles) -> String {
+    /// fold can be checked against its source's; then `p_fake_out_of_fold`, its P(fake) from
+    /// the cross-validation model that did not train on its fold (the scores the threshold
+    /// was chosen from), printed to round-trip.
+    static func foldsCSV(_ folds: [Int], data: LabelledProfiles, outOfFold: [Double]) -> String {
         let augmented = data.copyCount > 0
-        var text = CSV.row(["path", "label", "fold"] + (augmented ? ["copy"] : []))
+        var text = CSV.row(["path", "label", "fold"] + (augmented ? ["copy"] : []) + ["p_fake_out_of_fold"])
         var copyNumber = 0
         for index in folds.indices {
             copyNumber = data.rounds[index] == 0 ? 0 : copyNumber + 1
             text += CSV.row([data.paths[index].display, data.labels[index] == 1 ? "fake" : "real", String(folds[index])]
-                            + (augmented ? [String(copyNumber)] : []))
+                            + (augmented ? [String(copyNumber)] : []) + [String(outOfFold[index])])
         }
         return text
     }

@@ -40,8 +40,8 @@ struct TrainCommand: ParsableCommand {
         if classifier.targetFPR != nil && crossValidation.folds < 2 {
             throw ValidationError("--target-fpr chooses the threshold from out-of-fold scores: give --folds 2 or more")
         }
-        let reals = Set(inputs.real.map { InputPath($0).lexicallyNormal })
-        if let stray = classifier.targetFPROn.first(where: { !reals.contains(InputPath($0).lexicallyNormal) }) {
+        let reals = Set(inputs.real.map(Self.inputKey))
+        if let stray = classifier.targetFPROn.first(where: { !reals.contains(Self.inputKey($0)) }) {
             throw ValidationError("--target-fpr-on '\(stray.escapingControlCharacters)' is not one of the --real inputs")
         }
     }
@@ -73,7 +73,7 @@ struct TrainCommand: ParsableCommand {
             options.solverProbabilities = crossValidation.folds < 2
             let trainer = Trainer(feature: configuration, options: options)
             var report = TextReport.trainingSummary(data, classifier: classifier.classifier.rawValue)
-            var model: DetectorModel, folds: [Int]?
+            var model: DetectorModel, folds: [Int]?, outOfFold: [OutOfFoldScore]?
             do throws(SpecdetError) {
                 folds = crossValidation.folds < 2 ? nil
                     : try CrossValidation.folds(labels: data.labels, units: units.names, k: crossValidation.folds,
@@ -86,6 +86,7 @@ struct TrainCommand: ParsableCommand {
                                                          scored: data.rounds.map { $0 == 0 })
                     report += TextReport.crossValidation(validation!.result, grouping: units.description)
                 }
+                outOfFold = validation?.outOfFold
                 let trained = try trainer.train(features: data.features, labels: data.labels, groups: units.names,
                                                 rounds: data.rounds, crossValidation: validation?.result)
                 model = try validation.map { validation throws(SpecdetError) in
@@ -100,7 +101,10 @@ struct TrainCommand: ParsableCommand {
             }
             model.training.data = data.sourceSummaries(inputs.sources)
             report += TextReport.operatingPoint(model)
-            if let folds { try sinks[1]?.write(TextReport.foldsCSV(folds, data: data)) }
+            if let folds, let outOfFold {
+                try sinks[1]?.write(TextReport.foldsCSV(folds, data: data,
+                                                        outOfFold: outOfFold.map { [model] in model.probabilityFake(decision: $0.decision) }))
+            }
             try sinks[0]!.write(bytes: try model.encoded())
             return (report, imageRun.diagnostics)
         }
@@ -108,21 +112,27 @@ struct TrainCommand: ParsableCommand {
         try diagnostics.finish()
     }
 
+    /// What --real and --target-fpr-on arguments are matched by: one path however it is spelt.
+    private static func inputKey(_ argument: String) -> InputPath {
+        InputPath(argument).lexicallyNormal
+    }
+
     /// The reals a false-positive target counts: with --target-fpr-on, the originals of the
-    /// --real inputs it names (each once, spelt as --real gave it); nil (every profile) without.
+    /// --real inputs it names (each path once, spelt as --real first gave it); nil (every
+    /// profile) without.
     ///
     /// - Throws: `.usage` naming an input with no original profile to count.
     private func targetedReals(_ data: LabelledProfiles, _ sources: [(label: Int, argument: String)]) throws(SpecdetError)
         -> TargetedReals? {
         guard !classifier.targetFPROn.isEmpty else { return nil }
-        let named = Set(classifier.targetFPROn.map { InputPath($0).lexicallyNormal })
-        let chosen = sources.indices.filter { sources[$0].label == 0 && named.contains(InputPath(sources[$0].argument).lexicallyNormal) }
-        var inputs: [String] = []
-        for source in chosen where !inputs.contains(sources[source].argument) {
+        let named = Set(classifier.targetFPROn.map(Self.inputKey))
+        let chosen = sources.indices.filter { sources[$0].label == 0 && named.contains(Self.inputKey(sources[$0].argument)) }
+        var inputs: [String] = [], recorded: Set<InputPath> = []
+        for source in chosen {
             guard zip(data.sources, data.rounds).contains(where: { $0 == (source, 0) }) else {
                 throw SpecdetError(.usage, "--target-fpr-on '\(sources[source].argument.escapingControlCharacters)' has no image with a profile to count")
             }
-            inputs.append(sources[source].argument)
+            if recorded.insert(Self.inputKey(sources[source].argument)).inserted { inputs.append(sources[source].argument) }
         }
         let counted = Set(chosen)
         return TargetedReals(inputs: inputs, counted: data.sources.indices.map { counted.contains(data.sources[$0]) && data.rounds[$0] == 0 })
