@@ -134,7 +134,7 @@ fuzz: deps
 	tools/fuzz/run.sh $(FUZZ_SECONDS)
 	tools/fuzz/stats.sh
 
-## Decode, profile and reliability tests under AddressSanitizer (own scratch folder .build-asan; slow).
+## Decode, profile, classifier and reliability tests under AddressSanitizer (own scratch folder .build-asan; slow).
 asan: deps
 	tools/asan.sh
 

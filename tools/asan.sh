@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Runs the decode and profile tests under AddressSanitizer (and LeakSanitizer).
+# Runs the decode, profile and classifier tests under AddressSanitizer (and LeakSanitizer).
 #
 #   tools/asan.sh [FILTER]
 #
 # Builds everything with `--sanitize=address` in its own scratch folder (.build-asan, kept
 # apart from the normal build), then runs the tests matching FILTER (a `swift test --filter`
-# regex; default: the decode tests, the profile tests and the end-to-end profile and
+# regex; default: the decode tests, the profile tests, the classifier's tests (its vector
+# kernel, support-vector layout and packed model arrays) and the end-to-end profile and
 # reliability tests). The end-to-end tests run the specdet binary built beside the test
 # bundle, so the CLI runs under ASan too. Slow on 2 cores (about 10 minutes cold): run it
-# once per change to the C glue or the decode path, not in a loop.
+# once per change to the C glue, the decode path or unsafe code, not in a loop.
 #
 # Exits non-zero if a test fails or any sanitizer report appears in the output (a child
 # process's report would otherwise only show as a wrong exit status).

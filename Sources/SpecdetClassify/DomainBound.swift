@@ -20,10 +20,10 @@ import SpecdetSupport
 /// not train on them. Beyond that, a profile is farther from what the model learned than
 /// nearly every training image was from the models that did not see it, and its decision
 /// value is an extrapolation (far enough out, every kernel value is about 0 and the decision
-/// value the bias whatever the image). Near one, the verdict rests on training images like it, even where
-/// the Mahalanobis distance is large because the profile's shape never occurred in training
-/// (every non-square image, when the training crops were square, lies hundreds of units out
-/// along directions in which the training profiles hardly vary).
+/// value the bias whatever the image). Near one, the verdict rests on training images like
+/// it, even where the Mahalanobis distance is large because the profile's shape never
+/// occurred in training (every non-square image, when the training crops were square, lies
+/// hundreds of units out along directions in which the training profiles hardly vary).
 ///
 /// Whatever the distance, an image whose aspect ratio (long side over short side) exceeds
 /// `largestAspectRatio` is out of domain: rings of whole pixels mix frequencies of the two

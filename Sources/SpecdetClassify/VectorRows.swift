@@ -77,7 +77,7 @@ package struct VectorRows: Sendable, Equatable {
     }
 
     /// The first row holding a value for which `predicate` is true, with its first such value.
-    package func firstRow(holding predicate: (Float) -> Bool) -> (row: Int, value: Float)? {
+    func firstRow(holding predicate: (Float) -> Bool) -> (row: Int, value: Float)? {
         let blockSize = 8 * dimension
         for start in stride(from: 0, to: blocks.count, by: blockSize) {
             // A block's rows are interleaved: its first row with a hit is the first row overall.
@@ -139,10 +139,8 @@ struct PackedArray: Codable, Equatable {
             // Foundation's wording ("Encountered Data is not valid Base64.") in the project's.
             throw DecodingError.dataCorruptedError(forKey: .bytes, in: container,
                                                    debugDescription: "text that is not base64 (RFC 4648, padded, no spaces)")
-        } catch DecodingError.typeMismatch(_, let context) {
-            throw DecodingError.typeMismatch(String.self, context)  // the text, not a Swift type, is expected
         } catch DecodingError.valueNotFound(_, let context) {
-            throw DecodingError.valueNotFound(String.self, context)
+            throw DecodingError.valueNotFound(String.self, context)  // the text, not a Swift type, is wanted
         }
     }
 

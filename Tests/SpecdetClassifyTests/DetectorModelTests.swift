@@ -204,6 +204,14 @@ import SpecdetSupport
             #expect(refused.code == .invalidModel && refused.message.contains("support_vectors.base64: text that is not base64"),
                     "\(refused.message)")
         }
+        // Not text at all: the text is asked for, not a Swift type.
+        for notText in [NSNull(), 5 as Any] {
+            var mangled = packed
+            mangled["base64"] = notText
+            let refused = try #require(try refusal(supportVectors: mangled))
+            #expect(refused.code == .invalidModel && refused.message.hasSuffix("support_vectors.base64: expected String"),
+                    "\(refused.message)")
+        }
         // Schema 1's nested arrays: one row longer than the others.
         var rows = (0..<shape[0]).map { _ in [Double](repeating: 1, count: 300) }
         rows[3].append(0.5)

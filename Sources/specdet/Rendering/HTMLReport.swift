@@ -111,7 +111,7 @@ struct HTMLReport {
         let countText = counts.map { "<span class=\"count\"><b>\($0.1)</b>\(Self.escaped($0.0))</span>" }.joined(separator: " ")
         let failures = tally.statusCounts.filter { $0.key != "ok" }.sorted { $0.key < $1.key }
             .map { "\($0.value) \(Self.escaped($0.key))" }.joined(separator: ", ")
-        let card = ending.modelCard.lines.map { "<dt>\(Self.escaped($0.0))</dt><dd>\(Self.escaped($0.1))</dd>" }.joined()
+        let card = ending.modelCard.lines.map { "<dt>\(Self.escaped($0.name))</dt><dd>\(Self.escaped($0.text))</dd>" }.joined()
         return """
             <section id="summary"><h2>Summary</h2>
             <div class="counts">\(countText)</div>

@@ -13,8 +13,8 @@ enum HTMLReportEvidence {
         let tally = ending.tally, model = ending.model
         var text = """
             <section id="evidence"><h2>Evidence</h2>
-            <p class="note">The \(tally.limit) inputs of highest P(fake) (here \(ending.evidence.count); inputs outside the model's domain \
-            come after every input inside it) have a thumbnail (the luma \
+            <p class="note">The \(tally.limit) inputs of highest P(fake) inside the model's domain, then those outside it while places \
+            remain (here \(ending.evidence.count)), have a thumbnail (the luma \
             specdet analysed, at most \(ReportEvidence.side) px on its longer side, gray JPEG quality \(ReportEvidence.quality)) and \
             the evidence below: their own centred log spectrum (DC at the centre, ±0.5 cycles/pixel on both axes, gray from the \
             0.5th to the 99.5th percentile), and their profile against the model's class means (the mean ± one SD of its real \

@@ -7,7 +7,8 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Say what a model is, what it was trained on and how well it did.",
         discussion: """
-            Without MODEL, the model built into the binary.
+            Without MODEL (or --model MODEL), the model built into the binary. --format json \
+            gives the same facts as one object; schema_version and threshold are numbers.
 
             Example:
               specdet info
@@ -21,16 +22,16 @@ struct InfoCommand: ParsableCommand {
     @Option(name: .customLong("model"), help: ArgumentHelp("MODEL.json given as an option, as score and evaluate take it.", valueName: "MODEL.json"))
     var modelOption: String?
 
+    @Option(help: "table or json.")
+    var format: ReportFormat = .table
+
+    @OptionGroup var output: OutputOptions
+
     var model: String? { modelArgument ?? modelOption }
 
     func validate() throws {
         if modelArgument != nil && modelOption != nil { throw ValidationError("give the model once: MODEL.json or --model MODEL.json") }
     }
-
-    @Option(help: "table or json.")
-    var format: ReportFormat = .table
-
-    @OptionGroup var output: OutputOptions
 
     func run() throws {
         try OutputGuard.refuse(reading: [model], writing: [output.output])

@@ -14,7 +14,8 @@ struct ReportCommand: ParsableCommand {
             ok, failed and of each label, the threshold and the false-positive rate it gave on \
             the model's out-of-fold evidence, a histogram of P(fake)); with --real and --fake \
             an evaluation (accuracy, ROC AUC, the ROC curve, the confusion matrix); evidence for \
-            the --thumbnails N inputs of highest P(fake) (default 50): a thumbnail (the luma, at \
+            the --thumbnails N inputs of highest P(fake) inside the model's domain, then those \
+            outside it while places remain (default 50): a thumbnail (the luma, at \
             most 128 px on its longer side, gray JPEG quality 80, a few kB), its own centred log \
             spectrum, its profile against the model's class means and the three bands where it \
             departs most from the real class (models trained before class means were stored \
@@ -44,7 +45,7 @@ struct ReportCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Where to write the HTML report (- for stdout).", valueName: "FILE.html"))
     var output: String
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Thumbnails and evidence for the N inputs of highest P(fake), 0 to \(Self.maximumThumbnails).",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Thumbnails and evidence for the N inputs of highest P(fake) (in domain first), 0 to \(Self.maximumThumbnails).",
                                valueName: "N"))
     var thumbnails = 50
 
