@@ -355,8 +355,9 @@ def cmd_sectors(a) -> int:
 def cmd_outside(a) -> int:
     """Images no detector of generated photographs was trained on, for the built-in model's
     domain: a constant gray, a horizontal gradient, an 8-pixel checkerboard, uniform noise (seed
-    0), a fixture photograph enlarged x2 and x4 by nearest neighbour (pixel replication), and a
-    strip of another, 8 times as wide as it is tall (1024x128, its middle rows)."""
+    0), a fixture photograph enlarged x2 and x4 by nearest neighbour (pixel replication), a
+    strip of another, 8 times as wide as it is tall (1024x128, its middle rows), and a 20x20
+    crop of a third, smaller than any image a model is trained on (its centre)."""
     import numpy as np
 
     cv2 = _cv2()
@@ -375,6 +376,8 @@ def cmd_outside(a) -> int:
         images[f"mate_garden_nearest_x{factor}.png"] = cv2.resize(photo, size, interpolation=cv2.INTER_NEAREST)
     wood = cv2.imread(os.path.join(a.images_dir, "jpeg", "mate_wood_1024x1024_q85_baseline_color.jpg"), cv2.IMREAD_COLOR)
     images["mate_wood_strip_1024x128.png"] = wood[448:576, :]
+    kite = cv2.imread(os.path.join(a.images_dir, "jpeg", "plasma_kite_200x150_q90_progressive_color.jpg"), cv2.IMREAD_COLOR)
+    images["plasma_kite_crop_20x20.png"] = kite[65:85, 90:110]
     for name, image in images.items():
         cv2.imwrite(os.path.join(a.out, name), image, [cv2.IMWRITE_PNG_COMPRESSION, 9])
     return 0

@@ -130,7 +130,8 @@ public struct DetectorModel: Codable, Sendable, Equatable {
 
     /// `P(fake)` of a profile and whether it lies in the model's domain (`DomainBound`; nil
     /// for a model that records none), from one pass over the support vectors. `width` and
-    /// `height` are the image's, when known (the domain bounds the aspect ratio).
+    /// `height` are the image's, when known (the domain bounds the aspect ratio and the short
+    /// side).
     ///
     /// - Throws: `.dimensionMismatch` if `features.count != feature.bins`.
     public func assess(_ features: [Float], width: Int? = nil, height: Int? = nil) throws(SpecdetError)
@@ -138,9 +139,8 @@ public struct DetectorModel: Codable, Sendable, Equatable {
     {
         try checkLength(features)
         let (decision, nearest) = uncheckedAssessment(features)
-        let aspectRatio = width.flatMap { width in height.map { DomainBound.aspectRatio(width: width, height: $0) } }
         return (classifier.probability(decision: decision),
-                domain.map { $0.contains(features, nearestSupportVector: nearest, aspectRatio: aspectRatio) })
+                domain.map { $0.contains(features, nearestSupportVector: nearest, width: width, height: height) })
     }
 
     private func checkLength(_ features: [Float]) throws(SpecdetError) {
@@ -357,6 +357,9 @@ public struct DetectorModel: Codable, Sendable, Equatable {
                 guard supportVectorBound > 0, case .rbfSVM = classifier else {
                     throw SpecdetError(.invalidModel, "domain.support_vector_bound is \(supportVectorBound): a positive bound of an svm model only")
                 }
+            }
+            if let side = domain.smallestSide, side < 1 {
+                throw SpecdetError(.invalidModel, "domain.smallest_side is \(side), must be at least 1 pixel")
             }
             if let ratio = domain.largestAspectRatio {
                 try requireBounded([ratio], in: "domain.largest_aspect_ratio")

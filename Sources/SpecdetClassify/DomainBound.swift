@@ -30,7 +30,9 @@ import SpecdetSupport
 /// axes in proportions that change with the shape, so a strip's profile is not a photograph's.
 /// Models trained on square crops keep their verdicts on real photographs up to about 2:1
 /// and lose them beyond (docs/ACCURACY.md), so the bound is 2, or the `quantile` of the
-/// training images' ratios if that is larger.
+/// training images' ratios if that is larger. Likewise an image whose short side is under
+/// `smallestSide` is smaller than nearly every image the model was trained on (augmented
+/// copies included: a model trained on downscaled copies has seen small images).
 package struct DomainBound: Codable, Sendable, Equatable {
     package var mean: [Double]
     package var std: [Double]
@@ -50,6 +52,10 @@ package struct DomainBound: Codable, Sendable, Equatable {
     /// The largest aspect ratio (long side over short side, at least 1) of an image in domain;
     /// nil: no bound (models written before there was one).
     package var largestAspectRatio: Double?
+    /// The shortest short side, in pixels, of an image in domain: the `1 − quantile` quantile
+    /// of the training images' short sides (originals and copies); nil: no bound (models
+    /// written before there was one, or trained on profiles without sizes).
+    package var smallestSide: Int?
 
     /// The aspect ratio every bound allows at least (see the type's comment).
     package static let squareProfilesAspectRatio = 2.0
@@ -64,6 +70,7 @@ package struct DomainBound: Codable, Sendable, Equatable {
         case outOfFoldOutside = "out_of_fold_outside"
         case supportVectorBound = "support_vector_bound"
         case largestAspectRatio = "largest_aspect_ratio"
+        case smallestSide = "smallest_side"
     }
 
     package init(mean: [Double], std: [Double], whitening: [Double], shrinkage: Double, bound: Double, quantile: Double,
@@ -102,6 +109,7 @@ package struct DomainBound: Codable, Sendable, Equatable {
         outOfFoldOutside = try container.decode(Double.self, forKey: .outOfFoldOutside)
         supportVectorBound = try container.decodeIfPresent(Double.self, forKey: .supportVectorBound)
         largestAspectRatio = try container.decodeIfPresent(Double.self, forKey: .largestAspectRatio)
+        smallestSide = try container.decodeIfPresent(Int.self, forKey: .smallestSide)
     }
 
     package func encode(to encoder: any Encoder) throws {
@@ -117,6 +125,7 @@ package struct DomainBound: Codable, Sendable, Equatable {
         try container.encode(outOfFoldOutside, forKey: .outOfFoldOutside)
         try container.encodeIfPresent(supportVectorBound, forKey: .supportVectorBound)
         try container.encodeIfPresent(largestAspectRatio, forKey: .largestAspectRatio)
+        try container.encodeIfPresent(smallestSide, forKey: .smallestSide)
     }
 
     /// The same domain with its whitening rounded to float32, as a model file stores it, so a
@@ -144,11 +153,14 @@ package struct DomainBound: Codable, Sendable, Equatable {
     }
 
     /// Whether a profile is in domain, given its distance to the classifier's nearest support
-    /// vector (nil for a classifier without support vectors) and its image's aspect ratio (nil:
-    /// unknown): not beyond the aspect bound, then by that distance when the domain bounds it,
-    /// by the Mahalanobis distance otherwise.
-    package func contains(_ x: [Float], nearestSupportVector: Double?, aspectRatio: Double? = nil) -> Bool {
-        if let largestAspectRatio, let aspectRatio, aspectRatio > largestAspectRatio { return false }
+    /// vector (nil for a classifier without support vectors) and its image's size (nil:
+    /// unknown): not beyond the aspect and size bounds, then by that distance when the domain
+    /// bounds it, by the Mahalanobis distance otherwise.
+    package func contains(_ x: [Float], nearestSupportVector: Double?, width: Int? = nil, height: Int? = nil) -> Bool {
+        if let width, let height {
+            if let largestAspectRatio, Self.aspectRatio(width: width, height: height) > largestAspectRatio { return false }
+            if let smallestSide, min(width, height) < smallestSide { return false }
+        }
         if let supportVectorBound, let nearestSupportVector { return nearestSupportVector <= supportVectorBound }
         return distance(x) <= bound
     }
@@ -210,6 +222,15 @@ package struct DomainBound: Codable, Sendable, Equatable {
     }
 
     /// The value at rank ⌈q·n⌉ (from 1) of the sorted `values` (not empty).
+    /// The mirror of `quantile`: the value with as few values below it as `quantile(q, of:)`
+    /// leaves above it (`⌊(1 − q)·n⌋` of the `n`).
+    package static func lowerQuantile(_ q: Double, of values: [Double]) -> Double {
+        let sorted = values.sorted()
+        // The tolerance keeps a product that should be whole but falls just under it from
+        // losing a value.
+        return sorted[min(sorted.count - 1, Int(((1 - q) * Double(sorted.count) + 1e-9).rounded(.down)))]
+    }
+
     package static func quantile(_ q: Double, of values: [Double]) -> Double {
         let sorted = values.sorted()
         return sorted[min(sorted.count, max(1, Int((q * Double(sorted.count)).rounded(.up)))) - 1]

@@ -271,11 +271,12 @@ extension Trainer {
 
     /// The domain of the training profiles, originals and copies, its bound from out-of-fold
     /// distances over `folds` (the cross-validation's, or five folds dealt by original without
-    /// it), with the support-vector bound from `outOfFold`'s distances when they have them, and
-    /// the aspect-ratio bound: 2, or the same quantile of `aspectRatios` (one per row, nil where
-    /// the size is unknown) if larger; rounded as a model file stores it.
+    /// it), with the support-vector bound from `outOfFold`'s distances when they have them,
+    /// and, from `sizes` (one per row, nil where unknown), the aspect-ratio bound (2, or the same
+    /// quantile of the ratios if larger) and the short-side bound (the mirror quantile of the
+    /// short sides, in pixels); rounded as a model file stores it.
     package static func domain(features: [[Float]], rounds: [Int], folds: [Int]?, outOfFold: [OutOfFoldScore]? = nil,
-                               aspectRatios: [Double?] = []) throws(SpecdetError) -> DomainBound
+                               sizes: [(width: Int, height: Int)?] = []) throws(SpecdetError) -> DomainBound
     {
         // Without cross-validation folds, every fifth original (with its copies, which follow it) is a fold.
         var originals = -1
@@ -288,11 +289,14 @@ extension Trainer {
         if !distances.isEmpty {
             domain.supportVectorBound = DomainBound.quantile(domain.quantile, of: distances)
         }
-        // A quantile, as for the distances: one odd banner among 200 images or more does not
-        // widen the bound.
-        let ratios = aspectRatios.compactMap { $0 }
+        // Quantiles, as for the distances: one odd banner or thumbnail among 200 images or more
+        // does not move a bound.
+        let known = sizes.compactMap { $0 }
+        let ratios = known.map { DomainBound.aspectRatio(width: $0.width, height: $0.height) }
         domain.largestAspectRatio = max(DomainBound.squareProfilesAspectRatio,
                                         ratios.isEmpty ? 1 : DomainBound.quantile(domain.quantile, of: ratios))
+        domain.smallestSide = known.isEmpty ? nil
+            : Int(DomainBound.lowerQuantile(domain.quantile, of: known.map { Double(min($0.width, $0.height)) }))
         return domain
     }
 

@@ -75,10 +75,14 @@ import Testing
         #expect(domain["quantile"] as? Double == 0.995 && (domain["bound"] as? Double ?? 0) > 0)
         #expect((domain["support_vector_bound"] as? Double ?? 0) > 0, "an svm trained with folds bounds the distance to its support vectors")
         #expect(domain["largest_aspect_ratio"] as? Double == 2, "square training images: the bound every model has")
+        // Copies downscaled to at most 0.4 of 64 px: the smallest images the model saw.
+        let smallest = try #require(domain["smallest_side"] as? Int)
+        #expect((20..<64).contains(smallest), "\(domain)")
         let card = try Specdet.run(["info", model.path])
         let supportVectorBound = String(format: "%.3f", domain["support_vector_bound"] as? Double ?? 0)
         #expect(card.output.contains("distance to the nearest support vector ≤ \(supportVectorBound)"), "\(card.output)")
         #expect(card.output.contains("aspect ratio (long side over short side) ≤ 2"), "\(card.output)")
+        #expect(card.output.contains("short side ≥ \(smallest) px"), "\(card.output)")
 
         let run = try Specdet.run(["score", "--model", model.path, "--format", "jsonl", "Fixtures/outside",
                                    "Fixtures/images/dcgan64/real"])
@@ -91,7 +95,7 @@ import Testing
         }
         #expect(try row("constant_gray_128.png")["status"] as? String == "degenerate_spectrum")
         for name in ["checkerboard_8px_128.png", "gradient_128.png", "noise_uniform_128.png", "mate_garden_nearest_x2.png",
-                     "mate_garden_nearest_x4.png", "mate_wood_strip_1024x128.png"] {
+                     "mate_garden_nearest_x4.png", "mate_wood_strip_1024x128.png", "plasma_kite_crop_20x20.png"] {
             let outside = try row(name)
             #expect(outside["in_domain"] as? Bool == false && outside["label"] as? String == "unknown", "\(name): \(outside)")
             #expect(outside["probability_fake"] is Double)
@@ -107,5 +111,23 @@ import Testing
                                         "Fixtures/images/dcgan64/real", "--fake", "Fixtures/images/dcgan64/fake"])
         let metrics = try #require(try JSONSerialization.jsonObject(with: evaluate.stdout) as? [String: Any])
         #expect(metrics["out_of_domain_real"] as? Int == 1 && metrics["out_of_domain_fake"] as? Int == 0, "\(metrics)")
+    }
+
+    /// A model trained on 128² images without copies has seen nothing smaller: 64² images are
+    /// out of its domain by their size, whatever their profile; 128² ones are judged by it.
+    @Test func imagesSmallerThanEveryTrainingImageAreUnknown() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("m.json")
+        let train = try Specdet.run(["train", "--quiet", "--augment", "none", "--folds", "3", "--real", "Fixtures/images/ae128_nearest/real",
+                                     "--fake", "Fixtures/images/ae128_nearest/fake", "-o", model.path])
+        #expect(train.status == 0, "\(train.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: model)) as? [String: Any])
+        #expect((json["domain"] as? [String: Any])?["smallest_side"] as? Int == 128)
+        let run = try Specdet.run(["score", "--model", model.path, "Fixtures/images/dcgan64", "Fixtures/images/ae128_nearest"])
+        let rows = csvRows(run.output).dropFirst()
+        let small = rows.filter { $0[0].contains("dcgan64") }, large = rows.filter { $0[0].contains("ae128_nearest") }
+        #expect(small.count == 12 && small.allSatisfy { $0[3] == "unknown" && $0[6] == "false" }, "\(small)")
+        #expect(large.count == 12 && large.allSatisfy { $0[6] == "true" }, "\(large)")
     }
 }

@@ -309,35 +309,49 @@ extension TrainingOptions: CustomTestStringConvertible {
     public var testDescription: String { "\(classifier.rawValue)\(standardize ? " standardised" : "")" }
 }
 
-/// The aspect-ratio bound of a model's domain: 2, or the 0.995 quantile of the training
-/// images' ratios if larger; an image beyond it is out of domain whatever its profile, one
-/// within it is judged by its profile, and a model file without the bound has none.
+/// The size bounds of a model's domain: the aspect ratio 2, or the 0.995 quantile of the
+/// training images' ratios if larger, and the short side the mirror quantile of theirs; an
+/// image beyond either is out of domain whatever its profile, one within them is judged by its
+/// profile, and a model file without a bound has none.
 @Suite struct AspectRatioDomainTests {
-    static func model(aspectRatios: [Double?]) throws -> DetectorModel {
+    static func model(sizes: [(width: Int, height: Int)?]) throws -> DetectorModel {
         let data = DetectorModelTests.data
         var model = try DetectorModelTests.train(TrainingOptions(classifier: .logistic, standardize: true))
-        model.domain = try Trainer.domain(features: data.features, rounds: data.features.map { _ in 0 }, folds: nil,
-                                          aspectRatios: aspectRatios)
+        model.domain = try Trainer.domain(features: data.features, rounds: data.features.map { _ in 0 }, folds: nil, sizes: sizes)
         return model
     }
 
     @Test func theBoundIsTwoOrTheLargestTrainingRatio() throws {
         let count = DetectorModelTests.data.features.count
-        #expect(try Self.model(aspectRatios: []).domain?.largestAspectRatio == 2)
-        #expect(try Self.model(aspectRatios: Array(repeating: 1, count: count)).domain?.largestAspectRatio == 2)
-        var ratios: [Double?] = Array(repeating: nil, count: count)
-        ratios[3] = 3.5
-        #expect(try Self.model(aspectRatios: ratios).domain?.largestAspectRatio == 3.5)
+        #expect(try Self.model(sizes: []).domain?.largestAspectRatio == 2)
+        #expect(try Self.model(sizes: Array(repeating: (100, 100), count: count)).domain?.largestAspectRatio == 2)
+        var sizes: [(width: Int, height: Int)?] = Array(repeating: nil, count: count)
+        sizes[3] = (350, 100)
+        #expect(try Self.model(sizes: sizes).domain?.largestAspectRatio == 3.5)
         // One banner among 400 squares does not widen it (the 0.995 quantile of 400 ratios is
         // the 398th); many wide images do.
-        var mostlySquare: [Double?] = Array(repeating: 1, count: 400)
-        mostlySquare[5] = 10
-        #expect(try Self.model(aspectRatios: mostlySquare).domain?.largestAspectRatio == 2)
-        #expect(try Self.model(aspectRatios: Array(repeating: 3, count: count)).domain?.largestAspectRatio == 3)
+        var mostlySquare: [(width: Int, height: Int)?] = Array(repeating: (100, 100), count: 400)
+        mostlySquare[5] = (1000, 100)
+        #expect(try Self.model(sizes: mostlySquare).domain?.largestAspectRatio == 2)
+        #expect(try Self.model(sizes: Array(repeating: (300, 100), count: count)).domain?.largestAspectRatio == 3)
+    }
+
+    /// The short-side bound mirrors the aspect bound's quantile: of 400 images, the two
+    /// smallest may lie below it, the third may not.
+    @Test func theSmallestSideIsTheMirrorQuantile() throws {
+        #expect(try Self.model(sizes: []).domain?.smallestSide == nil)
+        var sizes: [(width: Int, height: Int)?] = (0..<400).map { (64 + $0, 300) }
+        #expect(try Self.model(sizes: sizes).domain?.smallestSide == 66)
+        // 399 known sizes: one may lie below, so a thumbnail among them does not lower the bound.
+        sizes[0] = nil
+        sizes[7] = (12, 500)
+        #expect(try Self.model(sizes: sizes).domain?.smallestSide == 65)
+        #expect(DomainBound.lowerQuantile(0.995, of: (1...200).map(Double.init)) == 2)
+        #expect(DomainBound.quantile(0.995, of: (1...200).map(Double.init)) == 199)
     }
 
     @Test func anImageBeyondTheBoundIsOutOfDomain() throws {
-        let model = try Self.model(aspectRatios: [])
+        let model = try Self.model(sizes: [])
         let inside = try #require(DetectorModelTests.data.features.first { try model.isInDomain($0) })
         #expect(try model.isInDomain(inside, width: 200, height: 100))
         #expect(try model.isInDomain(inside, width: 100, height: 200))
@@ -351,14 +365,27 @@ extension TrainingOptions: CustomTestStringConvertible {
         let reloaded = try DetectorModel.load(from: older.encoded())
         #expect(reloaded.domain?.largestAspectRatio == nil)
         #expect(try reloaded.isInDomain(inside, width: 1024, height: 64))
+
+        // Under the short-side bound, out whatever the profile; a file keeps the bound.
+        var bounded = model
+        bounded.domain?.smallestSide = 40
+        let stored = try DetectorModel.load(from: bounded.encoded())
+        #expect(stored.domain?.smallestSide == 40)
+        #expect(try stored.isInDomain(inside, width: 40, height: 60) && !stored.isInDomain(inside, width: 39, height: 60))
+        #expect(try stored.isInDomain(inside))  // size unknown: judged by the profile alone
     }
 
     @Test func aRatioBelowOneIsRefused() throws {
-        var json = try #require(JSONSerialization.jsonObject(with: Self.model(aspectRatios: []).encoded()) as? [String: Any])
+        var json = try #require(JSONSerialization.jsonObject(with: Self.model(sizes: []).encoded()) as? [String: Any])
         var domain = try #require(json["domain"] as? [String: Any])
         domain["largest_aspect_ratio"] = 0.5
         json["domain"] = domain
         let error = try #require(DetectorModelTests.refusal(try JSONSerialization.data(withJSONObject: json)))
         #expect(error.code == .invalidModel && error.message.contains("largest_aspect_ratio"), "\(error.message)")
+        domain["largest_aspect_ratio"] = 2
+        domain["smallest_side"] = 0
+        json["domain"] = domain
+        let side = try #require(DetectorModelTests.refusal(try JSONSerialization.data(withJSONObject: json)))
+        #expect(side.code == .invalidModel && side.message.contains("smallest_side"), "\(side.message)")
     }
 }

@@ -130,7 +130,8 @@ struct HTMLReport {
         "An input is unknown, with no verdict, when it lies outside the model's domain (in domain: no): its profile is "
             + "far from every image the model was trained on"
             + (model.domain?.largestAspectRatio.map { ", or its long side is more than \(String(format: "%g", $0)) times its short side" } ?? "")
-            + ". Its P(fake) is still shown, but it says nothing about such an image; docs/METHOD.md explains the bound."
+            + (model.domain?.smallestSide.map { ", or its short side is under \($0) px" } ?? "")
+            + ". Its P(fake) is still shown, but it is an extrapolation, not a verdict; docs/METHOD.md explains the bounds."
     }
 
     /// The threshold and what it did on the model's out-of-fold evidence, if the model has it.

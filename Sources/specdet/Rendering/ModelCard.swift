@@ -37,6 +37,7 @@ struct ModelCard {
                 ?? "Mahalanobis distance ≤ \(String(format: "%.2f", domain.bound)) (\(quantile); shrinkage \(String(format: "%.3f", domain.shrinkage)))"
             bounds += domain.largestAspectRatio.map { "; aspect ratio (long side over short side) ≤ \(String(format: "%g", $0))" }
                 ?? "; no bound on the aspect ratio"
+            bounds += domain.smallestSide.map { "; short side ≥ \($0) px" } ?? "; no bound on the size"
             lines.append(("domain", bounds, nil))
         } else {
             lines.append(("domain", "none recorded: every profile is taken as in domain", nil))

@@ -95,7 +95,7 @@ struct TrainCommand: ParsableCommand {
                 } ?? trained
                 model.domain = try Trainer.domain(
                     features: data.features, rounds: data.rounds, folds: folds, outOfFold: validation?.outOfFold,
-                    aspectRatios: data.sizes.map { $0.map { DomainBound.aspectRatio(width: $0.width, height: $0.height) } })
+                    sizes: data.sizes.map { $0.map { ($0.width, $0.height) } })
             } catch {
                 throw error.prefixed("training failed: ")
             }
