@@ -460,10 +460,12 @@ def block_robustness(res: Results, ctx) -> list[str]:
         L.append("")
         L.append(regen_line(ctx))
         L.append("")
-        L.append("Share of lockbox images (controls aside) whose profile lies beyond the "
-                 "model's domain bound, %, by label and family of corpora. The accuracies "
-                 "above count them by their P(fake) against the threshold, as if the label "
-                 "were given. A dev-sr real crop is scored once per network corpus.")
+        L.append("Share of lockbox images (controls aside) outside the model's domain (a "
+                 "profile beyond its bound, or an image wider or smaller than it allows: a "
+                 "model trained without copies has seen no halved image), %, by label and "
+                 "family of corpora. The accuracies above count them by their P(fake) against "
+                 "the threshold, as if the label were given. A dev-sr real crop is scored once "
+                 "per network corpus.")
         L.append("")
         rows = []
         for m, md in keys:
