@@ -306,6 +306,16 @@ public struct DetectorModel: Codable, Sendable, Equatable {
         guard (0...1).contains(threshold) else {
             throw SpecdetError(.invalidModel, "threshold is \(threshold); a threshold on P(fake) is between 0 and 1")
         }
+        if let roc = operatingPoint?.roc {
+            guard roc.falsePositiveRates.count == roc.thresholds.count, roc.truePositiveRates.count == roc.thresholds.count else {
+                throw SpecdetError(.invalidModel, "operating_point.roc has \(roc.thresholds.count) thresholds, "
+                                   + "\(roc.falsePositiveRates.count) false- and \(roc.truePositiveRates.count) true-positive rates")
+            }
+            try requireFinite(roc.thresholds, "operating_point.roc.thresholds")
+            guard (roc.falsePositiveRates + roc.truePositiveRates).allSatisfy({ (0...1).contains($0) }) else {
+                throw SpecdetError(.invalidModel, "operating_point.roc holds a rate outside 0 to 1")
+            }
+        }
         if let inputs = operatingPoint?.targetFPROn {
             guard !inputs.isEmpty, operatingPoint?.rule == .targetFPR else {
                 throw SpecdetError(.invalidModel, "operating_point.target_fpr_on names the real inputs a target-fpr rule counted: "

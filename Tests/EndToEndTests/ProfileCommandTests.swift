@@ -126,6 +126,13 @@ import Testing
         #expect(separated.status == 0, "\(separated.stderr)")
         #expect(csvRows(separated.output).map { $0[0] } == rows.map { $0[0] } + [rows[0][0]])
     }
+
+    /// An endless run of empty entries (`/dev/zero`: NUL after NUL) is not a list: refused once
+    /// the run is longer than any list has, not read forever.
+    @Test func anEndlessRunOfEmptyLinesIsNotAList() throws {
+        let run = try Specdet.run(["profile", "--quiet", "--files-from", "/dev/zero"])
+        #expect(run.status == 2 && run.stderr.contains("'/dev/zero' has more than"), "\(run.stderr)")
+    }
 }
 
 @Suite struct LimitOptionTests {

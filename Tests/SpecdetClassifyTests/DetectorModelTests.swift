@@ -161,6 +161,21 @@ import SpecdetSupport
         #expect(error.message.contains("299"))
     }
 
+    /// A ROC curve whose arrays differ in length (a report reads them side by side) or whose
+    /// rates leave [0, 1] is refused at load.
+    @Test func refusesABrokenROCCurve() throws {
+        let roc = ["thresholds": [0.9, 0.5, 0.1], "fpr": [0.0, 0.5, 1.0], "tpr": [0.5, 1.0, 1.0]]
+        for (key, values) in [("fpr", [0.0, 1.0]), ("tpr", [0.5, 1.0, 1.0, 1.0]), ("fpr", [0.0, 1.5, 1.0])] {
+            let error = try #require(Self.refusal(Self.edited { json in
+                var broken = roc
+                broken[key] = values
+                json["operating_point"] = ["rule": "decision-sign", "roc": broken]
+            }))
+            #expect(error.code == .invalidModel && error.message.contains("operating_point.roc"), "\(error.message)")
+        }
+        #expect(Self.refusal(try Self.edited { $0["operating_point"] = ["rule": "decision-sign", "roc": roc] }) == nil)
+    }
+
     @Test func refusesScalerAndSupportVectorLengthMismatch() throws {
         let scaler = try #require(Self.refusal(Self.edited { json in
             var scaler = json["scaler"] as! [String: Any]

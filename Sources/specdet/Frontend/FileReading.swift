@@ -70,6 +70,10 @@ final class LineReader: IteratorProtocol {
     private var ended = false
     /// The longest line accepted: far beyond any path (PATH_MAX is 4,096).
     static let maximumLineBytes = 1 << 20
+    /// The most empty lines accepted in a row: more is not a list of paths (`/dev/zero` is an
+    /// endless run of NULs, which would be read forever and give nothing).
+    static let maximumEmptyRun = 1 << 20
+    private var emptyRun = 0
     /// Set when reading failed; the lines before it were delivered.
     private(set) var failure: SpecdetError?
 
@@ -105,6 +109,11 @@ final class LineReader: IteratorProtocol {
                 var line = Array(buffer[start..<end])
                 start = end + 1
                 if buffer[end] != 0 && line.last == UInt8(ascii: "\r") { line.removeLast() }
+                emptyRun = line.isEmpty ? emptyRun + 1 : 0
+                guard emptyRun <= Self.maximumEmptyRun else {
+                    failure = SpecdetError(.usage, "\(name) has more than \(Self.maximumEmptyRun) empty lines in a row: it is not a list of paths")
+                    return nil
+                }
                 return line
             }
             if ended || failure != nil {
