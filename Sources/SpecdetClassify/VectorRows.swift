@@ -138,7 +138,7 @@ struct PackedArray: Codable, Equatable {
         } catch DecodingError.dataCorrupted {
             // Foundation's wording ("Encountered Data is not valid Base64.") in the project's.
             throw DecodingError.dataCorruptedError(forKey: .bytes, in: container,
-                                                   debugDescription: "text that is not base64 (RFC 4648, padded, no spaces)")
+                                                   debugDescription: "text that is not base64 (RFC 4648, no spaces)")
         } catch DecodingError.valueNotFound(_, let context) {
             throw DecodingError.valueNotFound(String.self, context)  // the text, not a Swift type, is wanted
         }

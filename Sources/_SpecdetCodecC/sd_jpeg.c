@@ -110,7 +110,7 @@ static void on_jpeg_progress(j_common_ptr cinfo) {
     uint32_t max_scans = dec->limits.max_scans;
     int scans = ((j_decompress_ptr)cinfo)->input_scan_number;
     if (max_scans > 0 && scans > 0 && (uint32_t)scans > max_scans) {
-        sd_fail(&dec->job, SD_SCAN_LIMIT_EXCEEDED, "more than %u scans (the limit)", max_scans);
+        sd_fail(&dec->job, SD_SCAN_LIMIT_EXCEEDED, "more than %u scan%s (the limit)", max_scans, max_scans == 1 ? "" : "s");
     }
     sd_check_clock(&dec->job);
 }

@@ -133,6 +133,12 @@ import Testing
         let run = try Specdet.run(["profile", "--quiet", "--files-from", "/dev/zero"])
         #expect(run.status == 2 && run.stderr.contains("'/dev/zero' has more than"), "\(run.stderr)")
     }
+
+    /// A second list would silently replace the first: refused.
+    @Test func twoListsAreRefused() throws {
+        let run = try Specdet.run(["profile", "--files-from", "/dev/null", "--files-from", "/dev/null"])
+        #expect(run.status == 2 && run.stderr.contains("give --files-from once"), "\(run.stderr)")
+    }
 }
 
 @Suite struct LimitOptionTests {

@@ -374,6 +374,16 @@ private let trainedModel: (url: URL, stdout: String) = {
         let both = try Specdet.run(["train", "--target-fpr", "0.1", "--threshold-rule", "accuracy", "-o",
                                     folder.appendingPathComponent("y.json").path] + data)
         #expect(both.status == 2 && both.stderr.contains("--threshold-rule"))
+        // The rule named with its target is the same rule.
+        let named = try Specdet.run(["train", "--quiet", "--target-fpr", "0.1", "--threshold-rule", "target-fpr", "-o",
+                                     folder.appendingPathComponent("z.json").path] + data)
+        #expect(named.status == 0 && named.output.contains(described["target-fpr"]!), "\(named.stderr)")
+        // Without folds there are no out-of-fold scores to choose from, nor folds to write.
+        for options in [["--threshold-rule", "accuracy"], ["--folds-out", folder.appendingPathComponent("f.csv").path]] {
+            let refused = try Specdet.run(["train", "-o", folder.appendingPathComponent("w.json").path] + data.dropLast(2)
+                                          + ["--folds", "0"] + options)
+            #expect(refused.status == 2 && refused.stderr.contains("give --folds 2 or more"), "\(options): \(refused.stderr)")
+        }
     }
 
     /// --target-fpr-on narrows the reals a false-positive target counts to the inputs it names,

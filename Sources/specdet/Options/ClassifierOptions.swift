@@ -63,8 +63,10 @@ struct ClassifierOptions: ParsableArguments {
             guard !tune else { throw ValidationError("--tune trains libsvm models: drop --landmarks or --tune") }
         }
         if let targetFPR, !(0...1).contains(targetFPR) { throw ValidationError("--target-fpr must be between 0 and 1") }
-        if targetFPR != nil, rule != nil { throw ValidationError("give --threshold-rule or --target-fpr, not both") }
-        if rule == .targetFPR { throw ValidationError("give --target-fpr F for that rule") }
+        if targetFPR != nil, let rule, rule != .targetFPR {
+            throw ValidationError("--target-fpr goes with --threshold-rule target-fpr (or none), not \(rule.rawValue)")
+        }
+        if rule == .targetFPR && targetFPR == nil { throw ValidationError("give --target-fpr F for that rule") }
         if !targetFPROn.isEmpty && targetFPR == nil {
             throw ValidationError("--target-fpr-on names the reals a false-positive target counts: give --target-fpr F")
         }

@@ -9,9 +9,13 @@ struct PathArguments: ParsableArguments {
     @Argument(help: "Image files or folders (folders are walked recursively).")
     var paths: [String] = []
 
+    // An array only so that a second list is refused rather than silently replacing the first.
     @Option(name: .customLong("files-from"), help: ArgumentHelp(
         "Read more input paths from FILE, one per line or NUL-separated as find -print0 writes ('-' for stdin).", valueName: "FILE"))
-    var filesFrom: String?
+    var filesFromArguments: [String] = []
+
+    /// The list file of `--files-from`, if given.
+    var filesFrom: String? { filesFromArguments.first }
 
     @Option(parsing: .unconditional, help: ArgumentHelp(
         "Process only shard K of N (1 <= K <= N): a stable partition of the inputs by a hash of each path, so N runs on N machines cover every input exactly once.",
@@ -19,6 +23,7 @@ struct PathArguments: ParsableArguments {
     var shard: Shard?
 
     func validate() throws {
+        if filesFromArguments.count > 1 { throw ValidationError("give --files-from once: put every path in one list") }
         if let shard, !(shard.count >= 1 && (1...shard.count).contains(shard.index)) {
             throw ValidationError("--shard K/N needs 1 <= K <= N, not \(shard.index)/\(shard.count)")
         }

@@ -49,8 +49,8 @@ struct EvaluateCommand: ParsableCommand {
         }.map { data.labels[$0] }
         let scored = try ScoredSamples(labels: data.labels, scores: scores)
         for (count, name) in [(data.realCount, "real"), (data.fakeCount, "fake")] where count == 0 {
-            StandardError.write("specdet: warning: no \(name) image was scored: accuracy is over the other set alone, "
-                                + "and the ROC AUC and average precision need both\n")
+            StandardError.write("specdet: warning: no \(name) image was scored: accuracy, balanced accuracy and average "
+                                + "precision are over the other set alone, and the ROC AUC needs both\n")
         }
         let counts = scored.confusion(threshold: model.threshold)
         let fprThreshold = scored.threshold(forTargetFPR: targetFPR)

@@ -66,12 +66,12 @@ struct FingerprintCommand: ParsableCommand {
     @Option(name: [.short, .long], help: ArgumentHelp("Where to write the PNG.", valueName: "FILE.png"))
     var output: String
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Centre-crop every image to N x N or W x H pixels, sides up to 65535 (default: all images must share the first one's size).",
         valueName: "N|WxH"))
     var size: FingerprintSize?
 
-    @Option(help: ArgumentHelp(
+    @Option(parsing: .unconditional, help: ArgumentHelp(
         "Percent of the mean spectrum's values saturated at each end of the 8-bit map (0: min to max).",
         valueName: "PERCENT"))
     var clip = 0.5

@@ -37,8 +37,12 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup var runOptions: RunOptions
 
     func validate() throws {
-        if classifier.targetFPR != nil && crossValidation.folds < 2 {
-            throw ValidationError("--target-fpr chooses the threshold from out-of-fold scores: give --folds 2 or more")
+        if crossValidation.folds < 2 {
+            if classifier.thresholdRule != .decisionSign {
+                let option = classifier.targetFPR != nil ? "--target-fpr" : "--threshold-rule \(classifier.thresholdRule.rawValue)"
+                throw ValidationError("\(option) chooses the threshold from out-of-fold scores: give --folds 2 or more")
+            }
+            if crossValidation.foldsOut != nil { throw ValidationError("--folds-out writes the cross-validation folds: give --folds 2 or more") }
         }
         let reals = Set(inputs.real.map(Self.inputKey))
         if let stray = classifier.targetFPROn.first(where: { !reals.contains(Self.inputKey($0)) }) {

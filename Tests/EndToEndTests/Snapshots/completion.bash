@@ -187,8 +187,8 @@ _specdet() {
 _specdet_score() {
     repeating_flags=()
     non_repeating_flags=(--no-header --quiet --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--files-from --shard --model --threshold --format -o --output --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
+    repeating_options=(--files-from)
+    non_repeating_options=(--shard --model --threshold --format -o --output --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
     __specdet_offer_flags_options -1
 
     # Offer option value completions
@@ -239,8 +239,8 @@ _specdet_score() {
 _specdet_report() {
     repeating_flags=()
     non_repeating_flags=(--quiet --version -h --help)
-    repeating_options=(--real --fake)
-    non_repeating_options=(--files-from --shard --model --threshold -o --output --thumbnails --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
+    repeating_options=(--files-from --real --fake)
+    non_repeating_options=(--shard --model --threshold -o --output --thumbnails --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
     __specdet_offer_flags_options -1
 
     # Offer option value completions
@@ -296,8 +296,8 @@ _specdet_report() {
 _specdet_profile() {
     repeating_flags=()
     non_repeating_flags=(--no-header --quiet --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--files-from --shard --features --bins -o --output --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
+    repeating_options=(--files-from)
+    non_repeating_options=(--shard --features --bins -o --output --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
     __specdet_offer_flags_options -1
 
     # Offer option value completions
@@ -576,8 +576,8 @@ _specdet_plot() {
 _specdet_fingerprint() {
     repeating_flags=()
     non_repeating_flags=(--quiet --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--files-from --shard -o --output --size --clip --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
+    repeating_options=(--files-from)
+    non_repeating_options=(--shard -o --output --size --clip --jobs --max-pixels --max-side --max-file-size --max-scans --max-decode-ms --max-fft-memory)
     __specdet_offer_flags_options -1
 
     # Offer option value completions

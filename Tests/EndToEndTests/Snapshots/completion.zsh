@@ -79,7 +79,7 @@ _specdet_score() {
     local -ar ___format=('csv' 'jsonl' 'table')
     local -ar arg_specs=(
         '*:paths:'
-        '--files-from[Read more input paths from FILE, one per line or NUL-separated as find -print0 writes ('\''-'\'' for stdin).]:FILE:'
+        '*--files-from[Read more input paths from FILE, one per line or NUL-separated as find -print0 writes ('\''-'\'' for stdin).]:FILE:'
         '--shard[Process only shard K of N (1 <= K <= N)\: a stable partition of the inputs by a hash of each path, so N runs on N machines cover every input exactly once.]:K/N:'
         '--model[A model file written by `specdet train` (default\: the built-in model).]:MODEL.json:'
         '--threshold[Decision threshold on P(fake), overriding the model'\''s (fake when p >= threshold).]:threshold:'
@@ -106,7 +106,7 @@ _specdet_report() {
     local -i ret=1
     local -ar arg_specs=(
         '*:paths:'
-        '--files-from[Read more input paths from FILE, one per line or NUL-separated as find -print0 writes ('\''-'\'' for stdin).]:FILE:'
+        '*--files-from[Read more input paths from FILE, one per line or NUL-separated as find -print0 writes ('\''-'\'' for stdin).]:FILE:'
         '--shard[Process only shard K of N (1 <= K <= N)\: a stable partition of the inputs by a hash of each path, so N runs on N machines cover every input exactly once.]:K/N:'
         '--model[A model file written by `specdet train` (default\: the built-in model).]:MODEL.json:'
         '--threshold[Decision threshold on P(fake), overriding the model'\''s (fake when p >= threshold).]:threshold:'
@@ -135,7 +135,7 @@ _specdet_profile() {
     local -ar ___features=('durall' 'sectors')
     local -ar arg_specs=(
         '*:paths:'
-        '--files-from[Read more input paths from FILE, one per line or NUL-separated as find -print0 writes ('\''-'\'' for stdin).]:FILE:'
+        '*--files-from[Read more input paths from FILE, one per line or NUL-separated as find -print0 writes ('\''-'\'' for stdin).]:FILE:'
         '--shard[Process only shard K of N (1 <= K <= N)\: a stable partition of the inputs by a hash of each path, so N runs on N machines cover every input exactly once.]:K/N:'
         '--features[Feature set\: sectors (axis-aligned and diagonal profiles, bins / 2 each; the built-in model'\''s) or durall (the published method). (default\: sectors)]:features:{__specdet_complete "${___features[@]}"}'
         '--bins[Values per profile after resampling. (default\: 300)]:bins:'
@@ -278,7 +278,7 @@ _specdet_fingerprint() {
     local -i ret=1
     local -ar arg_specs=(
         '*:paths:'
-        '--files-from[Read more input paths from FILE, one per line or NUL-separated as find -print0 writes ('\''-'\'' for stdin).]:FILE:'
+        '*--files-from[Read more input paths from FILE, one per line or NUL-separated as find -print0 writes ('\''-'\'' for stdin).]:FILE:'
         '--shard[Process only shard K of N (1 <= K <= N)\: a stable partition of the inputs by a hash of each path, so N runs on N machines cover every input exactly once.]:K/N:'
         '(-o --output)'{-o,--output}'[Where to write the PNG.]:FILE.png:'
         '--size[Centre-crop every image to N x N or W x H pixels, sides up to 65535 (default\: all images must share the first one'\''s size).]:N|WxH:'
