@@ -162,6 +162,27 @@ import Testing
 
     /// All outputs of one command are checked before the work and replaced together, only on
     /// success: one that cannot be written leaves the other untouched.
+    /// Two outputs that name one file (a link and its target) are refused before any work; an
+    /// output that is a link to a file not yet there writes that file and keeps the link.
+    @Test func outputsAreTheFilesTheyName() throws {
+        let folder = try Specdet.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let model = folder.appendingPathComponent("m.json"), link = folder.appendingPathComponent("folds.csv")
+        try Data("{}".utf8).write(to: model)
+        try FileManager.default.createSymbolicLink(at: link, withDestinationURL: model)
+        let train = try Specdet.run(["train", "--real", "Fixtures/images/dcgan64/real", "--fake", "Fixtures/images/dcgan64/fake",
+                                     "--augment", "none", "--folds", "3", "-o", model.path, "--folds-out", link.path])
+        #expect(train.status == 2 && train.stderr.contains("two outputs"), "\(train.stderr)")
+        #expect(try String(contentsOf: model, encoding: .utf8) == "{}")
+
+        let dangling = folder.appendingPathComponent("scores.csv"), target = folder.appendingPathComponent("later.csv")
+        try FileManager.default.createSymbolicLink(at: dangling, withDestinationURL: target)
+        let score = try Specdet.run(["score", "--quiet", "Fixtures/images/odd", "-o", dangling.path])
+        #expect(score.status == 0, "\(score.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: dangling.path) == target.path)
+        #expect(csvRows(try String(contentsOf: target, encoding: .utf8)).count == 3)
+    }
+
     @Test func outputsOfOneCommandCommitTogether() throws {
         let folder = try Specdet.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }

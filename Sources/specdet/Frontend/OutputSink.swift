@@ -79,12 +79,32 @@ final class OutputSink {
     /// The file a symbolic link at `path` finally names; `path` itself when it is no link or a
     /// dangling one (renaming then replaces the dangling link, as writing without one would).
     private static func resolvingLinks(_ path: String) -> String {
-        var info = stat()
-        guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFLNK, let resolved = realpath(path, nil) else {
-            return path
+        var current = path
+        // A link to a file that does not exist yet names that file: follow the chain by hand
+        // (realpath refuses a dangling link), as far as the kernel would.
+        for _ in 0..<40 {
+            var info = stat()
+            guard lstat(current, &info) == 0, info.st_mode & S_IFMT == S_IFLNK else { return current }
+            var target = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let count = readlink(current, &target, target.count - 1)
+            guard count > 0 else { return current }
+            let link = String(decoding: target[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            current = link.hasPrefix("/") ? link
+                : URL(fileURLWithPath: current).deletingLastPathComponent().appendingPathComponent(link).path
         }
-        defer { free(resolved) }
-        return String(cString: resolved)
+        return current
+    }
+
+    /// What two outputs must not share: the file an atomic destination will replace, named by
+    /// its folder's real path and its own name (two spellings, or a link and its target, give
+    /// the same key); nil for standard output and for devices written in place.
+    private var destinationKey: String? {
+        guard case .atomic(let destination, _) = target else { return nil }
+        let url = URL(fileURLWithPath: destination)
+        let folder = url.deletingLastPathComponent().path
+        guard let real = realpath(folder, nil) else { return url.standardizedFileURL.path }
+        defer { free(real) }
+        return String(cString: real) + "/" + url.lastPathComponent
     }
 
     /// The destination as the user named it, for messages.
@@ -199,11 +219,14 @@ final class OutputSink {
     }
 
     private static func refuseRepeatedDestinations(_ sinks: [OutputSink]) throws(SpecdetError) {
-        var seen: Set<String> = []
-        for sink in sinks where !sink.isStandardOutput {
-            guard seen.insert(sink.name).inserted else {
-                throw SpecdetError(.usage, "'\(sink.name)' is named as two outputs")
+        var seen: [String: String] = [:]
+        for sink in sinks {
+            guard let key = sink.destinationKey else { continue }
+            if let first = seen[key] {
+                throw SpecdetError(.usage, first == sink.name ? "'\(sink.name)' is named as two outputs"
+                                   : "'\(first)' and '\(sink.name)' name the same file: give two outputs")
             }
+            seen[key] = sink.name
         }
     }
 }
