@@ -71,15 +71,18 @@ enum StopSignal: Int32, CaseIterable, Sendable, CustomTestStringConvertible {
 /// mask explicitly and execs specdet, so each test says which case it checks.
 enum StartingSignalMask: String, Sendable {
     case clear, blocked
+    /// A clear mask, SIGHUP set to be ignored (as `nohup` starts a command).
+    case hangUpIgnored
 
     static let perl = "/usr/bin/perl"
     static var available: Bool { FileManager.default.isExecutableFile(atPath: perl) }
 
     /// `perl … specdet ARGS` with this mask.
     func commandLine(_ arguments: [String]) -> [String] {
-        let set = self == .clear ? "" : StopSignal.allCases.map { String($0.rawValue) }.joined(separator: ", ")
+        let set = self == .blocked ? StopSignal.allCases.map { String($0.rawValue) }.joined(separator: ", ") : ""
+        let ignore = self == .hangUpIgnored ? "$SIG{HUP} = 'IGNORE'; " : ""
         return ["-MPOSIX", "-e",
-                "sigprocmask(SIG_SETMASK, POSIX::SigSet->new(\(set))) or die 'sigprocmask'; exec { $ARGV[0] } @ARGV or die 'exec'",
+                "\(ignore)sigprocmask(SIG_SETMASK, POSIX::SigSet->new(\(set))) or die 'sigprocmask'; exec { $ARGV[0] } @ARGV or die 'exec'",
                 Specdet.binary.path] + arguments
     }
 }
@@ -161,6 +164,13 @@ struct InterruptionTests {
     func signalIsHandledEvenWhenTheParentBlockedIt(signal: StopSignal) throws {
         let outcome = try Self.interrupt(.profile, with: signal, mask: .blocked, preexisting: true, grace: 30)
         Self.expectPromiseKept(outcome, command: .profile, signal: signal, preexisting: true)
+    }
+
+    /// Started with SIGHUP ignored (`nohup`), the run does not end on it: the parent asked so.
+    @Test func aSignalTheParentIgnoresStaysIgnored() throws {
+        let outcome = try Self.interrupt(.profile, with: .hangUp, mask: .hangUpIgnored, preexisting: false, grace: 2)
+        #expect(outcome.stillRunningWhenSignalled)
+        #expect(!outcome.run.exited(StopSignal.hangUp.expectedStatus), "status \(outcome.run.status) (\(outcome.run.reason))")
     }
 
     static func expectPromiseKept(_ outcome: Outcome, command: InterruptibleCommand, signal: StopSignal, preexisting: Bool,

@@ -23,16 +23,24 @@ enum Interruption {
     static let crashSignals = [SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGSYS]
 
     /// Installs the handlers and unblocks their signals: a parent may have left them blocked
-    /// in the mask the process inherits, which would make the run deaf to them. Call it first.
+    /// in the mask the process inherits, which would make the run deaf to them. A terminating
+    /// signal the parent set to be ignored stays ignored (`nohup` ignores SIGHUP, a shell
+    /// ignores SIGINT for a background job): that is the parent's word. SIGPIPE is the
+    /// exception: runtimes ignore it for their own sake (Swift's, Python's), and a reader that
+    /// went away must end the run as a pipeline expects. Call it first.
     static func installHandlers() {
         // A global is made on first use, which allocates and takes a lock: never in a handler.
         _ = temporaryFiles
         var signals = sigset_t()
         sigemptyset(&signals)
         for signalNumber in exitingSignals {
-            signal(signalNumber) { number in
+            let previous = signal(signalNumber) { number in
                 Interruption.removeTemporaryFiles()
                 _exit(number == SIGINT || number == SIGTERM ? 130 : 128 + number)
+            }
+            if signalNumber != SIGPIPE && unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                signal(signalNumber, SIG_IGN)
+                continue
             }
             sigaddset(&signals, signalNumber)
         }
