@@ -20,6 +20,8 @@ struct Specdet: ParsableCommand {
         // diagnostics would then land in an output: give each closed one /dev/null instead.
         for descriptor in Int32(0)...2 where fcntl(descriptor, F_GETFD) == -1 {
             _ = open("/dev/null", descriptor == 0 ? O_RDONLY : O_WRONLY)
+            // An output sent to a closed stdout would vanish into /dev/null with status 0.
+            if descriptor == 1 { OutputSink.standardOutputClosed = true }
         }
         do {
             try refuseGroupedShortFlags(Array(CommandLine.arguments.dropFirst()))

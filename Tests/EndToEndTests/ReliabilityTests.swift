@@ -195,6 +195,15 @@ func isTooSmallForAProfile(width: Int, height: Int) -> Bool {
         #expect(run.stderr.contains("cannot write 'standard output'"), "\(run.stderr)")
     }
 
+    /// Started with stdout closed, the rows would go to the /dev/null that stands in for it:
+    /// an output that cannot be written, not a success.
+    @Test func aClosedStandardOutputIsExitTwo() throws {
+        let run = try TimedProcess.run("/bin/sh", ["-c", "exec \"$0\" profile --quiet Fixtures/images/odd >&-", Specdet.binary.path],
+                                       in: Specdet.root)
+        #expect(run.exited(2), "status \(run.status): \(run.stderr)")
+        #expect(run.stderr.contains("cannot write 'standard output': it is closed"), "\(run.stderr)")
+    }
+
     /// A symbolic link as the output: the file it names is replaced atomically, the link stays.
     @Test func outputThroughASymbolicLinkReplacesItsTargetAndKeepsTheLink() throws {
         let folder = try Specdet.temporaryFolder()

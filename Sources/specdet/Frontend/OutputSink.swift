@@ -28,8 +28,15 @@ final class OutputSink {
 
     /// Opens stdout (`path == nil` or `-`), the destination itself when it is not a regular
     /// file, or a temporary file beside the (link-resolved) destination.
+    /// Whether the process started with stdout closed (it then holds /dev/null): writing an
+    /// output there would lose it, so it is an output that cannot be written. Set once, first.
+    nonisolated(unsafe) static var standardOutputClosed = false
+
     init(path: String?) throws(SpecdetError) {
         guard let path, path != "-" else {
+            guard !Self.standardOutputClosed else {
+                throw SpecdetError(.outputFailed, "cannot write 'standard output': it is closed")
+            }
             descriptor = 1
             target = .standardOutput
             existingIdentity = nil
