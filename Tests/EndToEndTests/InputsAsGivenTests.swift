@@ -140,6 +140,13 @@ import Testing
         let partial = try Specdet.run(["train", "--quiet", "--real", "\(corpus)/real", "--fake", "\(corpus)/fake", "--groups", groups.path,
                                        "--folds", "3", "-o", folder.appendingPathComponent("m.json").path])
         #expect(partial.stderr.contains("11 of 12 images are not in"), "\(partial.stderr)")
+
+        // A spreadsheet's byte-order mark is no part of the header; one path in two groups is refused.
+        try "\u{FEFF}path,group\n\(corpus)/real/00003.png,a\n./\(corpus)/real/00003.png,b\n".write(to: groups, atomically: true, encoding: .utf8)
+        let twice = try Specdet.run(["train", "--quiet", "--real", "\(corpus)/real", "--fake", "\(corpus)/fake", "--groups", groups.path,
+                                     "--folds", "3", "-o", folder.appendingPathComponent("m.json").path])
+        #expect(twice.status == 2 && twice.stderr.contains("line 3 gives './\(corpus)/real/00003.png' the group 'b', an earlier line 'a'"),
+                "\(twice.stderr)")
     }
 
     /// Without --groups, augmented training deals the images into the same stratified folds

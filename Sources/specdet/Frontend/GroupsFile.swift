@@ -5,7 +5,9 @@ import SpecdetSupport
 /// for grouped cross-validation.
 ///
 /// A path matches a row when both are the same after dropping `.` components and repeated
-/// slashes (`./a//b.png` is `a/b.png`).
+/// slashes (`./a//b.png` is `a/b.png`). A path given two different groups is refused (which
+/// one was meant?); a UTF-8 byte-order mark before the header is allowed, as spreadsheets
+/// write one.
 struct GroupsFile {
     let path: String
     private var table: [InputPath: String] = [:]
@@ -13,7 +15,10 @@ struct GroupsFile {
     init(path: String) throws {
         self.path = path
         let rows = try CSVReader.rows(ofFile: path)
-        guard let header = rows.first, let pathColumn = header.firstIndex(of: "path"),
+        let header = rows.first.map { first in
+            first.enumerated().map { $0.offset == 0 && $0.element.hasPrefix("\u{FEFF}") ? String($0.element.dropFirst()) : $0.element }
+        }
+        guard let header, let pathColumn = header.firstIndex(of: "path"),
               let groupColumn = header.firstIndex(of: "group") else {
             throw SpecdetError(.usage, "the groups file '\(path)' needs a header with columns path and group")
         }
@@ -21,7 +26,12 @@ struct GroupsFile {
             guard row.count == header.count else {
                 throw SpecdetError(.usage, "the groups file '\(path)' line \(number + 1) has \(row.count) fields, its header \(header.count)")
             }
-            table[InputPath(display: row[pathColumn]).lexicallyNormal] = row[groupColumn]
+            let key = InputPath(display: row[pathColumn]).lexicallyNormal
+            if let earlier = table[key], earlier != row[groupColumn] {
+                throw SpecdetError(.usage, "the groups file '\(path)' line \(number + 1) gives '\(row[pathColumn].escapingControlCharacters)' "
+                                   + "the group '\(row[groupColumn].escapingControlCharacters)', an earlier line '\(earlier.escapingControlCharacters)'")
+            }
+            table[key] = row[groupColumn]
         }
     }
 
