@@ -272,7 +272,13 @@ public struct DetectorModel: Codable, Sendable, Equatable {
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch let DecodingError.dataCorrupted(context) where context.codingPath.isEmpty {
-            throw SpecdetError(.malformedJSON, "the model is not valid JSON: \(syntaxDetail(data) ?? context.debugDescription)")
+            guard let detail = syntaxDetail(data) else {
+                // Valid JSON that JSONDecoder still calls invalid: a number read into a slot it
+                // does not fit (2.5 as a whole number), which JSONDecoder does not locate.
+                throw SpecdetError(.invalidModel, "a number does not fit where it stands: a fraction where a whole number "
+                                   + "belongs (schema_version, a shape), or beyond the range of its type")
+            }
+            throw SpecdetError(.malformedJSON, "the model is not valid JSON: \(detail)")
         } catch let error as DecodingError {
             throw SpecdetError(decoding: error)
         } catch {

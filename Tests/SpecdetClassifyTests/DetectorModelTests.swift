@@ -285,6 +285,10 @@ import SpecdetSupport
         // Where the header itself is out of range, the file is refused before any number is used.
         let version = text.replacingOccurrences(of: "\"schema_version\":2", with: "\"schema_version\":1e999")
         #expect(Self.refusal(Data(version.utf8))?.code == .malformedJSON)
+        // Valid JSON with a fraction where a whole number belongs is not called invalid JSON.
+        let fraction = text.replacingOccurrences(of: "\"schema_version\":2", with: "\"schema_version\":2.5")
+        let misfit = try #require(Self.refusal(Data(fraction.utf8)))
+        #expect(misfit.code == .invalidModel && misfit.message.contains("does not fit"), "\(misfit.message)")
 
         var model = try Self.train(TrainingOptions(classifier: .logistic))
         model.threshold = .nan
