@@ -222,18 +222,18 @@ package struct DomainBound: Codable, Sendable, Equatable {
     }
 
     /// The value at rank ⌈q·n⌉ (from 1) of the sorted `values` (not empty).
+    package static func quantile(_ q: Double, of values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted[min(sorted.count, max(1, Int((q * Double(sorted.count)).rounded(.up)))) - 1]
+    }
+
     /// The mirror of `quantile`: the value with as few values below it as `quantile(q, of:)`
-    /// leaves above it (`⌊(1 − q)·n⌋` of the `n`).
+    /// leaves above it (`⌊(1 − q)·n⌋` of the `n`; `values` not empty).
     package static func lowerQuantile(_ q: Double, of values: [Double]) -> Double {
         let sorted = values.sorted()
         // The tolerance keeps a product that should be whole but falls just under it from
         // losing a value.
         return sorted[min(sorted.count - 1, Int(((1 - q) * Double(sorted.count) + 1e-9).rounded(.down)))]
-    }
-
-    package static func quantile(_ q: Double, of values: [Double]) -> Double {
-        let sorted = values.sorted()
-        return sorted[min(sorted.count, max(1, Int((q * Double(sorted.count)).rounded(.up)))) - 1]
     }
 
     /// `L⁻¹` for the Cholesky factor `L` of a symmetric positive definite `d × d` matrix.

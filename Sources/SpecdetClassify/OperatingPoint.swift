@@ -43,11 +43,10 @@ package struct OperatingPoint: Codable, Sendable, Equatable {
         case roc
     }
 
-    package init(rule: Rule, targetFPR: Double? = nil, targetFPROn: [String]? = nil, outOfFold: ConfusionCounts? = nil,
-                 outOfFoldROCAUC: Double? = nil, roc: ROCCurve? = nil) {
+    package init(rule: Rule, targetFPR: Double? = nil, outOfFold: ConfusionCounts? = nil, outOfFoldROCAUC: Double? = nil,
+                 roc: ROCCurve? = nil) {
         self.rule = rule
         self.targetFPR = targetFPR
-        self.targetFPROn = targetFPROn
         self.outOfFold = outOfFold
         self.outOfFoldROCAUC = outOfFoldROCAUC
         self.roc = roc

@@ -123,11 +123,6 @@ final class OutputSink {
         }
     }
 
-    var isStandardOutput: Bool {
-        if case .standardOutput = target { return true }
-        return false
-    }
-
     func write(_ text: String) throws(SpecdetError) {
         try write(bytes: text.utf8)
     }

@@ -98,7 +98,7 @@ struct TrainCommand: ParsableCommand {
                                            targetFPR: classifier.targetFPR, targeted: targeted)
                 } ?? trained
                 model.domain = try Trainer.domain(
-                    features: data.features, rounds: data.rounds, folds: folds, outOfFold: validation?.outOfFold,
+                    features: data.features, rounds: data.rounds, folds: folds, outOfFold: outOfFold,
                     sizes: data.sizes.map { $0.map { ($0.width, $0.height) } })
             } catch {
                 throw error.prefixed("training failed: ")
